@@ -1,0 +1,23 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { CamtlError } from './errors';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import { applyKernelPatches } from './kernels/patches';
+
+/**
+ * Switches tfjs to `name` after applying camtl's kernel patches for it.
+ * The backend package itself (e.g. `@tensorflow/tfjs-backend-wasm`) must have
+ * been imported by the caller: the core stays backend-agnostic.
+ */
+export async function useBackend(name: string): Promise<void> {
+  if (!tf.findBackendFactory(name)) {
+    throw new CamtlError(
+      'UNSUPPORTED',
+      `tfjs backend "${name}" is not registered`,
+      `import its package first, e.g. import '@tensorflow/tfjs-backend-${name}'`,
+    );
+  }
+  applyKernelPatches(name);
+  const ok = await tf.setBackend(name);
+  if (!ok) throw new CamtlError('UNSUPPORTED', `tfjs backend "${name}" failed to initialise`);
+  await tf.ready();
+}

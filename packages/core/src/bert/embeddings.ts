@@ -1,0 +1,57 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { CamtlError } from '../errors';
+import { dropout, layerNorm } from '../modules/basic';
+import type { ModuleContext } from '../modules/context';
+import { normal, ones, zeros } from '../params/init';
+import type { ParamSpec } from '../params/spec';
+import type { Params } from '../params/store';
+import type { BertConfig } from './config';
+
+export function embeddingSpecs(c: BertConfig): ParamSpec[] {
+  const std = c.initializerRange;
+  return [
+    {
+      name: 'word_embeddings.weight',
+      shape: [c.vocabSize, c.hiddenSize],
+      init: { ...normal(std), zeroRow: c.padTokenId },
+    },
+    { name: 'position_embeddings.weight', shape: [c.maxPositionEmbeddings, c.hiddenSize], init: normal(std) },
+    { name: 'token_type_embeddings.weight', shape: [c.typeVocabSize, c.hiddenSize], init: normal(std) },
+    { name: 'LayerNorm.weight', shape: [c.hiddenSize], init: ones },
+    { name: 'LayerNorm.bias', shape: [c.hiddenSize], init: zeros },
+  ];
+}
+
+export function checkSequenceLength(seqLen: number, c: BertConfig): void {
+  if (seqLen > c.maxPositionEmbeddings) {
+    throw new CamtlError(
+      'BAD_INPUT',
+      `sequence length ${seqLen} is longer than max_position_embeddings ${c.maxPositionEmbeddings}`,
+      `truncate inputs to at most ${c.maxPositionEmbeddings} tokens (tokenizer maxLength)`,
+    );
+  }
+}
+
+/** HF BertEmbeddings: word + position (arange) + token type, LayerNorm, dropout. */
+export function bertEmbeddings(
+  p: Params,
+  inputIds: tf.Tensor2D,
+  tokenTypeIds: tf.Tensor2D,
+  c: BertConfig,
+  ctx: ModuleContext,
+): tf.Tensor3D {
+  const [, S] = inputIds.shape;
+  checkSequenceLength(S, c);
+  const words = tf.gather(p.get('word_embeddings.weight'), inputIds); // [B, S, H]
+  const types = tf.gather(p.get('token_type_embeddings.weight'), tokenTypeIds); // [B, S, H]
+  const positions = tf.slice(p.get('position_embeddings.weight'), [0, 0], [S, c.hiddenSize]); // [S, H]
+  const sum = tf.add(tf.add(words, types), positions);
+  return dropout(layerNorm(p.at('LayerNorm'), sum, c.layerNormEps), c.hiddenDropoutProb, ctx) as tf.Tensor3D;
+}
+
+/** (1 − mask) · −10000 as [B, 1, 1, S], the additive mask of HF BERT (transformers 2.x). */
+export function additiveMask(attentionMask: tf.Tensor2D): tf.Tensor4D {
+  const [B, S] = attentionMask.shape;
+  const m = tf.reshape(tf.cast(attentionMask, 'float32'), [B, 1, 1, S]); // [B, 1, 1, S]
+  return tf.mul(tf.sub(1, m), -10000) as tf.Tensor4D;
+}

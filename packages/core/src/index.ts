@@ -1,0 +1,192 @@
+// @camtl/core — parameters and modules, the BERT encoder, safetensors
+// checkpoints, the WordPiece tokenizer, AdamW and schedules, and the
+// interfaces that plug-in packages implement.
+
+// tfjs-core registers no gradients in Node unless its gradient files are
+// bundled into dist/ (tsup.config.ts). The public tfjs-core loads first, so its
+// engine and Tensor class are the ones the bundled copy finds on the global.
+import '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+
+export { CamtlError, isCamtlError, type CamtlErrorCode } from './errors';
+export { Rng, type RngState } from './rng';
+export { useBackend } from './backend';
+export {
+  applyKernelPatches,
+  isKernelPatched,
+  listKernelPatches,
+  registerKernelPatch,
+  type KernelPatch,
+} from './kernels/patches';
+export { fromJsonTensor, isJsonTensor, toJsonTensor, validateJsonTensor, type JsonTensor } from './tensor-json';
+
+// Parameters
+export { ParamStore, paramsFromRecord, sameShape, type NamedTensor, type Params } from './params/store';
+export {
+  constant,
+  initTensor,
+  initValues,
+  normal,
+  ones,
+  torchLinearDefault,
+  uniform,
+  zeros,
+  type Initializer,
+} from './params/init';
+export { instantiate, numel, specShapes, type ParamSpec } from './params/spec';
+export {
+  DEFAULT_LAYER_PATTERN,
+  freeze,
+  globToRegExp,
+  layerIndex,
+  matchesSelector,
+  parseLayerRange,
+  setTrainable,
+  unfreeze,
+  type ParamSelector,
+} from './params/select';
+export {
+  defaultGroup,
+  storeInfos,
+  summarize,
+  summarizeStore,
+  type Counts,
+  type ParamInfo,
+  type ParamSummary,
+} from './params/summary';
+
+// Modules and plug-in interfaces
+export { evalContext, trainContext, type ModuleContext } from './modules/context';
+export {
+  activationNames,
+  dropout,
+  gelu,
+  geluTanh,
+  getActivation,
+  layerNorm,
+  layerNormWith,
+  linear,
+  type Activation,
+} from './modules/basic';
+export {
+  attentionNames,
+  registerAttention,
+  resolveAttention,
+  type AttentionFactory,
+  type AttentionInputs,
+  type AttentionModule,
+  type AttentionOptions,
+  type LayerModule,
+  type NormModule,
+  type SpecificationVersion,
+} from './plugins';
+
+// BERT
+export { bertConfigToJson, parseBertConfig, type BertConfig } from './bert/config';
+export {
+  bertAttention,
+  mergeHeads,
+  multiHeadSelfAttention,
+  scaledDotProductAttention,
+  selfAttentionSpecs,
+  splitHeads,
+  type ScaledDotProductOptions,
+} from './bert/attention';
+export { additiveMask, bertEmbeddings, checkSequenceLength, embeddingSpecs } from './bert/embeddings';
+export {
+  bertPooler,
+  classifierHead,
+  crossEntropyPerExample,
+  sequenceClassificationLoss,
+  squaredErrorPerExample,
+} from './bert/heads';
+export { bertLayer, layerNormModule, linearSpecs, mount, residualNorm, type BertLayerParts } from './bert/layer';
+export { BertDefinition, BertModel, type BertInputs, type BertModelOptions, type BertOutputs } from './bert/model';
+
+// I/O: file systems, safetensors, HF checkpoint folders
+export {
+  CONFIG_FILE,
+  DEFAULT_IGNORED,
+  MAX_HEADER_BYTES,
+  SAFETENSORS_FILE,
+  SAFETENSORS_INDEX_FILE,
+  bytesSource,
+  conversionHint,
+  describeMatch,
+  joinPath,
+  loadHfCheckpoint,
+  matchParameters,
+  memoryFileSystem,
+  readSafetensors,
+  saveHfCheckpoint,
+  serializeSafetensors,
+  summarizeNames,
+  type ByteSource,
+  type FileSystem,
+  type HfCheckpoint,
+  type HfTensor,
+  type MatchOptions,
+  type ParameterMatch,
+  type SafetensorsDtype,
+  type SafetensorsEntry,
+  type SafetensorsFile,
+  type SafetensorsTensor,
+  type SerializeOptions,
+} from './io';
+export {
+  checkMatch,
+  loadBertModel,
+  saveBertModel,
+  storeFromCheckpoint,
+  type LoadOptions,
+  type LoadReport,
+} from './bert/load';
+
+// Training maths
+export {
+  AdamW,
+  GradientAccumulator,
+  HF_NO_DECAY,
+  clipByGlobalNorm,
+  globalNorm,
+  hasNonFinite,
+  hfNoDecay,
+  lrAt,
+  lrFactor,
+  toGradMap,
+  warmupStepsFromRatio,
+  type AdamWOptions,
+  type AdamWState,
+  type ClipResult,
+  type GradMap,
+  type ScheduleSpec,
+} from './optim';
+
+// Tokenizer
+export {
+  BertTokenizer,
+  DEFAULT_BERT_NORMALIZER,
+  WordPiece,
+  bertNormalize,
+  bertPreTokenize,
+  decodeWordPiece,
+  isBertPunctuation,
+  loadTokenizer,
+  longestFirstLengths,
+  parseTokenizerJson,
+  parseVocab,
+  tokenizerConfigOptions,
+  vocabConfig,
+  type AddedToken,
+  type BatchEncodeOptions,
+  type BatchEncoding,
+  type BatchInput,
+  type BertNormalizerOptions,
+  type BertTokenizerConfig,
+  type EncodeOptions,
+  type Encoding,
+  type SpecialToken,
+  type SpecialTokens,
+  type TruncationStrategy,
+  type VocabOptions,
+} from './tokenizer';

@@ -1,0 +1,112 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import { describe, expect, it } from 'vitest';
+import { useBackend } from '../backend';
+import { maxAbsDiff } from '../testing/fixtures';
+import { applyKernelPatches, isKernelPatched, listKernelPatches } from './patches';
+
+async function on<T>(backend: string, f: () => T): Promise<T> {
+  await useBackend(backend);
+  return f();
+}
+
+function fixed(shape: number[], seed: number): tf.Tensor {
+  return tf.randomNormal(shape, 0, 1, 'float32', seed); // same values on every backend
+}
+
+describe('wasm kernel patches', () => {
+  it('are registered once and idempotently', async () => {
+    await useBackend('wasm');
+    expect(
+      listKernelPatches('wasm')
+        .map((p) => p.kernelName)
+        .sort(),
+    ).toEqual(['BatchMatMul', 'UnsortedSegmentSum', '_FusedMatMul']);
+    expect(isKernelPatched('UnsortedSegmentSum', 'wasm')).toBe(true);
+    expect(isKernelPatched('BatchMatMul', 'wasm')).toBe(true);
+    expect(applyKernelPatches('wasm')).toEqual([]);
+    expect(isKernelPatched('BatchMatMul', 'cpu')).toBe(false);
+  });
+
+  it('UnsortedSegmentSum equals the cpu kernel, incl. the gather gradient', async () => {
+    const run = () =>
+      tf.tidy(() => {
+        const x = fixed([6, 3, 2], 1);
+        const seg = tf.tensor1d([0, 2, 2, 4, 0, 1], 'int32');
+        const sum = tf.unsortedSegmentSum(x, seg, 5);
+        const table = fixed([7, 4], 2);
+        const g = tf.grad((t: tf.Tensor) =>
+          tf.sum(
+            tf.mul(
+              tf.gather(
+                t,
+                tf.tensor2d(
+                  [
+                    [1, 3],
+                    [3, 6],
+                  ],
+                  [2, 2],
+                  'int32',
+                ),
+              ),
+              fixed([2, 2, 4], 3),
+            ),
+          ),
+        )(table);
+        return [Array.from(sum.dataSync()), Array.from(g.dataSync())];
+      });
+    const [cpuSum, cpuGrad] = await on('cpu', run);
+    const [wasmSum, wasmGrad] = await on('wasm', run);
+    expect(maxAbsDiff(wasmSum, cpuSum)).toBeLessThan(1e-6);
+    expect(maxAbsDiff(wasmGrad, cpuGrad)).toBeLessThan(1e-6);
+  });
+
+  it('transposed BatchMatMul and fused MatMul equal the cpu kernels', async () => {
+    const run = () =>
+      tf.tidy(() => {
+        const out: number[][] = [];
+        for (const [ta, tb] of [
+          [false, false],
+          [true, false],
+          [false, true],
+          [true, true],
+        ] as const) {
+          const a = fixed(ta ? [2, 5, 3] : [2, 3, 5], 4);
+          const b = fixed(tb ? [2, 4, 5] : [2, 5, 4], 5);
+          out.push(Array.from(tf.matMul(a, b, ta, tb).dataSync()));
+          const a2 = fixed(ta ? [5, 3] : [3, 5], 6);
+          const b2 = fixed(tb ? [4, 5] : [5, 4], 7);
+          const bias = fixed([4], 8);
+          out.push(
+            Array.from(
+              tf.fused
+                .matMul({
+                  a: a2 as tf.Tensor2D,
+                  b: b2 as tf.Tensor2D,
+                  transposeA: ta,
+                  transposeB: tb,
+                  bias,
+                  activation: 'relu',
+                })
+                .dataSync(),
+            ),
+          );
+        }
+        return out;
+      });
+    const cpu = await on('cpu', run);
+    const wasm = await on('wasm', run);
+    cpu.forEach((c, i) => expect(maxAbsDiff(wasm[i], c)).toBeLessThan(1e-5));
+  });
+
+  it('leak no tensors', async () => {
+    await useBackend('wasm');
+    const a = fixed([3, 4], 1);
+    const b = fixed([5, 4], 2);
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) tf.matMul(a, b, false, true).dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([a, b]);
+  });
+});

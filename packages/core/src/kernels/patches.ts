@@ -1,0 +1,140 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+
+/**
+ * Kernel patches are data: a registry of (kernel, backend) → replacement.
+ * `applyKernelPatches(backend)` registers the ones for that backend once;
+ * calling it again is a no-op, because patched configs carry a marker.
+ */
+export interface KernelPatch {
+  kernelName: string;
+  backendName: string;
+  /** Why the stock kernel is replaced (shown by `listKernelPatches`). */
+  reason: string;
+  /** Builds the replacement from the stock config (undefined when missing). */
+  make(stock: KernelConfig | undefined): KernelConfig;
+}
+
+const MARK = '__camtlPatched';
+const registry: KernelPatch[] = [];
+
+export function registerKernelPatch(patch: KernelPatch): void {
+  registry.push(patch);
+}
+
+export function listKernelPatches(backendName?: string): KernelPatch[] {
+  return registry.filter((p) => backendName === undefined || p.backendName === backendName);
+}
+
+/** Registers every patch for `backendName`; returns the kernels newly patched. */
+export function applyKernelPatches(backendName: string): string[] {
+  const applied: string[] = [];
+  for (const patch of listKernelPatches(backendName)) {
+    const stock = tf.getKernel(patch.kernelName, backendName);
+    if (stock && (stock as unknown as Record<string, unknown>)[MARK]) continue;
+    const config = patch.make(stock);
+    (config as unknown as Record<string, unknown>)[MARK] = true;
+    if (stock) tf.unregisterKernel(patch.kernelName, backendName);
+    tf.registerKernel(config);
+    applied.push(patch.kernelName);
+  }
+  return applied;
+}
+
+/** True when `kernelName` on `backendName` is a camtl replacement. */
+export function isKernelPatched(kernelName: string, backendName: string): boolean {
+  const k = tf.getKernel(kernelName, backendName) as unknown as Record<string, unknown> | undefined;
+  return !!k && !!k[MARK];
+}
+
+// ---------------------------------------------------------------------------
+// Helpers shared by patches that run on an arbitrary backend.
+
+interface BackendLike {
+  readSync(dataId: object): ArrayLike<number>;
+  disposeData(dataId: object): boolean;
+  makeOutput?(shape: number[], dtype: string, offset?: number, values?: ArrayLike<number>): TensorInfo;
+  makeTensorInfo?(shape: number[], dtype: string, values?: ArrayLike<number>): TensorInfo;
+}
+
+function output(backend: BackendLike, shape: number[], dtype: string, values: Float32Array | Int32Array): TensorInfo {
+  if (backend.makeOutput) return backend.makeOutput(shape, dtype, undefined, values);
+  if (backend.makeTensorInfo) return backend.makeTensorInfo(shape, dtype, values);
+  throw new Error('camtl kernel patch: backend can create no outputs');
+}
+
+/**
+ * UnsortedSegmentSum in plain JS: the gradient of `gather` (embedding
+ * lookups) needs it and tfjs-backend-wasm does not have it. It is a
+ * scatter-add, O(elements), so doing it in JS costs little.
+ */
+function unsortedSegmentSum(stockless: string): KernelConfig {
+  const kernelFunc: KernelFunc = ({ inputs, backend, attrs }) => {
+    const b = backend as unknown as BackendLike;
+    const x = inputs.x as TensorInfo;
+    const ids = inputs.segmentIds as TensorInfo;
+    const numSegments = (attrs as { numSegments: number }).numSegments;
+    const xs = b.readSync(x.dataId);
+    const seg = b.readSync(ids.dataId);
+    const inner = seg.length === 0 ? 0 : xs.length / seg.length;
+    const rest = x.shape.slice(ids.shape.length);
+    const out = x.dtype === 'int32' ? new Int32Array(numSegments * inner) : new Float32Array(numSegments * inner);
+    for (let i = 0; i < seg.length; i++) {
+      const s = seg[i];
+      if (s < 0 || s >= numSegments) continue; // TF drops out-of-range ids
+      const src = i * inner;
+      const dst = s * inner;
+      for (let k = 0; k < inner; k++) out[dst + k] += xs[src + k];
+    }
+    return output(b, [numSegments, ...rest], x.dtype, out);
+  };
+  return { kernelName: 'UnsortedSegmentSum', backendName: stockless, kernelFunc };
+}
+
+/**
+ * MatMul with transposed operands is 10–50× slower than the plain case on
+ * tfjs-backend-wasm (its XNNPACK path packs the transposed operand per call),
+ * and every matMul gradient uses a transposed product. Transposing explicitly
+ * and calling the stock kernel without flags gives identical numbers.
+ */
+function transposeFirst(kernelName: string, backendName: string) {
+  return (stock: KernelConfig | undefined): KernelConfig => {
+    if (!stock) throw new Error(`camtl kernel patch: ${kernelName} is not registered on ${backendName}`);
+    const kernelFunc: KernelFunc = (args) => {
+      const attrs = args.attrs as { transposeA?: boolean; transposeB?: boolean };
+      if (!attrs.transposeA && !attrs.transposeB) return stock.kernelFunc(args);
+      const transpose = tf.getKernel('Transpose', backendName);
+      if (!transpose) return stock.kernelFunc(args);
+      const swap = (t: TensorInfo): TensorInfo => {
+        const r = t.shape.length;
+        const perm = [...Array(r - 2).keys(), r - 1, r - 2];
+        return transpose.kernelFunc({ inputs: { x: t }, backend: args.backend, attrs: { perm } }) as TensorInfo;
+      };
+      const temps: TensorInfo[] = [];
+      const inputs = { ...args.inputs };
+      if (attrs.transposeA) temps.push((inputs.a = swap(args.inputs.a as TensorInfo)));
+      if (attrs.transposeB) temps.push((inputs.b = swap(args.inputs.b as TensorInfo)));
+      try {
+        return stock.kernelFunc({ ...args, inputs, attrs: { ...args.attrs, transposeA: false, transposeB: false } });
+      } finally {
+        for (const t of temps) (args.backend as unknown as BackendLike).disposeData(t.dataId);
+      }
+    };
+    return { ...stock, kernelFunc };
+  };
+}
+
+registerKernelPatch({
+  kernelName: 'UnsortedSegmentSum',
+  backendName: 'wasm',
+  reason: 'missing on wasm; needed by the gradient of gather (embeddings)',
+  make: (stock) => stock ?? unsortedSegmentSum('wasm'),
+});
+for (const kernelName of ['BatchMatMul', '_FusedMatMul']) {
+  registerKernelPatch({
+    kernelName,
+    backendName: 'wasm',
+    reason: 'transposed operands are 10-50x slow on wasm; transpose explicitly',
+    make: transposeFirst(kernelName, 'wasm'),
+  });
+}

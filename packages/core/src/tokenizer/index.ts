@@ -1,0 +1,23 @@
+// BERT WordPiece tokenizer (HF BertTokenizerFast semantics), pure TypeScript.
+export { BertTokenizer, type BatchInput } from './bert-tokenizer';
+export { loadTokenizer } from './load';
+export { parseTokenizerJson } from './tokenizer-json';
+export { parseVocab, vocabConfig, tokenizerConfigOptions, type VocabOptions, type SpecialTokenRole } from './vocab';
+export { bertNormalize, DEFAULT_BERT_NORMALIZER } from './normalizer';
+export { bertPreTokenize, isBertPunctuation } from './pretokenizer';
+export { WordPiece, decodeWordPiece, type ModelToken } from './wordpiece';
+export { longestFirstLengths } from './truncation';
+export type {
+  AddedToken,
+  BatchEncodeOptions,
+  BatchEncoding,
+  BertNormalizerOptions,
+  BertTokenizerConfig,
+  EncodeOptions,
+  Encoding,
+  SpecialToken,
+  SpecialTokens,
+  TruncationStrategy,
+  WordPieceDecoderOptions,
+  WordPieceOptions,
+} from './types';

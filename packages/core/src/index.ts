@@ -72,6 +72,7 @@ export {
   attentionNames,
   registerAttention,
   resolveAttention,
+  type AdapterModule,
   type AttentionFactory,
   type AttentionInputs,
   type AttentionModule,

@@ -49,6 +49,18 @@ export interface NormModule {
   apply(p: Params, x: tf.Tensor, ctx: ModuleContext): tf.Tensor;
 }
 
+/**
+ * An adapter on a sub-layer's output y (after its dense projection, before
+ * dropout and the residual): returns y + A(y), as Houlsby/Hyperformer adapters.
+ */
+export interface AdapterModule {
+  readonly specificationVersion: SpecificationVersion;
+  readonly kind: string;
+  /** Parameters relative to where the adapter sits (e.g. `output.adapter`); shared ones may live elsewhere (`p.root()`). */
+  paramSpecs(): ParamSpec[];
+  apply(p: Params, y: tf.Tensor3D, ctx: ModuleContext): tf.Tensor3D;
+}
+
 /** One encoder layer: [B, S, H] → [B, S, H]. */
 export interface LayerModule {
   readonly specificationVersion: SpecificationVersion;

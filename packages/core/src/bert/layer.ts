@@ -4,7 +4,7 @@ import type { ModuleContext } from '../modules/context';
 import { normal, ones, zeros } from '../params/init';
 import type { ParamSpec } from '../params/spec';
 import type { Params } from '../params/store';
-import type { AttentionModule, LayerModule, NormModule } from '../plugins';
+import type { AdapterModule, AttentionModule, LayerModule, NormModule } from '../plugins';
 import type { BertConfig } from './config';
 
 /** Prefixes a module's relative specs with where it is mounted. */
@@ -38,9 +38,13 @@ export interface BertLayerParts {
   attentionNorm: NormModule;
   /** The LayerNorm after the feed-forward block (`output.LayerNorm`). */
   outputNorm: NormModule;
+  /** Optional adapter on the attention output projection (`attention.output.adapter`). */
+  attentionAdapter?: AdapterModule;
+  /** Optional adapter on the feed-forward output projection (`output.adapter`). */
+  outputAdapter?: AdapterModule;
 }
 
-/** Post-LN residual: norm(dropout(dense(y)) + residual). */
+/** Post-LN residual: norm(dropout(adapter(dense(y))) + residual). */
 export function residualNorm(
   p: Params,
   norm: NormModule,
@@ -48,9 +52,11 @@ export function residualNorm(
   residual: tf.Tensor,
   rate: number,
   ctx: ModuleContext,
+  adapter?: AdapterModule,
 ): tf.Tensor3D {
-  const projected = dropout(linear(p.at('dense'), y), rate, ctx);
-  return norm.apply(p.at('LayerNorm'), tf.add(projected, residual), ctx) as tf.Tensor3D;
+  let projected = linear(p.at('dense'), y) as tf.Tensor3D; // [B, S, H]
+  if (adapter) projected = adapter.apply(p.at('adapter'), projected, ctx);
+  return norm.apply(p.at('LayerNorm'), tf.add(dropout(projected, rate, ctx), residual), ctx) as tf.Tensor3D;
 }
 
 /** HF BertLayer: attention block then feed-forward block, both post-LN. */
@@ -65,16 +71,18 @@ export function bertLayer(config: BertConfig, parts: BertLayerParts): LayerModul
     paramSpecs: () => [
       ...mount('attention.self', parts.attention.paramSpecs()),
       ...linearSpecs('attention.output.dense', H, H, std),
+      ...mount('attention.output.adapter', parts.attentionAdapter?.paramSpecs() ?? []),
       ...mount('attention.output.LayerNorm', parts.attentionNorm.paramSpecs()),
       ...linearSpecs('intermediate.dense', config.intermediateSize, H, std),
       ...linearSpecs('output.dense', H, config.intermediateSize, std),
+      ...mount('output.adapter', parts.outputAdapter?.paramSpecs() ?? []),
       ...mount('output.LayerNorm', parts.outputNorm.paramSpecs()),
     ],
     apply(p, x, mask, ctx) {
       const context = parts.attention.apply(p.at('attention.self'), { hidden: x, mask }, ctx); // [B, S, H]
-      const a = residualNorm(p.at('attention.output'), parts.attentionNorm, context, x, rate, ctx);
+      const a = residualNorm(p.at('attention.output'), parts.attentionNorm, context, x, rate, ctx, parts.attentionAdapter);
       const inter = act(linear(p.at('intermediate.dense'), a)); // [B, S, I]
-      return residualNorm(p.at('output'), parts.outputNorm, inter, a, rate, ctx);
+      return residualNorm(p.at('output'), parts.outputNorm, inter, a, rate, ctx, parts.outputAdapter);
     },
   };
 }

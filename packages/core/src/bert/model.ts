@@ -10,7 +10,7 @@ import './attention'; // registers the standard "bert" attention
 import type { BertConfig } from './config';
 import { additiveMask, bertEmbeddings, embeddingSpecs } from './embeddings';
 import { bertPooler, classifierHead, sequenceClassificationLoss } from './heads';
-import { bertLayer, layerNormModule, linearSpecs, mount } from './layer';
+import { bertLayer, layerNormModule, linearSpecs, mount, type BertLayerParts } from './layer';
 
 export interface BertInputs {
   /** int32 [B, S] */
@@ -35,6 +35,8 @@ export interface BertModelOptions {
   attention?: string | AttentionFactory;
   /** Builds layer i; default: a standard BertLayer with the chosen attention. */
   layer?: (index: number, config: BertConfig) => LayerModule;
+  /** Adapters for the default layers (e.g. a generated Hyperformer adapter). */
+  adapters?: (index: number, config: BertConfig) => Pick<BertLayerParts, 'attentionAdapter' | 'outputAdapter'>;
   /** Include the pooler (default true). */
   pooler?: boolean;
   /** Include the sequence-classification head (default true). */
@@ -65,6 +67,7 @@ export class BertDefinition {
           }),
           attentionNorm: layerNormModule(c.hiddenSize, c.layerNormEps),
           outputNorm: layerNormModule(c.hiddenSize, c.layerNormEps),
+          ...options.adapters?.(i, c),
         }));
     this.layers = Array.from({ length: config.numHiddenLayers }, (_, i) => makeLayer(i, config));
     this.pooler = options.pooler ?? true;

@@ -11,6 +11,8 @@ export interface Params {
   get(name: string): tf.Tensor;
   has(name: string): boolean;
   at(sub: string): Params;
+  /** The whole tree, for modules that share parameters across layers (e.g. one hypernetwork). */
+  root(): Params;
 }
 
 export interface NamedTensor {
@@ -101,11 +103,13 @@ function makeView(store: ParamStore, prefix: string): Params {
     get: (name) => store.get(full(name)),
     has: (name) => store.has(full(name)),
     at: (sub) => makeView(store, full(sub)),
+    root: () => makeView(store, ''),
   };
 }
 
 /** A Params view over plain tensors (tests, and modules used outside a store). */
-export function paramsFromRecord(record: Record<string, tf.Tensor>, prefix = ''): Params {
+export function paramsFromRecord(record: Record<string, tf.Tensor> | Map<string, tf.Tensor>, prefix = ''): Params {
+  if (record instanceof Map) record = Object.fromEntries(record);
   const full = (name: string) => (prefix ? `${prefix}.${name}` : name);
   return {
     prefix,
@@ -116,5 +120,6 @@ export function paramsFromRecord(record: Record<string, tf.Tensor>, prefix = '')
     },
     has: (name) => full(name) in record,
     at: (sub) => paramsFromRecord(record, full(sub)),
+    root: () => paramsFromRecord(record),
   };
 }

@@ -1,0 +1,41 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { linear, normal, zeros, type ParamSpec, type Params } from '@camtl/core';
+
+/**
+ * FiLM (feature-wise linear modulation), as the reference `FiLM` module:
+ * a generator `gb_weights` = Linear(d_c → 2·d) maps the condition z to
+ * [γ | β] (γ the first half, β the second), and the target x becomes
+ * (1 + γ) ⊙ x + β. Writing the scale as 1 + γ keeps the module near the
+ * identity while the generator is small. The generator bias starts at 0.
+ */
+export function filmSpecs(conditionSize: number, targetSize: number, std = 0.02): ParamSpec[] {
+  return [
+    { name: 'gb_weights.weight', shape: [2 * targetSize, conditionSize], init: normal(std) },
+    { name: 'gb_weights.bias', shape: [2 * targetSize], init: zeros },
+  ];
+}
+
+/** γ(z) and β(z), each [B, d], from a condition [B, d_c]. */
+export function filmParams(p: Params, condition: tf.Tensor2D): { gamma: tf.Tensor2D; beta: tf.Tensor2D } {
+  const gb = linear(p.at('gb_weights'), condition) as tf.Tensor2D; // [B, 2d]
+  const d = gb.shape[1] / 2;
+  const [gamma, beta] = tf.split(gb, [d, d], 1) as [tf.Tensor2D, tf.Tensor2D]; // [B, d] each
+  return { gamma, beta };
+}
+
+/**
+ * (1 + γ_b) ⊙ x_b + β_b per example b. `x` is either batched [B, …, d]
+ * (rank ≥ 3, or `batched: true`) or an unbatched parameter [d] / [R, d] (the
+ * reference's CBDA and CLN modulate a weight), which broadcasts to [B, R, d].
+ */
+export function film(p: Params, x: tf.Tensor, condition: tf.Tensor2D, options: { batched?: boolean } = {}): tf.Tensor {
+  const batched = options.batched ?? x.rank >= 3;
+  const { gamma, beta } = filmParams(p, condition);
+  const B = condition.shape[0];
+  const d = gamma.shape[1];
+  const middle = batched ? x.rank - 2 : x.rank - 1; // axes between batch and features
+  const shape = [B, ...Array(middle).fill(1), d]; // [B, 1…, d]
+  const g = tf.reshape(tf.add(gamma, 1), shape);
+  const b = tf.reshape(beta, shape);
+  return tf.add(tf.mul(g, x), b);
+}

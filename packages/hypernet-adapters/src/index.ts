@@ -1,3 +1,46 @@
 // @camtl/hypernet-adapters — task embeddings, FiLM hypernetworks, conditional
 // layer norm, alignment and bottleneck, and a Hyperformer-style generated adapter.
 export { film, filmParams, filmSpecs } from './film';
+export {
+  checkTaskIds,
+  taskEmbedding,
+  taskEmbeddingSpecs,
+  taskTransformation,
+  taskTransformationSpecs,
+} from './task-embedding';
+export {
+  conditionalAlignment,
+  conditionalAlignmentSpecs,
+  type AlignmentMode,
+  type AlignmentOptions,
+} from './alignment';
+export {
+  conditionalLayerNorm,
+  conditionalLayerNormApply,
+  conditionalLayerNormSpecs,
+  firstRowOfTask,
+  type ConditionalLayerNormOptions,
+} from './conditional-layer-norm';
+export {
+  bottleneckSize,
+  conditionalBottleneck,
+  conditionalBottleneckSpecs,
+  type BottleneckOptions,
+} from './bottleneck';
+export {
+  ADAPTER_POSITION,
+  generateAdapterWeights,
+  hypernetSpecs,
+  projectTaskEmbeddings,
+  resolveHypernetOptions,
+  type AdapterPosition,
+  type GeneratedWeights,
+  type HypernetOptions,
+  type ResolvedHypernetOptions,
+} from './hypernet';
+export {
+  applyGeneratedAdapter,
+  generatedAdapter,
+  type GeneratedAdapter,
+  type GeneratedAdapterOptions,
+} from './generated-adapter';

@@ -80,7 +80,15 @@ export function bertLayer(config: BertConfig, parts: BertLayerParts): LayerModul
     ],
     apply(p, x, mask, ctx) {
       const context = parts.attention.apply(p.at('attention.self'), { hidden: x, mask }, ctx); // [B, S, H]
-      const a = residualNorm(p.at('attention.output'), parts.attentionNorm, context, x, rate, ctx, parts.attentionAdapter);
+      const a = residualNorm(
+        p.at('attention.output'),
+        parts.attentionNorm,
+        context,
+        x,
+        rate,
+        ctx,
+        parts.attentionAdapter,
+      );
       const inter = act(linear(p.at('intermediate.dense'), a)); // [B, S, I]
       return residualNorm(p.at('output'), parts.outputNorm, inter, a, rate, ctx, parts.outputAdapter);
     },

@@ -33,10 +33,14 @@ export interface BertOutputs {
 export interface BertModelOptions {
   /** Attention plug-in by registered name or factory; default "bert". */
   attention?: string | AttentionFactory;
+  /** Extra options for the attention plug-in (e.g. `maxSeqLength` for "conditional"). */
+  attentionOptions?: Record<string, unknown>;
   /** Builds layer i; default: a standard BertLayer with the chosen attention. */
   layer?: (index: number, config: BertConfig) => LayerModule;
   /** Adapters for the default layers (e.g. a generated Hyperformer adapter). */
   adapters?: (index: number, config: BertConfig) => Pick<BertLayerParts, 'attentionAdapter' | 'outputAdapter'>;
+  /** Model-level parameters of plug-ins shared across layers (e.g. a generated adapter's hypernetwork). */
+  extraSpecs?: ParamSpec[];
   /** Include the pooler (default true). */
   pooler?: boolean;
   /** Include the sequence-classification head (default true). */
@@ -48,6 +52,7 @@ export class BertDefinition {
   readonly layers: LayerModule[];
   readonly pooler: boolean;
   readonly classifier: boolean;
+  private readonly extraSpecs: ParamSpec[];
 
   constructor(
     readonly config: BertConfig,
@@ -59,6 +64,7 @@ export class BertDefinition {
       ((i: number, c: BertConfig) =>
         bertLayer(c, {
           attention: attention({
+            ...options.attentionOptions,
             hiddenSize: c.hiddenSize,
             numHeads: c.numAttentionHeads,
             attentionDropout: c.attentionProbsDropoutProb,
@@ -70,6 +76,7 @@ export class BertDefinition {
           ...options.adapters?.(i, c),
         }));
     this.layers = Array.from({ length: config.numHiddenLayers }, (_, i) => makeLayer(i, config));
+    this.extraSpecs = options.extraSpecs ?? [];
     this.pooler = options.pooler ?? true;
     this.classifier = (options.classifier ?? true) && this.pooler;
   }
@@ -83,7 +90,7 @@ export class BertDefinition {
     ];
     if (this.pooler) specs.push(...linearSpecs('bert.pooler.dense', c.hiddenSize, c.hiddenSize, c.initializerRange));
     if (this.classifier) specs.push(...linearSpecs('classifier', c.numLabels, c.hiddenSize, c.initializerRange));
-    return specs;
+    return [...specs, ...this.extraSpecs];
   }
 
   /** Embeddings → layers → pooler → classifier (→ loss when labels are given). */

@@ -1,0 +1,17 @@
+import { bertAttention, type AttentionModule, type AttentionOptions } from '@camtl/core';
+
+/**
+ * The standard BERT self-attention (HF `BertSelfAttention`), registered as
+ * "multi-head". The maths and parameters are the core's own ("bert"), so the
+ * two are interchangeable; this name only gives the plug-in family a uniform
+ * entry point next to "conditional".
+ */
+export function multiHeadAttention(options: AttentionOptions): AttentionModule {
+  const base = bertAttention(options);
+  return {
+    specificationVersion: 'v1',
+    kind: 'multi-head',
+    paramSpecs: () => base.paramSpecs(),
+    apply: (p, inputs, ctx) => base.apply(p, inputs, ctx),
+  };
+}

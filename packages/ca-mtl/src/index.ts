@@ -1,0 +1,36 @@
+// @camtl/ca-mtl — the CA-MTL presets: the reference base and large layouts,
+// per-task heads and loss, freezing, and loading/saving of checkpoints.
+export {
+  GLUE_NUM_LABELS,
+  REFERENCE_TASKS,
+  baseLayout,
+  caMtlConfigToJson,
+  isCaMtlConfig,
+  largeLayout,
+  parseCaMtlConfig,
+  resolveNumLabels,
+  type CaMtlConfig,
+  type CaMtlOptions,
+  type CaMtlVariant,
+} from './config';
+export {
+  REFERENCE_UNFROZEN,
+  caMtlComponent,
+  freezeEncoderLayers,
+  referenceTrainable,
+  type FreezeOptions,
+} from './freeze';
+export {
+  headLayout,
+  headSpecs,
+  multiTaskLoss,
+  normalizedEntropy,
+  perExampleLoss,
+  rowTasks,
+  taskHeads,
+  type HeadLayout,
+} from './heads';
+export { adapterTopLayer, caMtlAttention, caMtlLayerNorm, conditionalBertLayer } from './layers';
+export { CaMtlDefinition, type CaMtlInputs, type CaMtlOutputs } from './model';
+export { CaMtlModel, createCaMtl, loadCaMtl, parameter, saveCaMtl, type CreateCaMtlOptions } from './model-store';
+export { PRESET_BACKBONES, caMtlParamCounts, presetConfig, type ParamCounts, type PresetCountOptions } from './counts';

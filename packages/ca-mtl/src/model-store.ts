@@ -1,0 +1,159 @@
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  CamtlError,
+  Rng,
+  checkMatch,
+  evalContext,
+  instantiate,
+  loadHfCheckpoint,
+  matchParameters,
+  parseBertConfig,
+  saveHfCheckpoint,
+  specShapes,
+  storeFromCheckpoint,
+  summarizeStore,
+  type FileSystem,
+  type HfCheckpoint,
+  type LoadReport,
+  type ModuleContext,
+  type ParamStore,
+  type ParamSummary,
+} from '@camtl/core';
+import {
+  caMtlConfigToJson,
+  isCaMtlConfig,
+  parseCaMtlConfig,
+  resolveNumLabels,
+  type CaMtlConfig,
+  type CaMtlOptions,
+  type CaMtlVariant,
+} from './config';
+import { caMtlComponent, freezeEncoderLayers, type FreezeOptions } from './freeze';
+import { CaMtlDefinition, type CaMtlInputs, type CaMtlOutputs } from './model';
+
+/** A CA-MTL definition plus its weights. */
+export class CaMtlModel {
+  constructor(
+    readonly definition: CaMtlDefinition,
+    readonly store: ParamStore,
+  ) {}
+
+  get config(): CaMtlConfig {
+    return this.definition.config;
+  }
+
+  forward(inputs: CaMtlInputs, ctx: ModuleContext = evalContext(), collect = false): CaMtlOutputs {
+    return this.definition.forward(this.store.view(), inputs, ctx, collect);
+  }
+
+  /** Total / trainable / frozen counts per component. */
+  summary(): ParamSummary {
+    return summarizeStore(this.store, caMtlComponent);
+  }
+
+  /** The reference freezing of layers [a, b] (and the embeddings). */
+  freeze(range: [number, number], options: FreezeOptions = {}): string[] {
+    return freezeEncoderLayers(this.store, range, options);
+  }
+
+  dispose(): void {
+    this.store.dispose();
+  }
+}
+
+export interface CreateCaMtlOptions {
+  /** A HF BERT folder (or a checkpoint already read) to initialise from; omit for a fresh model. */
+  base?: string | HfCheckpoint;
+  /** Its BERT config when `base` is omitted. */
+  bertConfig?: Record<string, unknown>;
+  fs?: FileSystem;
+  tasks: string[];
+  numLabels?: number[];
+  variant?: CaMtlVariant;
+  /** L for the attention bias (default 128, the reference's max_seq_length). */
+  maxSeqLength?: number;
+  options?: CaMtlOptions;
+  /** Freeze layers [a, b] and the embeddings, as the reference's --freeze_encoder_layers a-b. */
+  freeze?: [number, number];
+  freezeOptions?: FreezeOptions;
+  seed?: number;
+}
+
+/** Pretrained tensors a new CA-MTL model does not use, and why that is expected. */
+const IGNORED_FROM_BERT = [/^classifier\./, /^cls\./, /(^|\.)position_ids$/];
+
+async function readBase(options: CreateCaMtlOptions): Promise<HfCheckpoint | undefined> {
+  if (typeof options.base !== 'string') return options.base;
+  if (!options.fs) throw new CamtlError('BAD_INPUT', 'createCaMtl: a base folder needs a FileSystem (options.fs)');
+  return loadHfCheckpoint(options.base, options.fs);
+}
+
+/**
+ * A new CA-MTL model (spec §1.2 layouts): from a plain HF BERT checkpoint when
+ * `base` is given (embeddings, layers, pooler and the CLN weights load from the
+ * pretrained ones; base's top layer is rebuilt), else freshly initialised.
+ */
+export async function createCaMtl(options: CreateCaMtlOptions): Promise<{ model: CaMtlModel; report: LoadReport }> {
+  const ckpt = await readBase(options);
+  const rawBert = ckpt?.config ?? options.bertConfig;
+  if (!rawBert) throw new CamtlError('BAD_INPUT', 'createCaMtl needs a base checkpoint or a bertConfig');
+  const config: CaMtlConfig = {
+    bert: parseBertConfig(rawBert, ckpt ? `${ckpt.dir}/config.json` : 'bertConfig'),
+    variant: options.variant ?? 'base',
+    maxSeqLength: options.maxSeqLength ?? 128,
+    tasks: options.tasks,
+    numLabelsPerTask: resolveNumLabels(options.tasks, options.numLabels),
+    options: options.options ?? {},
+  };
+  const definition = new CaMtlDefinition(config);
+  const specs = definition.specs();
+  let store: ParamStore;
+  let report: LoadReport = { initialized: specs.map((s) => s.name), unexpected: [], ignored: [] };
+  if (ckpt) {
+    const match = matchParameters(specShapes(specs), ckpt.tensors, { ignoreUnexpected: IGNORED_FROM_BERT });
+    checkMatch(match, ckpt.files.join(', '), false);
+    store = storeFromCheckpoint(specs, ckpt, match, options.seed ?? 0);
+    report = { initialized: match.missing, unexpected: match.unexpected, ignored: match.ignored };
+  } else {
+    store = instantiate(specs, new Rng(options.seed ?? 0));
+  }
+  const model = new CaMtlModel(definition, store);
+  if (options.freeze) model.freeze(options.freeze, options.freezeOptions);
+  return { model, report };
+}
+
+/** Loads a CA-MTL checkpoint: camtl's own, or one saved by the reference PyTorch code (same names). */
+export async function loadCaMtl(
+  dir: string,
+  fs: FileSystem,
+  options: { strict?: boolean } = {},
+): Promise<{ model: CaMtlModel; report: LoadReport }> {
+  const ckpt = await loadHfCheckpoint(dir, fs);
+  const source = fs.join(dir, 'config.json');
+  if (!isCaMtlConfig(ckpt.config)) {
+    throw new CamtlError(
+      'BAD_CONFIG',
+      `${source}: not a CA-MTL config (no "ca_mtl_model")`,
+      'use createCaMtl({ base }) to start a CA-MTL model from a plain BERT',
+    );
+  }
+  const definition = new CaMtlDefinition(parseCaMtlConfig(ckpt.config, source));
+  const specs = definition.specs();
+  const match = matchParameters(specShapes(specs), ckpt.tensors);
+  checkMatch(match, ckpt.files.join(', '), options.strict ?? true);
+  const store = storeFromCheckpoint(specs, ckpt, match, 0);
+  return {
+    model: new CaMtlModel(definition, store),
+    report: { initialized: match.missing, unexpected: match.unexpected, ignored: match.ignored },
+  };
+}
+
+/** Saves under the reference names with the CA-MTL config.json convention. */
+export async function saveCaMtl(model: CaMtlModel, dir: string, fs: FileSystem): Promise<void> {
+  await saveHfCheckpoint(dir, { config: caMtlConfigToJson(model.config), tensors: await model.store.toTensors() }, fs);
+}
+
+/** Reads a tensor of the model by name (tests, debugging). */
+export function parameter(model: CaMtlModel, name: string): tf.Variable {
+  return model.store.get(name);
+}

@@ -1,0 +1,186 @@
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  CamtlError,
+  additiveMask,
+  bertEmbeddings,
+  bertPooler,
+  embeddingSpecs,
+  evalContext,
+  linearSpecs,
+  mount,
+  type LayerModule,
+  type ModuleContext,
+  type ParamSpec,
+  type Params,
+} from '@camtl/core';
+import {
+  conditionalAlignment,
+  conditionalAlignmentSpecs,
+  conditionalBottleneck,
+  conditionalBottleneckSpecs,
+  taskEmbedding,
+  taskEmbeddingSpecs,
+  taskTransformation,
+  taskTransformationSpecs,
+} from '@camtl/hypernet-adapters';
+import { baseLayout, largeLayout, type CaMtlConfig } from './config';
+import {
+  headLayout,
+  headSpecs,
+  multiTaskLoss,
+  normalizedEntropy,
+  perExampleLoss,
+  taskHeads,
+  type HeadLayout,
+} from './heads';
+import { adapterTopLayer, caMtlBottleneckOptions, conditionalBertLayer } from './layers';
+
+export interface CaMtlInputs {
+  /** int32 [B, S] */
+  inputIds: tf.Tensor2D;
+  tokenTypeIds?: tf.Tensor2D;
+  attentionMask?: tf.Tensor2D;
+  /** int32 [B]: index into `config.tasks`, per example (batches may mix tasks). */
+  taskIds: tf.Tensor1D;
+  /** float32 [B]: class ids for classification rows, targets for regression rows. */
+  labels?: tf.Tensor1D;
+}
+
+export interface CaMtlOutputs {
+  /** [B, S, H]: the last layer (base) or the bottleneck chain (large). */
+  sequenceOutput: tf.Tensor3D;
+  /** [B, H] */
+  pooledOutput: tf.Tensor2D;
+  /** [B, C_max]: each row's own head; classes ≥ C_t are 0. */
+  logits: tf.Tensor2D;
+  /** [B]: H(softmax)/(log C_t + 1e-5), 0 for regression rows. */
+  normalizedEntropy: tf.Tensor1D;
+  loss?: tf.Scalar;
+  /** [T]: each task's mean loss (0 where the task is absent). */
+  perTaskLoss?: tf.Tensor1D;
+  perExampleLoss?: tf.Tensor1D;
+  /** Named intermediate tensors, when `collect` is set. */
+  intermediates?: Record<string, tf.Tensor>;
+}
+
+/** The CA-MTL architecture (reference `CaMtl`): which parameters exist and how they compute. */
+export class CaMtlDefinition {
+  readonly layers: LayerModule[];
+  readonly heads: HeadLayout;
+
+  constructor(readonly config: CaMtlConfig) {
+    const L = config.bert.numHiddenLayers;
+    if (config.variant === 'base') {
+      const { bottom, cln } = baseLayout(L);
+      this.layers = Array.from({ length: L }, (_, i) =>
+        i < bottom
+          ? conditionalBertLayer(config, i, false)
+          : i < bottom + cln
+            ? conditionalBertLayer(config, i, true)
+            : adapterTopLayer(config, i),
+      );
+    } else {
+      const { bottom } = largeLayout(L);
+      this.layers = Array.from({ length: L }, (_, i) => conditionalBertLayer(config, i, i >= bottom));
+    }
+    this.heads = headLayout(config.numLabelsPerTask);
+  }
+
+  get numTasks(): number {
+    return this.config.tasks.length;
+  }
+
+  /** Every parameter under the reference `CaMtl.state_dict()` names. */
+  specs(): ParamSpec[] {
+    const { bert: b, options } = this.config;
+    const H = b.hiddenSize;
+    const std = b.initializerRange;
+    const specs = [
+      ...mount('bert', taskEmbeddingSpecs(this.numTasks, H, std)),
+      ...mount('bert.conditional_alignment', conditionalAlignmentSpecs(H, H, { mode: options.alignment?.mode, std })),
+      ...mount('bert.embeddings', embeddingSpecs(b)),
+      ...mount('bert.encoder', taskTransformationSpecs(H, std)),
+      ...this.layers.flatMap((layer, i) => mount(`bert.encoder.layer.${i}`, layer.paramSpecs())),
+    ];
+    if (this.config.variant === 'large') {
+      const cb = conditionalBottleneckSpecs(caMtlBottleneckOptions(this.config));
+      this.layers.forEach((_, i) => specs.push(...mount(`bert.encoder.adapter_layer.${i}`, cb)));
+    }
+    specs.push(...linearSpecs('bert.pooler.dense', H, H, std), ...headSpecs(this.config.numLabelsPerTask, H, std));
+    return specs;
+  }
+
+  /** Embeddings → alignment → conditional layers (→ bottleneck chain) → pooler → per-task heads. */
+  forward(root: Params, inputs: CaMtlInputs, ctx: ModuleContext = evalContext(), collect = false): CaMtlOutputs {
+    const p = root.at('bert');
+    const seen: Record<string, tf.Tensor> = {};
+    const keep = (name: string, t: tf.Tensor) => (collect ? (seen[name] = t) : t);
+    const { inputIds, taskIds } = inputs;
+    this.checkInputs(inputs);
+    const z = taskEmbedding(p, taskIds); // [B, H]
+    const types = inputs.tokenTypeIds ?? (tf.zerosLike(inputIds) as tf.Tensor2D);
+    const embedded = keep(
+      'embeddings_output',
+      bertEmbeddings(p.at('embeddings'), inputIds, types, this.config.bert, ctx),
+    );
+    const aligned = conditionalAlignment(
+      p.at('conditional_alignment'),
+      embedded as tf.Tensor3D,
+      z,
+      this.config.options.alignment,
+    );
+    keep('after_conditional_alignment', aligned);
+    const zPrime = keep('task_embedding_transformed', taskTransformation(p.at('encoder'), z)) as tf.Tensor2D;
+    const layerCtx: ModuleContext = { ...ctx, taskIds, taskEmbedding: zPrime };
+    const mask = inputs.attentionMask ? additiveMask(inputs.attentionMask) : undefined; // [B, 1, 1, S]
+    const sequenceOutput = this.encode(p.at('encoder'), aligned as tf.Tensor3D, mask, layerCtx, keep);
+    const pooledOutput = keep('pooled_output', bertPooler(p.at('pooler'), sequenceOutput)) as tf.Tensor2D;
+    const logits = taskHeads(root, pooledOutput, taskIds, this.heads, this.config.options.headDropout ?? 0.1, ctx);
+    const out: CaMtlOutputs = {
+      sequenceOutput,
+      pooledOutput,
+      logits,
+      normalizedEntropy: normalizedEntropy(logits, taskIds, this.heads),
+    };
+    if (inputs.labels) {
+      out.perExampleLoss = perExampleLoss(logits, inputs.labels, taskIds, this.heads);
+      const { loss, perTask } = multiTaskLoss(out.perExampleLoss, taskIds, this.numTasks);
+      Object.assign(out, { loss, perTaskLoss: perTask });
+    }
+    if (collect) out.intermediates = seen;
+    return out;
+  }
+
+  /** The layer stack; large also runs the bottleneck side chain f_i = CB_i(z′, h_i + f_{i−1}). */
+  private encode(
+    p: Params,
+    x: tf.Tensor3D,
+    mask: tf.Tensor | undefined,
+    ctx: ModuleContext,
+    keep: (n: string, t: tf.Tensor) => tf.Tensor,
+  ): tf.Tensor3D {
+    const chain = this.config.variant === 'large' ? caMtlBottleneckOptions(this.config) : undefined;
+    let h = x;
+    let f: tf.Tensor | undefined;
+    this.layers.forEach((layer, i) => {
+      h = layer.apply(p.at(`layer.${i}`), h, mask, ctx);
+      keep(`hidden_states.${i + 1}`, h);
+      if (chain) f = conditionalBottleneck(p.at(`adapter_layer.${i}`), f ? tf.add(h, f) : h, ctx.taskEmbedding!, chain);
+    });
+    return keep('sequence_output', (f ?? h) as tf.Tensor3D) as tf.Tensor3D;
+  }
+
+  private checkInputs(inputs: CaMtlInputs): void {
+    const [B, S] = inputs.inputIds.shape;
+    if (inputs.taskIds.shape[0] !== B) {
+      throw new CamtlError('BAD_INPUT', `task ids: ${inputs.taskIds.shape[0]} for a batch of ${B}`);
+    }
+    if (S > this.config.maxSeqLength) {
+      throw new CamtlError(
+        'BAD_INPUT',
+        `sequence length ${S} is longer than the CA-MTL max_seq_length ${this.config.maxSeqLength}`,
+        `truncate inputs to ${this.config.maxSeqLength} tokens, or build the model with a larger maxSeqLength`,
+      );
+    }
+  }
+}

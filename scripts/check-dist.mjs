@@ -21,6 +21,16 @@ function run(cwd, args, label) {
 
 // A smoke test per package: import it and, where there is maths, take a gradient.
 const smoke = {
+  '@camtl/ca-mtl': (load) => `${load}
+    await import('@tensorflow/tfjs-backend-cpu');
+    const tf = await import('@tensorflow/tfjs-core');
+    tf.enableProdMode();
+    await tf.setBackend('cpu');
+    const bertConfig = { vocab_size: 20, hidden_size: 8, num_hidden_layers: 2, num_attention_heads: 2, intermediate_size: 16, max_position_embeddings: 16 };
+    const { model } = await m.createCaMtl({ bertConfig, tasks: ['a', 'b'], numLabels: [2, 1], maxSeqLength: 8, seed: 1 });
+    const inputs = { inputIds: tf.tensor2d([[2, 5, 7, 3], [2, 9, 3, 0]], [2, 4], 'int32'), taskIds: tf.tensor1d([0, 1], 'int32'), labels: tf.tensor1d([1, 0.5]) };
+    const { value, grads } = tf.variableGrads(() => model.forward(inputs).loss, [...model.store.trainable().values()]);
+    console.log('loss', value.dataSync()[0].toFixed(4), 'grads', Object.keys(grads).length);`,
   '@camtl/cli': (load) => `${load}
     let out = '';
     const code = await m.main(['forward'], { stdout: (t) => (out += t), stderr: (t) => process.stderr.write(t) });

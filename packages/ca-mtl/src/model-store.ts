@@ -79,8 +79,20 @@ export interface CreateCaMtlOptions {
   seed?: number;
 }
 
-/** Pretrained tensors a new CA-MTL model does not use, and why that is expected. */
-const IGNORED_FROM_BERT = [/^classifier\./, /^cls\./, /(^|\.)position_ids$/];
+/**
+ * Pretrained tensors a new CA-MTL model does not use, as expected: the task
+ * heads replace BertForSequenceClassification's classifier and the MLM/NSP
+ * heads, and base rebuilds its top layer from scratch (spec §2.2), so the
+ * pretrained weights of that layer are set aside, as in the reference.
+ */
+function ignoredFromBert(config: CaMtlConfig): RegExp[] {
+  const ignored = [/^classifier\./, /^cls\./, /(^|\.)position_ids$/];
+  if (config.variant === 'base') {
+    const top = config.bert.numHiddenLayers - 1;
+    ignored.push(new RegExp(`^(bert\\.)?encoder\\.layer\\.${top}\\.(attention|intermediate|output)\\.`));
+  }
+  return ignored;
+}
 
 async function readBase(options: CreateCaMtlOptions): Promise<HfCheckpoint | undefined> {
   if (typeof options.base !== 'string') return options.base;
@@ -110,7 +122,7 @@ export async function createCaMtl(options: CreateCaMtlOptions): Promise<{ model:
   let store: ParamStore;
   let report: LoadReport = { initialized: specs.map((s) => s.name), unexpected: [], ignored: [] };
   if (ckpt) {
-    const match = matchParameters(specShapes(specs), ckpt.tensors, { ignoreUnexpected: IGNORED_FROM_BERT });
+    const match = matchParameters(specShapes(specs), ckpt.tensors, { ignoreUnexpected: ignoredFromBert(config) });
     checkMatch(match, ckpt.files.join(', '), false);
     store = storeFromCheckpoint(specs, ckpt, match, options.seed ?? 0);
     report = { initialized: match.missing, unexpected: match.unexpected, ignored: match.ignored };

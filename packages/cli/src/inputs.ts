@@ -34,7 +34,7 @@ export function parseForwardInputs(
   raw: unknown,
   file: string,
   config: BertConfig,
-  limits: { numLabels?: number; numTasks?: number } = {},
+  limits: { numLabels?: number; numTasks?: number; floatLabels?: boolean } = {},
 ): ForwardInputs {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new CamtlError('BAD_INPUT', `${file}: expected an object {input_ids, token_type_ids?, attention_mask?}`);
@@ -68,7 +68,7 @@ export function parseForwardInputs(
     inputIds: t2(ids),
     tokenTypeIds: types && t2(types),
     attentionMask: mask && t2(mask),
-    labels: labels && tf.tensor1d(labels.data, limits.numLabels === 1 ? 'float32' : 'int32'),
+    labels: labels && tf.tensor1d(labels.data, limits.numLabels === 1 || limits.floatLabels ? 'float32' : 'int32'),
     taskId: task && tf.tensor1d(task.data, 'int32'),
   };
 }

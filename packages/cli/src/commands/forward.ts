@@ -1,35 +1,14 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { CamtlError, loadBertModel, toJsonTensor, type BertOutputs } from '@camtl/core';
-import type { CliIO, CommandSpec } from '../args';
+import { isCaMtlConfig } from '@camtl/ca-mtl';
+import type { CommandSpec } from '../args';
 import { stringFlag } from '../args';
 import { selectBackend } from '../backend';
 import { assetPath, readJsonFile, requireDir, writeJsonFile } from '../files';
-import { parseForwardInputs } from '../inputs';
+import { forwardBert, forwardCaMtl } from './forward-runners';
 import { nodeFileSystem } from '../node-fs';
-
-function outputsToJson(out: BertOutputs): Record<string, unknown> {
-  const json: Record<string, unknown> = { last_hidden_state: toJsonTensor(out.lastHiddenState) };
-  if (out.pooledOutput) json.pooler_output = toJsonTensor(out.pooledOutput);
-  if (out.logits) json.logits = toJsonTensor(out.logits);
-  if (out.loss) json.loss = out.loss.dataSync()[0];
-  return json;
-}
-
-function printSummary(out: BertOutputs, model: string, backend: string, io: CliIO): void {
-  io.stdout(`model ${model} on ${backend}\n`);
-  io.stdout(`last_hidden_state [${out.lastHiddenState.shape}]\n`);
-  if (out.pooledOutput) io.stdout(`pooler_output [${out.pooledOutput.shape}]\n`);
-  if (out.logits) {
-    const rows = (out.logits.arraySync() as number[][]).map((r) => r.map((v) => v.toFixed(4)).join(' '));
-    io.stdout(`logits [${out.logits.shape}]\n${rows.map((r, i) => `  ${i}: ${r}`).join('\n')}\n`);
-  }
-  if (out.loss) io.stdout(`loss ${out.loss.dataSync()[0].toFixed(6)}\n`);
-  io.stdout('(pass --output OUT.json for every tensor as JSON)\n');
-}
 
 export const forwardCommand: CommandSpec = {
   name: 'forward',
-  summary: 'run a forward pass of a HF BERT checkpoint on JSON tensors',
+  summary: 'run a forward pass of a HF BERT or CA-MTL checkpoint on JSON tensors',
   usage: 'camtl forward --model DIR --input IN.json --output OUT.json [--backend auto|wasm|cpu]',
   flags: {
     model: {
@@ -40,7 +19,7 @@ export const forwardCommand: CommandSpec = {
     input: {
       type: 'string',
       value: 'IN.json',
-      description: '{input_ids, token_type_ids?, attention_mask?, labels?} as {shape, dtype, data}',
+      description: '{input_ids, token_type_ids?, attention_mask?, labels?, task_id? (CA-MTL)} as {shape, dtype, data}',
     },
     output: {
       type: 'string',
@@ -57,21 +36,19 @@ export const forwardCommand: CommandSpec = {
     await requireDir(fs, modelDir, 'model folder');
     const rawInputs = await readJsonFile(fs, inputFile);
     const backend = await selectBackend(stringFlag(values, 'backend') ?? 'auto');
-    const { model } = await loadBertModel(modelDir, fs);
-    const numLabels = model.definition.classifier ? model.config.numLabels : undefined;
-    const inputs = parseForwardInputs(rawInputs, inputFile, model.config, { numLabels });
-    if (inputs.taskId) {
-      throw new CamtlError(
-        'BAD_INPUT',
-        `${inputFile}: task_id given, but ${modelDir} is a plain BERT (not a CA-MTL checkpoint)`,
-      );
-    }
-    const out = model.forward(inputs);
+    const config = await readJsonFile(fs, fs.join(modelDir, 'config.json'));
+    const run = isCaMtlConfig(config) ? forwardCaMtl : forwardBert;
+    const result = await run(modelDir, rawInputs, inputFile, fs);
     const output = stringFlag(values, 'output');
-    if (output) await writeJsonFile(fs, output, outputsToJson(out), io.stdout);
-    else printSummary(out, modelDir, backend, io);
-    tf.dispose([out as unknown as tf.Tensor[], inputs as unknown as tf.Tensor[]]);
-    model.dispose();
+    if (output) await writeJsonFile(fs, output, result.json, io.stdout);
+    else
+      io.stdout(
+        [
+          `model ${modelDir} on ${backend}`,
+          ...result.summary,
+          '(pass --output OUT.json for every tensor as JSON)',
+        ].join('\n') + '\n',
+      );
     return 0;
   },
 };

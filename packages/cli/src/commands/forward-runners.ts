@@ -1,0 +1,113 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { CamtlError, loadBertModel, toJsonTensor, type FileSystem } from '@camtl/core';
+import { loadCaMtl } from '@camtl/ca-mtl';
+import { parseForwardInputs } from '../inputs';
+
+/** What a forward run produces: the OUT.json object and a human summary. */
+export interface ForwardResult {
+  json: Record<string, unknown>;
+  summary: string[];
+}
+
+function logitRows(logits: tf.Tensor2D): string[] {
+  return (logits.arraySync() as number[][]).map((r, i) => `  ${i}: ${r.map((v) => v.toFixed(4)).join(' ')}`);
+}
+
+/** A plain HF BERT: last_hidden_state, pooler_output, logits (with a classifier), loss (with labels). */
+export async function forwardBert(
+  dir: string,
+  raw: unknown,
+  inputFile: string,
+  fs: FileSystem,
+): Promise<ForwardResult> {
+  const { model } = await loadBertModel(dir, fs);
+  const numLabels = model.definition.classifier ? model.config.numLabels : undefined;
+  const inputs = parseForwardInputs(raw, inputFile, model.config, { numLabels });
+  if (inputs.taskId) {
+    throw new CamtlError(
+      'BAD_INPUT',
+      `${inputFile}: task_id given, but ${dir} is a plain BERT (its config.json has no "ca_mtl_model")`,
+    );
+  }
+  try {
+    const out = model.forward(inputs);
+    const json: Record<string, unknown> = { last_hidden_state: toJsonTensor(out.lastHiddenState) };
+    const summary = [`last_hidden_state [${out.lastHiddenState.shape}]`];
+    if (out.pooledOutput) json.pooler_output = toJsonTensor(out.pooledOutput);
+    if (out.logits) {
+      json.logits = toJsonTensor(out.logits);
+      summary.push(`logits [${out.logits.shape}]`, ...logitRows(out.logits));
+    }
+    if (out.loss) {
+      json.loss = out.loss.dataSync()[0];
+      summary.push(`loss ${(json.loss as number).toFixed(6)}`);
+    }
+    tf.dispose(out as unknown as tf.TensorContainer);
+    return { json, summary };
+  } finally {
+    tf.dispose(Object.values(inputs).filter(Boolean) as tf.Tensor[]);
+    model.dispose();
+  }
+}
+
+/** A CA-MTL checkpoint: adds per_task {rows, logits, normalized_entropy} and pooled_output; loss with labels. */
+export async function forwardCaMtl(
+  dir: string,
+  raw: unknown,
+  inputFile: string,
+  fs: FileSystem,
+): Promise<ForwardResult> {
+  const { model } = await loadCaMtl(dir, fs);
+  const cfg = model.config;
+  const inputs = parseForwardInputs(raw, inputFile, cfg.bert, { numTasks: cfg.tasks.length, floatLabels: true });
+  if (!inputs.taskId)
+    throw new CamtlError(
+      'BAD_INPUT',
+      `${inputFile}: "task_id" is required for a CA-MTL model (tasks: ${cfg.tasks.join(', ')})`,
+    );
+  try {
+    const out = model.forward({ ...inputs, taskIds: inputs.taskId });
+    const taskIds = Array.from(inputs.taskId.dataSync());
+    const logits = out.logits.arraySync() as number[][];
+    const entropy = Array.from(out.normalizedEntropy.dataSync());
+    const perTask: Record<string, unknown> = {};
+    const summary = [`sequence_output [${out.sequenceOutput.shape}]`, `pooled_output [${out.pooledOutput.shape}]`];
+    cfg.tasks.forEach((task, t) => {
+      const rows = taskIds.flatMap((id, b) => (id === t ? [b] : []));
+      if (rows.length === 0) return;
+      const c = cfg.numLabelsPerTask[t];
+      const data = rows.flatMap((b) => logits[b].slice(0, c));
+      perTask[task] = {
+        rows,
+        logits: { shape: [rows.length, c], dtype: 'float32', data },
+        normalized_entropy: rows.map((b) => entropy[b]),
+      };
+      summary.push(
+        `${task}: rows [${rows}]`,
+        ...rows.map(
+          (b) =>
+            `  ${b}: ${logits[b]
+              .slice(0, c)
+              .map((v) => v.toFixed(4))
+              .join(' ')}`,
+        ),
+      );
+    });
+    const pooled = toJsonTensor(out.pooledOutput);
+    const json: Record<string, unknown> = {
+      last_hidden_state: toJsonTensor(out.sequenceOutput),
+      pooled_output: pooled,
+      pooler_output: pooled,
+      per_task: perTask,
+    };
+    if (out.loss) {
+      json.loss = out.loss.dataSync()[0];
+      summary.push(`loss ${(json.loss as number).toFixed(6)}`);
+    }
+    tf.dispose(out as unknown as tf.TensorContainer);
+    return { json, summary };
+  } finally {
+    tf.dispose(Object.values(inputs).filter(Boolean) as tf.Tensor[]);
+    model.dispose();
+  }
+}

@@ -191,3 +191,30 @@ export {
   type TruncationStrategy,
   type VocabOptions,
 } from './tokenizer';
+
+// Multi-task interfaces: tasks (and their registry), samplers and models
+export {
+  getTask,
+  hasTask,
+  registerTask,
+  taskNames,
+  type Example,
+  type MetricValues,
+  type ReadOptions,
+  type ReadResult,
+  type SkippedRow,
+  type TaskDefinition,
+  type TaskKind,
+} from './multitask/tasks';
+export type {
+  CandidateScores,
+  Draw,
+  SampleRequest,
+  Sampler,
+  SamplerContext,
+  SamplerFactory,
+  SamplerState,
+  SamplerTask,
+  Scorer,
+} from './multitask/sampler';
+export type { MultiTaskBatch, MultiTaskModel, MultiTaskOutputs } from './multitask/model';

@@ -1,13 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, mergeConfig } from 'vitest/config';
+import base from '../../vitest.base.ts';
 
-export default defineConfig({
-  test: {
-    include: ['src/**/*.test.ts'],
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
-    // tfjs backends are process-global; one file per worker keeps them apart,
-    // and few workers keep wasm memory in check on 2-core CI machines.
-    pool: 'forks',
-    maxWorkers: 2,
-  },
-});
+export default mergeConfig(base, defineConfig({}));

@@ -30,24 +30,3 @@ export function toTensors(values: Record<string, JsTensor>): Record<string, tf.T
 export function disposeAll(record: Record<string, tf.Tensor>): void {
   for (const t of Object.values(record)) t.dispose();
 }
-
-/**
- * The loss Σ_k Σ(outputs[k] ⊙ weights[k]) and its gradient with respect to
- * every named input tensor; `f` maps the named tensors to named outputs.
- */
-export function lossGrads(
-  inputs: Record<string, tf.Tensor>,
-  weights: Record<string, tf.Tensor>,
-  f: (xs: Record<string, tf.Tensor>) => Record<string, tf.Tensor>,
-): { loss: number; grads: Record<string, tf.Tensor> } {
-  const names = Object.keys(inputs);
-  const lossOf = (...xs: tf.Tensor[]): tf.Scalar => {
-    const outs = f(Object.fromEntries(names.map((n, i) => [n, xs[i]])));
-    const terms = Object.keys(weights).map((k) => tf.sum(tf.mul(outs[k], weights[k])));
-    return tf.addN(terms) as tf.Scalar;
-  };
-  const { value, grads } = tf.valueAndGrads(lossOf)(names.map((n) => inputs[n]));
-  const loss = value.dataSync()[0];
-  value.dispose();
-  return { loss, grads: Object.fromEntries(names.map((n, i) => [n, grads[i]])) };
-}

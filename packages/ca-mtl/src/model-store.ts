@@ -16,6 +16,7 @@ import {
   type HfCheckpoint,
   type LoadReport,
   type ModuleContext,
+  type MultiTaskModel,
   type ParamStore,
   type ParamSummary,
 } from '@camtl/core';
@@ -31,8 +32,8 @@ import {
 import { caMtlComponent, freezeEncoderLayers, type FreezeOptions } from './freeze';
 import { CaMtlDefinition, type CaMtlInputs, type CaMtlOutputs } from './model';
 
-/** A CA-MTL definition plus its weights. */
-export class CaMtlModel {
+/** A CA-MTL definition plus its weights; a `MultiTaskModel` the core trainer can train. */
+export class CaMtlModel implements MultiTaskModel {
   constructor(
     readonly definition: CaMtlDefinition,
     readonly store: ParamStore,
@@ -40,6 +41,22 @@ export class CaMtlModel {
 
   get config(): CaMtlConfig {
     return this.definition.config;
+  }
+
+  get taskNames(): readonly string[] {
+    return this.config.tasks;
+  }
+
+  get numLabelsPerTask(): readonly number[] {
+    return this.config.numLabelsPerTask;
+  }
+
+  get maxSequenceLength(): number {
+    return Math.min(this.config.maxSeqLength, this.config.bert.maxPositionEmbeddings);
+  }
+
+  save(dir: string, fs: FileSystem): Promise<void> {
+    return saveCaMtl(this, dir, fs);
   }
 
   forward(inputs: CaMtlInputs, ctx: ModuleContext = evalContext(), collect = false): CaMtlOutputs {

@@ -97,6 +97,33 @@ export function nodeFileSystem(): FileSystem {
         throw ioError(p, e, 'creating the directory');
       }
     },
+    async appendText(p, text) {
+      try {
+        await fsp.appendFile(p, text);
+      } catch (e) {
+        throw ioError(p, e, 'appending');
+      }
+    },
+    async rename(from, to) {
+      try {
+        await fsp.rename(from, to);
+      } catch (e) {
+        throw ioError(to, e, `renaming ${from}`);
+      }
+    },
+    async remove(p) {
+      try {
+        await fsp.rm(p, { recursive: true, force: true });
+      } catch (e) {
+        throw ioError(p, e, 'removing');
+      }
+    },
+    async list(dir) {
+      return fsp.readdir(dir).then(
+        (names) => names.sort(),
+        () => [],
+      );
+    },
     join: (...parts) => path.join(...parts),
   };
 }

@@ -218,3 +218,18 @@ export type {
   Scorer,
 } from './multitask/sampler';
 export type { MultiTaskBatch, MultiTaskModel, MultiTaskOutputs } from './multitask/model';
+export { collate, disposeBatch, encodeExamples, lengthBuckets, type CollateOptions, type EncodedExample } from './multitask/data';
+export { evaluate, predictRows, type EvalResult, type EvalSet, type PredictOptions } from './multitask/evaluate';
+export {
+  BEST,
+  LATEST,
+  checkpointName,
+  latestCheckpoint,
+  loadTrainingCheckpoint,
+  pruneCheckpoints,
+  saveTrainingCheckpoint,
+  type TrainerState,
+} from './multitask/checkpoint';
+export { Trainer, type TrainResult } from './multitask/trainer';
+export { TrainLog } from './multitask/train-log';
+export type { TrainLogRecord, TrainProgress, TrainerOptions } from './multitask/trainer-options';

@@ -3,12 +3,20 @@
 // gradients of the fixture loss w.r.t. every parameter and float input
 // within 1e-4 + 1e-3·|ref|.
 import * as tf from '@tensorflow/tfjs-core';
-import { describeEachBackend, maxAbsDiff, worstViolation } from '@camtl/testkit';
+import {
+  caseTensors,
+  describeEachBackend,
+  maxAbsDiff,
+  moduleCase,
+  runCase,
+  worstViolation,
+  type CaseRun,
+  type ModuleCase,
+} from '@camtl/testkit';
 import { expect, it } from 'vitest';
 import { conditionalBottleneck } from './bottleneck';
 import { conditionalLayerNormApply } from './conditional-layer-norm';
 import { film } from './film';
-import { caseTensors, moduleCase, runCase, type CaseRun, type ModuleCase } from './test-helpers';
 
 const condition = (get: (n: string) => tf.Tensor) => tf.gather(get('task_table'), get('task_ids')) as tf.Tensor2D;
 

@@ -22,6 +22,14 @@ export interface FileSystem {
   /** Writes via a temporary file and a rename, so a crash never leaves a torn file. */
   writeFileAtomic(path: string, data: Uint8Array | string): Promise<void>;
   mkdirp(path: string): Promise<void>;
+  /** Appends text (JSONL logs); creates the file if needed. */
+  appendText(path: string, text: string): Promise<void>;
+  /** Renames a file or directory, replacing an existing file (atomic on one file system). */
+  rename(from: string, to: string): Promise<void>;
+  /** Removes a file or a directory tree; a missing path is not an error. */
+  remove(path: string): Promise<void>;
+  /** Names (not paths) of a directory's entries; [] when it does not exist. */
+  list(dir: string): Promise<string[]>;
   join(...parts: string[]): string;
 }
 
@@ -49,7 +57,7 @@ export function joinPath(...parts: string[]): string {
     .replace(/\/+/g, '/');
 }
 
-/** An in-memory FileSystem: for tests, browsers and dry runs. */
+/** An in-memory FileSystem: for tests, browsers and dry runs. Directories are implied by paths. */
 export function memoryFileSystem(files: Record<string, Uint8Array | string> = {}): FileSystem & {
   files: Map<string, Uint8Array>;
 } {
@@ -61,10 +69,11 @@ export function memoryFileSystem(files: Record<string, Uint8Array | string> = {}
     if (!v) throw Object.assign(new Error(`ENOENT: no such file '${path}'`), { code: 'ENOENT' });
     return v;
   };
+  const under = (dir: string) => [...map.keys()].filter((k) => k.startsWith(dir.replace(/\/$/, '') + '/'));
   return {
     files: map,
     async exists(path) {
-      return map.has(path) || [...map.keys()].some((k) => k.startsWith(path.replace(/\/$/, '') + '/'));
+      return map.has(path) || under(path).length > 0;
     },
     async readFile(path) {
       return get(path);
@@ -80,6 +89,36 @@ export function memoryFileSystem(files: Record<string, Uint8Array | string> = {}
       map.set(path, typeof data === 'string' ? enc.encode(data) : new Uint8Array(data));
     },
     async mkdirp() {},
+    async appendText(path, text) {
+      const prev = map.get(path) ?? new Uint8Array(0);
+      const add = enc.encode(text);
+      const next = new Uint8Array(prev.length + add.length);
+      next.set(prev);
+      next.set(add, prev.length);
+      map.set(path, next);
+    },
+    async rename(from, to) {
+      if (map.has(from)) {
+        map.set(to, get(from));
+        map.delete(from);
+        return;
+      }
+      const moved = under(from);
+      if (moved.length === 0) throw Object.assign(new Error(`ENOENT: no such file '${from}'`), { code: 'ENOENT' });
+      for (const k of under(to)) map.delete(k);
+      for (const k of moved) {
+        map.set(to + k.slice(from.length), map.get(k)!);
+        map.delete(k);
+      }
+    },
+    async remove(path) {
+      map.delete(path);
+      for (const k of under(path)) map.delete(k);
+    },
+    async list(dir) {
+      const prefix = dir.replace(/\/$/, '') + '/';
+      return [...new Set(under(dir).map((k) => k.slice(prefix.length).split('/')[0]))].sort();
+    },
     join: joinPath,
   };
 }

@@ -16,18 +16,22 @@ const cases = readFixtureJson<{ cases: { text: string; text_pair?: string; ids: 
   'expected_encodings.json',
 ).cases;
 
+const readOnly = async (): Promise<never> => {
+  throw new Error('read-only');
+};
+
 /** Just enough of a Node-backed FileSystem for loading (read-only). */
 const nodeFs: FileSystem = {
   exists: async (p) => existsSync(p),
   readFile: async (p) => new Uint8Array(readFileSync(p)),
   readText: async (p) => readFileSync(p, 'utf8'),
-  open: async () => {
-    throw new Error('not needed');
-  },
-  writeFileAtomic: async () => {
-    throw new Error('read-only');
-  },
+  open: readOnly,
+  writeFileAtomic: readOnly,
   mkdirp: async () => {},
+  appendText: readOnly,
+  rename: readOnly,
+  remove: readOnly,
+  list: async () => [],
   join: (...parts) => join(...parts),
 };
 

@@ -1,0 +1,119 @@
+import { CamtlError } from '../errors';
+import type { FileSystem } from '../io/fs';
+import { readSafetensors, serializeSafetensors } from '../io/safetensors';
+import type { AdamWState } from '../optim';
+import type { RngState } from '../rng';
+import type { MultiTaskModel } from './model';
+import type { SamplerState } from './sampler';
+
+/**
+ * A training checkpoint is a directory: the model (config.json +
+ * model.safetensors), the optimiser moments (optimizer.safetensors) and
+ * trainer_state.json (step, sampler, RNGs, best score). It is written into a
+ * temporary directory and renamed into place, and `latest.json` is replaced
+ * atomically afterwards, so a kill at any moment leaves the last good
+ * checkpoint (and the pointer to it) intact.
+ */
+export interface TrainerState {
+  version: 1;
+  step: number;
+  /** 1-based epoch the next step belongs to. */
+  epoch: number;
+  /** Optimiser updates taken (differs from steps with gradient accumulation). */
+  updates: number;
+  sampler: SamplerState;
+  dropoutRng: RngState;
+  scoreRng: RngState;
+  best: { step: number; average: number } | null;
+  evalsWithoutImprovement: number;
+  examplesSeen: number;
+  optimizer: { step: number; paramSteps: Record<string, number> };
+}
+
+export const LATEST = 'latest.json';
+export const BEST = 'best.json';
+export const STATE_FILE = 'trainer_state.json';
+export const OPTIMIZER_FILE = 'optimizer.safetensors';
+
+export function checkpointName(step: number): string {
+  return `checkpoint-${String(step).padStart(7, '0')}`;
+}
+
+function momentTensors(opt: AdamWState): Array<{ name: string; shape: number[]; data: Float32Array }> {
+  const out: Array<{ name: string; shape: number[]; data: Float32Array }> = [];
+  for (const [name, m] of opt.m) out.push({ name: `m.${name}`, shape: [m.length], data: m });
+  for (const [name, v] of opt.v) out.push({ name: `v.${name}`, shape: [v.length], data: v });
+  return out;
+}
+
+/** Writes checkpoint `step` under `root`, atomically; returns its directory name. */
+export async function saveTrainingCheckpoint(
+  root: string,
+  model: MultiTaskModel,
+  optimizer: AdamWState,
+  state: TrainerState,
+  fs: FileSystem,
+): Promise<string> {
+  const name = checkpointName(state.step);
+  const tmp = fs.join(root, `${name}.tmp-${Date.now().toString(36)}`);
+  await fs.mkdirp(tmp);
+  try {
+    await model.save(tmp, fs);
+    await fs.writeFileAtomic(fs.join(tmp, OPTIMIZER_FILE), serializeSafetensors(momentTensors(optimizer), { format: 'camtl-adamw' }));
+    await fs.writeFileAtomic(fs.join(tmp, STATE_FILE), JSON.stringify(state, null, 1));
+    await fs.remove(fs.join(root, name)); // a re-save of the same step replaces it
+    await fs.rename(tmp, fs.join(root, name));
+  } catch (e) {
+    await fs.remove(tmp).catch(() => undefined);
+    throw e;
+  }
+  await fs.writeFileAtomic(fs.join(root, LATEST), JSON.stringify({ step: state.step, path: name }) + '\n');
+  return name;
+}
+
+async function readJson(fs: FileSystem, file: string): Promise<unknown> {
+  const text = await fs.readText(file);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new CamtlError('BAD_FILE', `${file}: not valid JSON`, 'the checkpoint is damaged; resume from an earlier one');
+  }
+}
+
+/** The directory of the latest complete checkpoint under `root`, or undefined. */
+export async function latestCheckpoint(root: string, fs: FileSystem): Promise<string | undefined> {
+  const pointer = fs.join(root, LATEST);
+  if (!(await fs.exists(pointer))) return undefined;
+  const { path } = (await readJson(fs, pointer)) as { path?: string };
+  if (typeof path !== 'string' || !(await fs.exists(fs.join(root, path, STATE_FILE)))) {
+    throw new CamtlError('BAD_FILE', `${pointer}: points to a missing checkpoint "${path}"`, `delete ${pointer} to start over`);
+  }
+  return fs.join(root, path);
+}
+
+/** Reads a checkpoint's trainer state and optimiser moments (the model is loaded by its own loader). */
+export async function loadTrainingCheckpoint(dir: string, fs: FileSystem): Promise<{ state: TrainerState; optimizer: AdamWState }> {
+  const state = (await readJson(fs, fs.join(dir, STATE_FILE))) as TrainerState;
+  if (state?.version !== 1) throw new CamtlError('BAD_FILE', `${fs.join(dir, STATE_FILE)}: unknown trainer state version`);
+  const file = await readSafetensors(await fs.open(fs.join(dir, OPTIMIZER_FILE)));
+  const m = new Map<string, Float32Array>();
+  const v = new Map<string, Float32Array>();
+  for (const name of file.entries.keys()) {
+    const target = name.startsWith('m.') ? m : v;
+    target.set(name.slice(2), await file.float32(name));
+  }
+  const paramSteps = new Map(Object.entries(state.optimizer.paramSteps));
+  return { state, optimizer: { step: state.optimizer.step, m, v, paramSteps } };
+}
+
+/** Removes all but the newest `keep` checkpoints, never the best one. */
+export async function pruneCheckpoints(root: string, keep: number, fs: FileSystem): Promise<void> {
+  const names = (await fs.list(root)).filter((n) => /^checkpoint-\d+$/.test(n)).sort();
+  let bestPath: string | undefined;
+  if (await fs.exists(fs.join(root, BEST))) bestPath = ((await readJson(fs, fs.join(root, BEST))) as { path?: string }).path;
+  for (const name of names.slice(0, Math.max(0, names.length - keep))) {
+    if (name !== bestPath) await fs.remove(fs.join(root, name));
+  }
+  // Temporary directories of interrupted saves are garbage.
+  for (const name of (await fs.list(root)).filter((n) => /\.tmp-/.test(n))) await fs.remove(fs.join(root, name));
+}

@@ -1,0 +1,91 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { CamtlError } from '../errors';
+import type { BertTokenizer } from '../tokenizer';
+import type { MultiTaskBatch } from './model';
+import type { Example, TaskDefinition } from './tasks';
+
+/** A tokenized example of task `task` (its index in the model's task list). */
+export interface EncodedExample {
+  ids: number[];
+  typeIds: number[];
+  task: number;
+  /** Class id or regression target; NaN when the split has no labels (test files). */
+  target: number;
+  /** The test-server id, when the file had one. */
+  id?: string;
+}
+
+/** Tokenizes a split once (truncated to maxLength, as the reference's max_seq_length). */
+export function encodeExamples(
+  tokenizer: BertTokenizer,
+  examples: readonly Example[],
+  task: TaskDefinition,
+  taskIndex: number,
+  maxLength: number,
+): EncodedExample[] {
+  return examples.map((ex) => {
+    const enc = tokenizer.encode(ex.textA, ex.textB, { maxLength });
+    const target = ex.label === undefined ? Number.NaN : task.target(ex.label);
+    return { ids: enc.ids, typeIds: enc.typeIds, task: taskIndex, target, id: ex.id };
+  });
+}
+
+export interface CollateOptions {
+  /** 'longest' pads to the batch's longest row (dynamic padding); a number pads every batch to it (the reference pads to 128). */
+  padTo?: 'longest' | number;
+  /** Round the padded length up to a multiple (e.g. 8); ignored with a fixed length. */
+  padToMultipleOf?: number;
+  padId?: number;
+  /** Include labels (training and evaluation with targets). */
+  labels?: boolean;
+}
+
+function paddedLength(rows: readonly EncodedExample[], options: CollateOptions): number {
+  const longest = Math.max(...rows.map((r) => r.ids.length));
+  if (typeof options.padTo === 'number') {
+    if (longest > options.padTo) {
+      throw new CamtlError('BAD_INPUT', `an example has ${longest} tokens, more than the fixed padding length ${options.padTo}`);
+    }
+    return options.padTo;
+  }
+  const m = options.padToMultipleOf ?? 1;
+  return Math.ceil(longest / m) * m;
+}
+
+/** Pads a list of examples (of any tasks) into one batch of tensors. */
+export function collate(rows: readonly EncodedExample[], options: CollateOptions = {}): MultiTaskBatch {
+  if (rows.length === 0) throw new CamtlError('BAD_INPUT', 'cannot collate an empty batch');
+  const S = paddedLength(rows, options);
+  const B = rows.length;
+  const ids = new Int32Array(B * S).fill(options.padId ?? 0);
+  const types = new Int32Array(B * S);
+  const mask = new Int32Array(B * S);
+  rows.forEach((r, b) => {
+    ids.set(r.ids, b * S);
+    types.set(r.typeIds, b * S);
+    mask.fill(1, b * S, b * S + r.ids.length);
+  });
+  const batch: MultiTaskBatch = {
+    inputIds: tf.tensor2d(ids, [B, S], 'int32'),
+    tokenTypeIds: tf.tensor2d(types, [B, S], 'int32'),
+    attentionMask: tf.tensor2d(mask, [B, S], 'int32'),
+    taskIds: tf.tensor1d(rows.map((r) => r.task), 'int32'),
+  };
+  if (options.labels) batch.labels = tf.tensor1d(rows.map((r) => (Number.isNaN(r.target) ? 0 : r.target)), 'float32');
+  return batch;
+}
+
+export function disposeBatch(batch: MultiTaskBatch): void {
+  tf.dispose(Object.values(batch).filter(Boolean) as tf.Tensor[]);
+}
+
+/**
+ * Indices of `rows` in batches of similar length (sorted by length, then cut),
+ * so evaluation pads little; the order of predictions is restored by index.
+ */
+export function lengthBuckets(rows: readonly EncodedExample[], batchSize: number): number[][] {
+  const order = rows.map((r, i) => i).sort((a, b) => rows[a].ids.length - rows[b].ids.length || a - b);
+  const out: number[][] = [];
+  for (let i = 0; i < order.length; i += batchSize) out.push(order.slice(i, i + batchSize));
+  return out;
+}

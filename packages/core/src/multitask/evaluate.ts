@@ -1,0 +1,74 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { evalContext } from '../modules/context';
+import { collate, disposeBatch, lengthBuckets, type CollateOptions, type EncodedExample } from './data';
+import type { MultiTaskModel } from './model';
+import type { MetricValues, TaskDefinition } from './tasks';
+
+/** One evaluation set: a task's split, already tokenized. */
+export interface EvalSet {
+  /** Report key: the task name, or "task/split" for a task's further dev splits (MNLI mismatched). */
+  key: string;
+  task: TaskDefinition;
+  taskIndex: number;
+  split: string;
+  rows: EncodedExample[];
+}
+
+export interface EvalResult {
+  metrics: Record<string, MetricValues>;
+  scores: Record<string, number | null>;
+  /** Mean of the defined scores (the GLUE average), null when none is defined. */
+  average: number | null;
+}
+
+export interface PredictOptions {
+  batchSize?: number;
+  padding?: CollateOptions['padTo'];
+  /** Called after each batch with (done, total) rows, for progress bars. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Predictions of one batch of a single task: class ids (argmax over its C_t classes) or regression values. */
+function predictBatch(model: MultiTaskModel, rows: EncodedExample[], padding: CollateOptions['padTo']): number[] {
+  const task = rows[0].task;
+  const classes = model.numLabelsPerTask[task];
+  const batch = collate(rows, { padTo: padding });
+  try {
+    return tf.tidy(() => {
+      const logits = model.forward(batch, evalContext()).logits; // [B, C_max]
+      const own = tf.slice(logits, [0, 0], [-1, classes]); // [B, C_t]
+      const pred = classes === 1 ? tf.reshape(own, [-1]) : tf.argMax(own, -1);
+      return Array.from(pred.dataSync());
+    });
+  } finally {
+    disposeBatch(batch);
+  }
+}
+
+/** Predictions for rows of ONE task, in row order; batches are length-bucketed, so padding is small. */
+export function predictRows(model: MultiTaskModel, rows: EncodedExample[], options: PredictOptions = {}): number[] {
+  const out = new Array<number>(rows.length);
+  let done = 0;
+  for (const bucket of lengthBuckets(rows, options.batchSize ?? 64)) {
+    const preds = predictBatch(model, bucket.map((i) => rows[i]), options.padding ?? 'longest');
+    bucket.forEach((i, k) => (out[i] = preds[k]));
+    done += bucket.length;
+    options.onProgress?.(done, rows.length);
+  }
+  return out;
+}
+
+/** Per-task metrics and scores on labelled sets, and their average. */
+export function evaluate(model: MultiTaskModel, sets: readonly EvalSet[], options: PredictOptions = {}): EvalResult {
+  const metrics: Record<string, MetricValues> = {};
+  const scores: Record<string, number | null> = {};
+  for (const set of sets) {
+    if (set.rows.length === 0) continue;
+    const predictions = predictRows(model, set.rows, options);
+    metrics[set.key] = set.task.metrics(predictions, set.rows.map((r) => r.target));
+    scores[set.key] = set.task.score(metrics[set.key]);
+  }
+  const defined = Object.values(scores).filter((s): s is number => s !== null && Number.isFinite(s));
+  const average = defined.length > 0 ? defined.reduce((a, b) => a + b, 0) / defined.length : null;
+  return { metrics, scores, average };
+}

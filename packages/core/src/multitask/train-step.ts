@@ -1,0 +1,98 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { CamtlError } from '../errors';
+import { evalContext, trainContext } from '../modules/context';
+import { clipByGlobalNorm, type AdamW, type GradientAccumulator } from '../optim';
+import type { Rng } from '../rng';
+import { collate, disposeBatch, type CollateOptions, type EncodedExample } from './data';
+import type { MultiTaskModel } from './model';
+import type { CandidateScores, Draw, Scorer } from './sampler';
+
+export interface StepResult {
+  loss: number;
+  /** Per task: its mean loss in this batch, or null when absent. */
+  perTaskLoss: Array<number | null>;
+  /** Set when this step applied an optimiser update. */
+  gradNorm?: number;
+}
+
+/** Parameter names of the trainable variables, keyed by tfjs's own variable names (what variableGrads returns). */
+export function gradientNames(vars: Map<string, tf.Variable>): Map<string, string> {
+  return new Map([...vars].map(([name, v]) => [v.name, name]));
+}
+
+/** Loss and gradients of one batch; perTaskLoss is kept alive past the tape's tidy. */
+function lossAndGrads(model: MultiTaskModel, rows: EncodedExample[], padTo: CollateOptions['padTo'], rng: Rng, vars: tf.Variable[]) {
+  const batch = collate(rows, { padTo, labels: true });
+  let perTask: tf.Tensor | undefined;
+  try {
+    const { value, grads } = tf.variableGrads(() => {
+      const out = model.forward(batch, trainContext(rng));
+      perTask = tf.keep(out.perTaskLoss!);
+      return out.loss!;
+    }, vars);
+    return { value, grads, perTask: perTask!, present: new Set(rows.map((r) => r.task)) };
+  } finally {
+    disposeBatch(batch);
+  }
+}
+
+function failOnNonFinite(step: number, loss: number, perTask: Array<number | null>, taskNames: readonly string[]): void {
+  if (Number.isFinite(loss)) return;
+  const bad = perTask.flatMap((v, t) => (v !== null && !Number.isFinite(v) ? [taskNames[t]] : []));
+  throw new CamtlError(
+    'NUMERIC',
+    `step ${step}: the loss is ${loss} (task${bad.length === 1 ? '' : 's'} ${bad.join(', ') || 'unknown'}); no update was applied and no checkpoint written after it`,
+    'lower the learning rate or enable gradient clipping, and check the labels of those tasks; then resume from the last checkpoint',
+  );
+}
+
+export interface StepContext {
+  model: MultiTaskModel;
+  train: EncodedExample[][];
+  vars: Map<string, tf.Variable>;
+  names: Map<string, string>;
+  optimizer: AdamW;
+  accumulator: GradientAccumulator;
+  rng: Rng;
+  padTo: CollateOptions['padTo'];
+  maxGradNorm: number;
+}
+
+/** Forward, backward, NaN check, accumulation, clipping and the AdamW update of one batch. */
+export function trainStep(c: StepContext, draws: Draw[], step: number, lr: number): StepResult {
+  const rows = draws.map((d) => c.train[d.task][d.index]);
+  const { value, grads, perTask, present } = lossAndGrads(c.model, rows, c.padTo, c.rng, [...c.vars.values()]);
+  const loss = value.dataSync()[0];
+  const perTaskValues = Array.from(perTask.dataSync(), (v, t) => (present.has(t) ? v : null));
+  tf.dispose([value, perTask]);
+  try {
+    failOnNonFinite(step, loss, perTaskValues, c.model.taskNames);
+  } catch (e) {
+    tf.dispose(Object.values(grads));
+    throw e;
+  }
+  c.accumulator.add(new Map(Object.entries(grads).map(([k, g]) => [c.names.get(k)!, g])));
+  if (!c.accumulator.ready) return { loss, perTaskLoss: perTaskValues };
+  const summed = c.accumulator.take();
+  const { grads: clipped, norm } = clipByGlobalNorm(summed, c.maxGradNorm);
+  const gradNorm = norm.dataSync()[0];
+  c.optimizer.step(clipped, lr);
+  tf.dispose([...summed.values(), ...clipped.values(), norm]);
+  return { loss, perTaskLoss: perTaskValues, gradNorm };
+}
+
+/** The scorer MT-Uncertainty calls: a forward pass without a tape (inference mode unless `dropout`). */
+export function makeScorer(model: MultiTaskModel, train: EncodedExample[][], padTo: CollateOptions['padTo'], rng: Rng): Scorer {
+  return (draws: Draw[], options: { dropout: boolean }): CandidateScores => {
+    const batch = collate(draws.map((d) => train[d.task][d.index]), { padTo });
+    try {
+      return tf.tidy(() => {
+        const out = model.forward(batch, options.dropout ? trainContext(rng) : evalContext());
+        const prediction = tf.reshape(tf.slice(out.logits, [0, 0], [-1, 1]), [-1]) as tf.Tensor1D; // [B]
+        return { normalizedEntropy: out.normalizedEntropy, prediction };
+      });
+    } finally {
+      disposeBatch(batch);
+    }
+  };
+}

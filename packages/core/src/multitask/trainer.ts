@@ -1,0 +1,232 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import { loadHfCheckpoint } from '../io/checkpoint';
+import { AdamW, GradientAccumulator, lrAt, warmupStepsFromRatio } from '../optim';
+import { Rng } from '../rng';
+import { BEST, latestCheckpoint, loadTrainingCheckpoint, pruneCheckpoints, saveTrainingCheckpoint, type TrainerState } from './checkpoint';
+import { evaluate, type EvalResult } from './evaluate';
+import type { Draw, Sampler } from './sampler';
+import { gradientNames, makeScorer, trainStep, type StepContext } from './train-step';
+import { resolveTrainerOptions, type ResolvedTrainerOptions, type TrainerOptions, type TrainLogRecord } from './trainer-options';
+import { TrainLog } from './train-log';
+
+export interface TrainResult {
+  steps: number;
+  reason: 'done' | 'early-stopping' | 'interrupted';
+  best: { step: number; average: number } | null;
+  lastEval?: EvalResult;
+  /** Where the best (or final) model was exported: `<outputDir>/model`. */
+  modelDir: string;
+}
+
+/**
+ * The multi-task training loop, driven by a sampler: mixed-task batches, the
+ * model's unweighted per-task loss, AdamW with warmup/decay, clipping and
+ * accumulation; evaluation every N steps and per epoch; atomic checkpoints
+ * that resume exactly; JSONL logs.
+ */
+export class Trainer {
+  readonly options: ResolvedTrainerOptions;
+  private readonly vars: Map<string, tf.Variable>;
+  private readonly optimizer: AdamW;
+  private readonly sampler: Sampler;
+  private readonly accumulator: GradientAccumulator;
+  private readonly dropoutRng: Rng;
+  private readonly scoreRng: Rng;
+  private readonly log: TrainLog;
+  private state: TrainerState;
+  private lastEval?: EvalResult;
+
+  constructor(options: TrainerOptions) {
+    const o = (this.options = resolveTrainerOptions(options));
+    this.vars = o.model.store.trainable();
+    this.optimizer = new AdamW(this.vars, { weightDecay: o.weightDecay, eps: o.adamEpsilon });
+    const tasks = o.tasks.map((t, i) => ({ name: t.name, size: o.train[i].length, kind: t.kind }));
+    this.sampler = o.sampler({ tasks, batchSize: o.batchSize, seed: o.seed, epochs: o.epochs });
+    this.accumulator = new GradientAccumulator(o.gradientAccumulation);
+    this.dropoutRng = new Rng(o.seed + 1);
+    this.scoreRng = new Rng(o.seed + 2);
+    this.log = new TrainLog(o.fs, o.fs.join(o.outputDir, 'train.jsonl'));
+    this.state = this.freshState();
+  }
+
+  private freshState(): TrainerState {
+    return {
+      version: 1, step: 0, epoch: 1, updates: 0, sampler: {}, dropoutRng: this.dropoutRng.state(), scoreRng: this.scoreRng.state(),
+      best: null, evalsWithoutImprovement: 0, examplesSeen: 0, optimizer: { step: 0, paramSteps: {} },
+    };
+  }
+
+  get epochLength(): number {
+    return this.sampler.epochLength();
+  }
+
+  get totalSteps(): number {
+    return this.options.maxSteps ?? this.options.epochs * this.epochLength;
+  }
+
+  private get checkpointRoot(): string {
+    return this.options.fs.join(this.options.outputDir, 'checkpoints');
+  }
+
+  /** Trains to the end (or early stopping / interruption) and exports the best model. */
+  async run(): Promise<TrainResult> {
+    const o = this.options;
+    await o.fs.mkdirp(this.checkpointRoot);
+    if (o.resume && (await this.restore())) await this.log.truncateAfter(this.state.step);
+    else await this.log.start(this.runRecord());
+    let reason: TrainResult['reason'] = 'done';
+    while (this.state.step < this.totalSteps) {
+      if (o.stopSignal?.stopped) {
+        reason = 'interrupted';
+        await this.checkpoint();
+        break;
+      }
+      await this.step();
+      if (await this.afterStep()) {
+        reason = 'early-stopping';
+        break;
+      }
+    }
+    if (reason === 'done' && this.lastEvalStep !== this.state.step) await this.evaluateAndSave();
+    const modelDir = await this.exportBest();
+    await this.log.write({ type: 'end', step: this.state.step, time: Date.now(), reason, final: { best: this.state.best, scores: this.lastEval?.scores ?? {} } });
+    return { steps: this.state.step, reason, best: this.state.best, lastEval: this.lastEval, modelDir };
+  }
+
+  private lastEvalStep = -1;
+
+  private stepContext(): StepContext {
+    const o = this.options;
+    return {
+      model: o.model, train: o.train, vars: this.vars, names: gradientNames(this.vars), optimizer: this.optimizer,
+      accumulator: this.accumulator, rng: this.dropoutRng, padTo: o.padding, maxGradNorm: o.maxGradNorm,
+    };
+  }
+
+  private lr(): number {
+    const o = this.options;
+    const totalUpdates = Math.ceil(this.totalSteps / o.gradientAccumulation);
+    const warmupSteps = warmupStepsFromRatio(totalUpdates, o.warmupRatio);
+    return lrAt(this.state.updates, { baseLr: o.learningRate, warmupSteps, totalSteps: totalUpdates, decay: o.decay });
+  }
+
+  private async step(): Promise<void> {
+    const o = this.options;
+    const started = Date.now();
+    const request = { step: this.state.step, epoch: this.state.epoch };
+    const scorer = this.sampler.needsScorer ? makeScorer(o.model, o.train, o.padding, this.scoreRng) : undefined;
+    const draws = this.sampler.next(request, scorer);
+    const lr = this.lr();
+    const result = trainStep(this.stepContext(), draws, this.state.step + 1, lr);
+    this.state.step += 1;
+    if (result.gradNorm !== undefined) this.state.updates += 1;
+    this.state.examplesSeen += draws.length;
+    this.state.epoch = Math.floor(this.state.step / this.epochLength) + 1;
+    const seconds = Math.max(1e-3, (Date.now() - started) / 1000);
+    await this.log.write(this.stepRecord(draws, result.loss, result.perTaskLoss, lr, draws.length / seconds, result.gradNorm));
+    o.onProgress?.({ step: this.state.step, totalSteps: this.totalSteps, epoch: this.state.epoch, loss: result.loss, examplesPerSecond: draws.length / seconds, phase: 'train' });
+  }
+
+  /** Evaluates (and saves) at epoch ends and every evalEvery steps; returns true to stop early. */
+  private async afterStep(): Promise<boolean> {
+    const o = this.options;
+    const s = this.state.step;
+    const evalNow = s % this.epochLength === 0 || (o.evalEvery !== undefined && s % o.evalEvery === 0) || s === this.totalSteps;
+    if (evalNow) await this.evaluateAndSave();
+    else if (o.saveEvery !== undefined && s % o.saveEvery === 0) await this.checkpoint();
+    return o.earlyStoppingPatience !== undefined && this.state.evalsWithoutImprovement >= o.earlyStoppingPatience;
+  }
+
+  private async evaluateAndSave(): Promise<void> {
+    const o = this.options;
+    if (o.dev.length === 0) {
+      await this.checkpoint();
+      return;
+    }
+    o.onProgress?.({ step: this.state.step, totalSteps: this.totalSteps, epoch: this.state.epoch, loss: Number.NaN, examplesPerSecond: 0, phase: 'eval' });
+    const result = evaluate(o.model, o.dev, { batchSize: o.evalBatchSize, padding: o.padding });
+    this.lastEval = result;
+    this.lastEvalStep = this.state.step;
+    const previous = this.state.best?.average ?? -Infinity;
+    const improved = result.average !== null && result.average > previous;
+    if (improved) this.state.best = { step: this.state.step, average: result.average! };
+    const progressed = result.average !== null && result.average > previous + o.earlyStoppingMinDelta;
+    this.state.evalsWithoutImprovement = progressed ? 0 : this.state.evalsWithoutImprovement + 1;
+    await this.log.write({ type: 'eval', step: this.state.step, epoch: this.state.epoch, time: Date.now(), split: 'dev', metrics: result.metrics, scores: result.scores, average: result.average, best: improved });
+    const name = await this.checkpoint();
+    if (improved) await o.fs.writeFileAtomic(o.fs.join(this.checkpointRoot, BEST), JSON.stringify({ step: this.state.step, path: name, average: result.average }) + '\n');
+  }
+
+  private async checkpoint(): Promise<string> {
+    const o = this.options;
+    this.state.sampler = this.sampler.getState();
+    this.state.dropoutRng = this.dropoutRng.state();
+    this.state.scoreRng = this.scoreRng.state();
+    const opt = this.optimizer.getState();
+    this.state.optimizer = { step: opt.step, paramSteps: Object.fromEntries(opt.paramSteps ?? []) };
+    const name = await saveTrainingCheckpoint(this.checkpointRoot, o.model, opt, this.state, o.fs);
+    await pruneCheckpoints(this.checkpointRoot, o.keepCheckpoints, o.fs);
+    await this.log.write({ type: 'checkpoint', step: this.state.step, path: name, best: this.state.best?.step === this.state.step });
+    return name;
+  }
+
+  /** Restores model, optimiser, sampler, RNGs and counters from the latest checkpoint. */
+  private async restore(): Promise<boolean> {
+    const o = this.options;
+    const dir = await latestCheckpoint(this.checkpointRoot, o.fs);
+    if (!dir) return false;
+    const { state, optimizer } = await loadTrainingCheckpoint(dir, o.fs);
+    const weights = await loadHfCheckpoint(dir, o.fs);
+    for (const name of o.model.store.names()) {
+      const t = weights.tensors.get(name);
+      if (t) o.model.store.assign(name, t.shape, t.data);
+    }
+    this.optimizer.setState(optimizer);
+    this.sampler.setState(state.sampler);
+    this.dropoutRng.setState(state.dropoutRng);
+    this.scoreRng.setState(state.scoreRng);
+    this.state = state;
+    this.lastEvalStep = state.step;
+    return true;
+  }
+
+  /** Copies the best checkpoint's model (or the current one) to `<outputDir>/model`, atomically. */
+  private async exportBest(): Promise<string> {
+    const { fs, outputDir, model } = this.options;
+    const target = fs.join(outputDir, 'model');
+    const tmp = `${target}.tmp-${Date.now().toString(36)}`;
+    const bestFile = fs.join(this.checkpointRoot, BEST);
+    if (await fs.exists(bestFile)) {
+      const { path } = JSON.parse(await fs.readText(bestFile)) as { path: string };
+      await fs.mkdirp(tmp);
+      for (const f of ['config.json', 'model.safetensors']) await fs.writeFileAtomic(fs.join(tmp, f), await fs.readFile(fs.join(this.checkpointRoot, path, f)));
+    } else {
+      await model.save(tmp, fs);
+    }
+    await fs.remove(target);
+    await fs.rename(tmp, target);
+    return target;
+  }
+
+  private runRecord(): TrainLogRecord {
+    const o = this.options;
+    return {
+      type: 'run', time: Date.now(), seed: o.seed, ...o.runInfo,
+      tasks: o.tasks.map((t, i) => ({ name: t.name, kind: t.kind, numLabels: t.numLabels, trainSize: o.train[i].length })),
+      config: { learningRate: o.learningRate, epochs: o.epochs, batchSize: o.batchSize, totalSteps: this.totalSteps, epochLength: this.epochLength, warmupRatio: o.warmupRatio, sampler: this.sampler.kind, padding: o.padding, ...(o.runInfo?.config as object) },
+    };
+  }
+
+  private stepRecord(draws: Draw[], loss: number, perTaskLoss: Array<number | null>, lr: number, examplesPerSecond: number, gradNorm?: number): TrainLogRecord {
+    const names = this.options.tasks.map((t) => t.name);
+    const counts = names.map((_, t) => draws.filter((d) => d.task === t).length);
+    const usage = this.sampler.usage();
+    return {
+      type: 'step', step: this.state.step, epoch: this.state.epoch, time: Date.now(), lr, loss, gradNorm,
+      perTaskLoss: Object.fromEntries(names.map((n, t) => [n, perTaskLoss[t]])),
+      examplesPerTask: Object.fromEntries(names.map((n, t) => [n, counts[t]])),
+      taskMix: Object.fromEntries(names.map((n, t) => [n, counts[t] / draws.length])),
+      dataUsed: usage.overall, perTaskDataUsed: Object.fromEntries(names.map((n, t) => [n, usage.perTask[t]])), examplesPerSecond,
+    };
+  }
+}

@@ -3,8 +3,22 @@ import { helpText, parseFlags, type CliIO, type CommandSpec } from './args';
 import { forwardCommand } from './commands/forward';
 import { infoCommand } from './commands/info';
 import { tokenizeCommand } from './commands/tokenize';
+import { trainCommand } from './commands/train';
+import { evalCommand } from './commands/eval';
+import { predictCommand, submitCommand } from './commands/predict';
+import { dataCommand, metricsCommand } from './commands/data';
 
-export const COMMANDS: CommandSpec[] = [forwardCommand, tokenizeCommand, infoCommand];
+export const COMMANDS: CommandSpec[] = [
+  trainCommand,
+  evalCommand,
+  predictCommand,
+  submitCommand,
+  dataCommand,
+  metricsCommand,
+  forwardCommand,
+  tokenizeCommand,
+  infoCommand,
+];
 
 const processIO: CliIO = {
   stdout: (t) => process.stdout.write(t),

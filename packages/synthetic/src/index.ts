@@ -1,1 +1,34 @@
-export {};
+// @camtl/synthetic — a deterministic synthetic multi-task text suite
+// (sentiment, paraphrase, similarity, low-resource polarity), its word-level
+// vocabulary, task definitions and a tiny model preset: camtl's built-in
+// default for `camtl train` with no arguments.
+export {
+  SUITE_VERSION,
+  generateSuite,
+  splitSizes,
+  type SuiteOptions,
+  type SyntheticExample,
+  type SyntheticSuite,
+  type SyntheticTask,
+} from './suite';
+export {
+  SIMILARITY_NOISE,
+  SPLITS,
+  SYNTHETIC_TASKS,
+  TASK_SPECS,
+  taskSpec,
+  type MetricName,
+  type SplitName,
+  type SyntheticTaskSpec,
+} from './specs';
+export { MANIFEST_FILE, VOCAB_FILE, suiteFiles, suiteManifest, writeSuite, type SuiteManifest } from './files';
+export { SPECIAL_TOKENS, VOCAB_SIZE, buildVocab, preTokenize, suiteTokens, vocabTokens } from './vocab';
+export { formatTsv, parseTsv, tsvColumns, type RowCheck } from './tsv';
+export {
+  SCORE_RANGE,
+  registerSyntheticTasks,
+  syntheticTaskDefinition,
+  syntheticTaskDefinitions,
+} from './definitions';
+export { accuracy, computeMetrics, f1, meanOf, pearson, ranks, spearman } from './metrics';
+export { DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING, type DefaultTraining } from './config';

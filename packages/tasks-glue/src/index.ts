@@ -1,1 +1,53 @@
-export {};
+// @camtl/tasks-glue — the GLUE tasks (registered with @camtl/core's task
+// registry when this module loads), `defineTask` for your own TSV/JSONL tasks,
+// the GLUE metrics, the test-server submission writer and split inspection.
+
+export {
+  METRIC_NAMES,
+  accAndF1,
+  accuracy,
+  averageRanks,
+  computeMetrics,
+  defaultMetricNames,
+  f1,
+  f1Macro,
+  isMetricName,
+  matthewsCorrcoef,
+  meanOrNull,
+  mse,
+  pearson,
+  pearsonAndSpearman,
+  spearman,
+  type MetricName,
+} from './metrics';
+export { parseJsonl, parseTsv, splitLines, type ColumnRef, type Columns, type RawRow, type Role } from './formats';
+export { defineTask, parseNumber, type DefinedTask, type FileSpec, type TaskSpec } from './define';
+export {
+  GLUE_TASKS,
+  GLUE_TASK_NAMES,
+  ax,
+  cola,
+  mnli,
+  mrpc,
+  qnli,
+  qqp,
+  registerGlueTasks,
+  resolveTask,
+  rte,
+  sst2,
+  stsb,
+  taskMetrics,
+  wnli,
+} from './glue';
+export {
+  GLUE_SUBMISSION_FILES,
+  SUBMISSION_ZIP,
+  glueSubmissionFiles,
+  submissionTsv,
+  writeGlueSubmission,
+  zipSubmission,
+  type SubmissionEntry,
+  type SubmissionResult,
+  type TaskPredictions,
+} from './submission';
+export { formatInspection, inspectSplit, type InspectOptions, type InspectedExample, type Inspection } from './inspect';

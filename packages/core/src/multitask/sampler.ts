@@ -11,6 +11,8 @@ export interface SamplerTask {
   name: string;
   size: number;
   kind: TaskKind;
+  /** Regression: the variance of the training targets (normalises MT-U's residual uncertainty). */
+  targetVariance?: number;
 }
 
 export interface SamplerContext {
@@ -21,6 +23,7 @@ export interface SamplerContext {
   epochs: number;
 }
 
+/** `next` must be called in order: samplers keep their own counters (`step` is informative). */
 export interface SampleRequest {
   step: number;
   /** 1-based epoch. */
@@ -34,9 +37,11 @@ export interface SampleRequest {
 export interface CandidateScores {
   normalizedEntropy: tf.Tensor1D;
   prediction: tf.Tensor1D;
+  /** The candidates' training targets (regression uncertainty by residuals). */
+  target?: tf.Tensor1D;
 }
 
-/** Scores candidates with the current model (inference mode unless `dropout`). */
+/** Scores candidates with the current model (inference mode unless `dropout`); the sampler disposes the tensors. */
 export type Scorer = (draws: Draw[], options: { dropout: boolean }) => CandidateScores;
 
 /** JSON-serialisable sampler state, so a resumed run draws exactly what it would have. */
@@ -55,6 +60,8 @@ export interface Sampler {
   usage(): { overall: number; perTask: number[] };
   getState(): SamplerState;
   setState(state: SamplerState): void;
+  /** Frees device memory the sampler holds (e.g. MT-U's running statistics). */
+  dispose?(): void;
 }
 
 /** A sampler plug-in: options in, a factory over the training tasks out. */

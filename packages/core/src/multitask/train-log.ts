@@ -21,7 +21,7 @@ export class TrainLog {
    * On resume, drops what the interrupted run logged after the checkpoint it
    * resumes from (and any torn last line), so the log reads as one run.
    */
-  async truncateAfter(step: number): Promise<void> {
+  async truncateAfter(step: number, run: TrainLogRecord): Promise<void> {
     if (!(await this.fs.exists(this.file))) return;
     const kept = (await this.fs.readText(this.file)).split('\n').filter((line) => {
       if (!line.trim()) return false;
@@ -33,6 +33,6 @@ export class TrainLog {
       }
     });
     await this.fs.writeFileAtomic(this.file, kept.map((l) => l + '\n').join(''));
-    await this.write({ type: 'resume', step, time: Date.now() });
+    await this.write({ ...run, resumedFrom: step });
   }
 }

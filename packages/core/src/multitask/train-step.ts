@@ -84,12 +84,14 @@ export function trainStep(c: StepContext, draws: Draw[], step: number, lr: numbe
 /** The scorer MT-Uncertainty calls: a forward pass without a tape (inference mode unless `dropout`). */
 export function makeScorer(model: MultiTaskModel, train: EncodedExample[][], padTo: CollateOptions['padTo'], rng: Rng): Scorer {
   return (draws: Draw[], options: { dropout: boolean }): CandidateScores => {
-    const batch = collate(draws.map((d) => train[d.task][d.index]), { padTo });
+    const rows = draws.map((d) => train[d.task][d.index]);
+    const batch = collate(rows, { padTo });
     try {
       return tf.tidy(() => {
         const out = model.forward(batch, options.dropout ? trainContext(rng) : evalContext());
         const prediction = tf.reshape(tf.slice(out.logits, [0, 0], [-1, 1]), [-1]) as tf.Tensor1D; // [B]
-        return { normalizedEntropy: out.normalizedEntropy, prediction };
+        const target = tf.tensor1d(rows.map((r) => (Number.isNaN(r.target) ? 0 : r.target)), 'float32');
+        return { normalizedEntropy: out.normalizedEntropy, prediction, target };
       });
     } finally {
       disposeBatch(batch);

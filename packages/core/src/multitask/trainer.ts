@@ -9,6 +9,11 @@ import { gradientNames, makeScorer, trainStep, type StepContext } from './train-
 import { resolveTrainerOptions, type ResolvedTrainerOptions, type TrainerOptions, type TrainLogRecord } from './trainer-options';
 import { TrainLog } from './train-log';
 
+function variance(xs: number[]): number {
+  const mean = xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  return xs.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, xs.length);
+}
+
 export interface TrainResult {
   steps: number;
   reason: 'done' | 'early-stopping' | 'interrupted';
@@ -40,7 +45,7 @@ export class Trainer {
     const o = (this.options = resolveTrainerOptions(options));
     this.vars = o.model.store.trainable();
     this.optimizer = new AdamW(this.vars, { weightDecay: o.weightDecay, eps: o.adamEpsilon });
-    const tasks = o.tasks.map((t, i) => ({ name: t.name, size: o.train[i].length, kind: t.kind }));
+    const tasks = o.tasks.map((t, i) => ({ name: t.name, size: o.train[i].length, kind: t.kind, targetVariance: variance(o.train[i].map((r) => r.target)) }));
     this.sampler = o.sampler({ tasks, batchSize: o.batchSize, seed: o.seed, epochs: o.epochs });
     this.accumulator = new GradientAccumulator(o.gradientAccumulation);
     this.dropoutRng = new Rng(o.seed + 1);
@@ -72,25 +77,43 @@ export class Trainer {
   async run(): Promise<TrainResult> {
     const o = this.options;
     await o.fs.mkdirp(this.checkpointRoot);
-    if (o.resume && (await this.restore())) await this.log.truncateAfter(this.state.step);
+    if (o.resume && (await this.restore())) await this.log.truncateAfter(this.state.step, this.runRecord());
     else await this.log.start(this.runRecord());
-    let reason: TrainResult['reason'] = 'done';
-    while (this.state.step < this.totalSteps) {
-      if (o.stopSignal?.stopped) {
-        reason = 'interrupted';
-        await this.checkpoint();
-        break;
-      }
-      await this.step();
-      if (await this.afterStep()) {
-        reason = 'early-stopping';
-        break;
-      }
+    let reason: TrainResult['reason'];
+    try {
+      reason = await this.loop();
+    } catch (e) {
+      const nan = (e as { code?: string }).code === 'NUMERIC';
+      if (nan) await this.log.write({ type: 'end', step: this.state.step, time: Date.now(), reason: 'nan', final: this.finalSummary(), message: (e as Error).message });
+      throw e;
     }
     if (reason === 'done' && this.lastEvalStep !== this.state.step) await this.evaluateAndSave();
+    this.sampler.dispose?.();
     const modelDir = await this.exportBest();
-    await this.log.write({ type: 'end', step: this.state.step, time: Date.now(), reason, final: { best: this.state.best, scores: this.lastEval?.scores ?? {} } });
+    await this.log.write({ type: 'end', step: this.state.step, time: Date.now(), reason, final: this.finalSummary() });
     return { steps: this.state.step, reason, best: this.state.best, lastEval: this.lastEval, modelDir };
+  }
+
+  private async loop(): Promise<TrainResult['reason']> {
+    while (this.state.step < this.totalSteps) {
+      if (this.options.stopSignal?.stopped) {
+        await this.checkpoint();
+        return 'interrupted';
+      }
+      await this.step();
+      if (await this.afterStep()) return 'early-stopping';
+    }
+    return 'done';
+  }
+
+  private finalSummary(): Record<string, unknown> {
+    const usage = this.sampler.usage();
+    const names = this.options.tasks.map((t) => t.name);
+    return {
+      bestStep: this.state.best?.step ?? null, bestAverage: this.state.best?.average ?? null,
+      metrics: this.lastEval?.metrics ?? {}, scores: this.lastEval?.scores ?? {}, average: this.lastEval?.average ?? null,
+      dataUsed: usage.overall, perTaskDataUsed: Object.fromEntries(names.map((n, t) => [n, usage.perTask[t]])),
+    };
   }
 
   private lastEvalStep = -1;
@@ -121,10 +144,11 @@ export class Trainer {
     this.state.step += 1;
     if (result.gradNorm !== undefined) this.state.updates += 1;
     this.state.examplesSeen += draws.length;
+    const stepEpoch = this.state.epoch; // the epoch this step belonged to, for the log
     this.state.epoch = Math.floor(this.state.step / this.epochLength) + 1;
     const seconds = Math.max(1e-3, (Date.now() - started) / 1000);
-    await this.log.write(this.stepRecord(draws, result.loss, result.perTaskLoss, lr, draws.length / seconds, result.gradNorm));
-    o.onProgress?.({ step: this.state.step, totalSteps: this.totalSteps, epoch: this.state.epoch, loss: result.loss, examplesPerSecond: draws.length / seconds, phase: 'train' });
+    await this.log.write(this.stepRecord(draws, stepEpoch, result.loss, result.perTaskLoss, lr, draws.length / seconds, result.gradNorm));
+    o.onProgress?.({ step: this.state.step, totalSteps: this.totalSteps, epoch: stepEpoch, loss: result.loss, examplesPerSecond: draws.length / seconds, phase: 'train' });
   }
 
   /** Evaluates (and saves) at epoch ends and every evalEvery steps; returns true to stop early. */
@@ -152,7 +176,8 @@ export class Trainer {
     if (improved) this.state.best = { step: this.state.step, average: result.average! };
     const progressed = result.average !== null && result.average > previous + o.earlyStoppingMinDelta;
     this.state.evalsWithoutImprovement = progressed ? 0 : this.state.evalsWithoutImprovement + 1;
-    await this.log.write({ type: 'eval', step: this.state.step, epoch: this.state.epoch, time: Date.now(), split: 'dev', metrics: result.metrics, scores: result.scores, average: result.average, best: improved });
+    const epoch = Math.floor((this.state.step - 1) / this.epochLength) + 1; // the epoch just trained
+    await this.log.write({ type: 'eval', step: this.state.step, epoch, time: Date.now(), split: 'dev', metrics: result.metrics, scores: result.scores, average: result.average, best: improved });
     const name = await this.checkpoint();
     if (improved) await o.fs.writeFileAtomic(o.fs.join(this.checkpointRoot, BEST), JSON.stringify({ step: this.state.step, path: name, average: result.average }) + '\n');
   }
@@ -166,7 +191,7 @@ export class Trainer {
     this.state.optimizer = { step: opt.step, paramSteps: Object.fromEntries(opt.paramSteps ?? []) };
     const name = await saveTrainingCheckpoint(this.checkpointRoot, o.model, opt, this.state, o.fs);
     await pruneCheckpoints(this.checkpointRoot, o.keepCheckpoints, o.fs);
-    await this.log.write({ type: 'checkpoint', step: this.state.step, path: name, best: this.state.best?.step === this.state.step });
+    await this.log.write({ type: 'checkpoint', step: this.state.step, time: Date.now(), path: name, best: this.state.best?.step === this.state.step });
     return name;
   }
 
@@ -210,19 +235,20 @@ export class Trainer {
 
   private runRecord(): TrainLogRecord {
     const o = this.options;
+    const devSize = (t: number) => o.dev.find((d) => d.taskIndex === t)?.rows.length;
     return {
-      type: 'run', time: Date.now(), seed: o.seed, ...o.runInfo,
-      tasks: o.tasks.map((t, i) => ({ name: t.name, kind: t.kind, numLabels: t.numLabels, trainSize: o.train[i].length })),
+      type: 'run', version: 1, time: Date.now(), seed: o.seed, backend: 'unknown', model: { name: 'model' }, ...o.runInfo,
+      tasks: o.tasks.map((t, i) => ({ name: t.name, kind: t.kind, numLabels: t.numLabels, trainSize: o.train[i].length, devSize: devSize(i) })),
       config: { learningRate: o.learningRate, epochs: o.epochs, batchSize: o.batchSize, totalSteps: this.totalSteps, epochLength: this.epochLength, warmupRatio: o.warmupRatio, sampler: this.sampler.kind, padding: o.padding, ...(o.runInfo?.config as object) },
     };
   }
 
-  private stepRecord(draws: Draw[], loss: number, perTaskLoss: Array<number | null>, lr: number, examplesPerSecond: number, gradNorm?: number): TrainLogRecord {
+  private stepRecord(draws: Draw[], epoch: number, loss: number, perTaskLoss: Array<number | null>, lr: number, examplesPerSecond: number, gradNorm?: number): TrainLogRecord {
     const names = this.options.tasks.map((t) => t.name);
     const counts = names.map((_, t) => draws.filter((d) => d.task === t).length);
     const usage = this.sampler.usage();
     return {
-      type: 'step', step: this.state.step, epoch: this.state.epoch, time: Date.now(), lr, loss, gradNorm,
+      type: 'step', step: this.state.step, epoch, time: Date.now(), lr, loss, gradNorm,
       perTaskLoss: Object.fromEntries(names.map((n, t) => [n, perTaskLoss[t]])),
       examplesPerTask: Object.fromEntries(names.map((n, t) => [n, counts[t]])),
       taskMix: Object.fromEntries(names.map((n, t) => [n, counts[t] / draws.length])),

@@ -1,0 +1,437 @@
+// MT-Uncertainty on every backend: exact top-b against a plain-JS computation
+// of both formulas, ties, short candidate lists, regression uncertainty
+// (residual, prior, mc-dropout), scorer call pattern, errors, tensor hygiene,
+// exact resume and usage.
+import * as tf from '@tensorflow/tfjs-core';
+import { isCamtlError, type Draw, type SamplerContext } from '@camtl/core';
+import { describeEachBackend } from '@camtl/testkit';
+import { expect, it } from 'vitest';
+import { mtUncertainty, type MtUncertaintyOptions } from './mt-uncertainty';
+import { context, fakeScorer, hashUnit, run, type FakeScorerSpec } from './test-utils';
+
+type Formula = 'reference' | 'paper';
+const K = 3;
+const M = 0.9;
+
+/** Entropies on a 1/64 grid (exact in float32), zero for regression rows like a real one-output head. */
+const entropyOf = (ctx: SamplerContext) => (d: Draw) =>
+  ctx.tasks[d.task].kind === 'regression' ? 0 : Math.floor(hashUnit(d.task, d.index) * 64) / 64;
+const basePrediction = (d: Draw) => 5 * hashUnit(d.task, d.index, 1);
+const noisyPrediction = (d: Draw, dropout: boolean, pass: number) =>
+  basePrediction(d) +
+  (dropout ? (1 + 3 * hashUnit(d.task, d.index, 2)) * (hashUnit(d.task, d.index, 10 + (pass % K)) - 0.5) : 0);
+
+/**
+ * Residual test data. Predictions on a 1/8 grid in [0, 5); the target is off by
+ * g·σ_t with g on a 1/8 grid in [−1.5, 1.5], so with a power-of-4 variance
+ * u = min(1, g²) is exact in float32 (task sums too) and about a third of the
+ * rows hit the cap. g and −g, and every capped row, tie.
+ */
+const gridPrediction = (d: Draw) => Math.floor(40 * hashUnit(d.task, d.index, 1)) / 8;
+const residualG = (d: Draw) => (Math.floor(25 * hashUnit(d.task, d.index, 5)) - 12) / 8;
+const residualTarget = (ctx: SamplerContext) => (d: Draw) =>
+  gridPrediction(d) - residualG(d) * Math.sqrt(ctx.tasks[d.task].targetVariance ?? 1);
+/** A target unrelated to the prediction (errors up to 5 on any variance). */
+const otherTarget = (d: Draw) => Math.floor(40 * hashUnit(d.task, d.index, 6)) / 8;
+
+const f32 = Math.fround;
+
+/** u = min(1, (ŷ − y)²/Var_t), op by op in float32 as the device computes it. */
+function residualU(prediction: number, target: number, variance: number): { u: number; capped: boolean } {
+  const diff = f32(f32(prediction) - f32(target));
+  const ratio = f32(f32(diff * diff) / f32(Math.max(variance, 1e-12)));
+  return { u: Math.min(1, ratio), capped: ratio > 1 };
+}
+
+/**
+ * Plain-JS scores of a pool: ĥ (after regression substitution) → reference or
+ * paper formula, rounded to float32 after every op the device rounds, so exact
+ * ties on the device are exact ties here (the task sums are exact for the
+ * grids used).
+ */
+function jsScores(pool: Draw[], h: number[], formula: Formula, T: number): number[] {
+  const sum = new Array(T).fill(0);
+  const cnt = new Array(T).fill(0);
+  pool.forEach((d, i) => ((sum[d.task] += f32(h[i])), (cnt[d.task] += 1)));
+  const mean = sum.map((s, t) => f32(f32(s) / cnt[t]));
+  const top = Math.max(...mean);
+  const safe = (a: number, b: number) => (b === 0 ? 0 : f32(a / b));
+  return pool.map((d, i) => (formula === 'paper' ? safe(f32(h[i]), top) : f32(f32(h[i]) * safe(mean[d.task], top))));
+}
+
+/** Positions of the k best scores, ties to the lower position. */
+function jsTopK(scores: number[], k: number): number[] {
+  return scores
+    .map((s, i) => [s, i])
+    .sort((a, b) => b[0] - a[0] || a[1] - b[1])
+    .slice(0, k)
+    .map(([, i]) => i);
+}
+
+const unbiasedVar = (xs: number[]) => {
+  const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+  return xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1);
+};
+
+/** The mc-dropout uncertainty of the regression rows, replaying the running spread in JS. */
+function mcDropoutU(
+  pool: Draw[],
+  ctx: SamplerContext,
+  ema: number[],
+  updates: number[],
+  ref?: number,
+): Map<number, number> {
+  const out = new Map<number, number>();
+  ctx.tasks.forEach((task, t) => {
+    if (task.kind !== 'regression') return;
+    const rows = pool.map((d, i) => [d, i] as const).filter(([d]) => d.task === t);
+    if (rows.length >= 2) {
+      ema[t] = M * ema[t] + (1 - M) * unbiasedVar(rows.map(([d]) => basePrediction(d)));
+      updates[t] += 1;
+    }
+    const v0 = ref ?? (updates[t] > 0 ? ema[t] / (1 - M ** updates[t]) : 0);
+    for (const [d, i] of rows) {
+      const v = unbiasedVar(Array.from({ length: K }, (_, p) => noisyPrediction(d, true, p)));
+      out.set(i, v + v0 === 0 ? 0 : v / (v + v0));
+    }
+  });
+  return out;
+}
+
+/**
+ * Runs `steps` steps and checks every selection against the JS computation.
+ * The fake scorer returns targets (`residualTarget` unless `spec` says otherwise);
+ * `capped`/`uncapped` count the regression rows scored by residual.
+ */
+function checkSelections(
+  ctx: SamplerContext,
+  options: MtUncertaintyOptions,
+  steps: number,
+  spec?: Partial<FakeScorerSpec>,
+) {
+  const sampler = mtUncertainty(options)(ctx);
+  const full: FakeScorerSpec = {
+    entropy: entropyOf(ctx),
+    prediction: noisyPrediction,
+    target: residualTarget(ctx),
+    ...spec,
+  };
+  const { scorer, calls } = fakeScorer(full);
+  const ema = ctx.tasks.map(() => 0);
+  const updates = ctx.tasks.map(() => 0);
+  const reg = options.regression ?? { kind: 'residual' }; // the default
+  const isRegression = (d: Draw) => ctx.tasks[d.task].kind === 'regression';
+  let capped = 0;
+  let uncapped = 0;
+  for (let step = 0; step < steps; step++) {
+    const before = calls.length;
+    const got = sampler.next({ step, epoch: 1 }, scorer);
+    const pool = calls[before].draws;
+    let h = pool.map((d) => full.entropy(d));
+    if (reg.kind === 'mc-dropout') {
+      const u = mcDropoutU(pool, ctx, ema, updates, reg.referenceVariance);
+      h = h.map((x, i) => u.get(i) ?? x);
+    } else if (reg.kind === 'prior') {
+      h = h.map((x, i) => (isRegression(pool[i]) ? (reg.value ?? 0.5) : x));
+    } else {
+      h = h.map((x, i) => {
+        const d = pool[i];
+        if (!isRegression(d)) return x;
+        const r = residualU(full.prediction!(d, false, -1), full.target!(d), ctx.tasks[d.task].targetVariance!);
+        if (r.capped) capped += 1;
+        else uncapped += 1;
+        return r.u;
+      });
+    }
+    const k = Math.min(ctx.batchSize, pool.length);
+    const want = jsTopK(jsScores(pool, h, options.score ?? 'reference', ctx.tasks.length), k).map((i) => pool[i]);
+    expect(got, `step ${step}`).toEqual(want);
+  }
+  return { sampler, calls, capped, uncapped };
+}
+
+/** Calls f and checks it throws a CamtlError with this code whose message contains `text`. */
+function expectCamtlError(f: () => unknown, code: string, text: string) {
+  let caught: unknown;
+  try {
+    f();
+  } catch (e) {
+    caught = e;
+  }
+  expect(isCamtlError(caught), String(caught)).toBe(true);
+  expect((caught as { code: string }).code).toBe(code);
+  expect((caught as Error).message).toContain(text);
+}
+
+describeEachBackend('mtUncertainty', () => {
+  const cls3 = context([40, 25, 17], 4);
+
+  for (const formula of ['reference', 'paper'] as const) {
+    it(`selects exactly the top-b of the ${formula} score`, () => {
+      checkSelections(cls3, { score: formula }, 12);
+      checkSelections(context([40, 25, 17], 5), { score: formula, candidatesPerTask: 3 }, 12);
+    });
+  }
+
+  it('the two formulas rank differently (the reference weights by task mean)', () => {
+    const a = run(mtUncertainty()(cls3), 6, fakeScorer({ entropy: entropyOf(cls3) }).scorer);
+    const b = run(mtUncertainty({ score: 'paper' })(cls3), 6, fakeScorer({ entropy: entropyOf(cls3) }).scorer);
+    expect(a).not.toEqual(b);
+  });
+
+  it('breaks ties by pool order (task order, then candidate order)', () => {
+    const { calls, sampler } = checkSelections(cls3, {}, 3, { entropy: () => 0.25 });
+    expect(sampler.usage().perTask[1]).toBe(0); // all equal: task 0 always wins
+    const ctx = context([12, 12, 12], 4);
+    const tiedInTask = (d: Draw) => (d.task === 2 ? 0.5 : d.task === 1 && d.index % 2 === 0 ? 0.5 : 0.125);
+    checkSelections(ctx, {}, 6, { entropy: tiedInTask });
+    checkSelections(ctx, { score: 'paper' }, 6, { entropy: tiedInTask });
+    checkSelections(ctx, {}, 3, { entropy: () => 0 }); // Ĥ = 0: scores 0, not NaN
+    expect(calls.every((c) => !c.dropout)).toBe(true);
+  });
+
+  it('handles tasks with fewer candidates than requested (small tasks, ends of passes)', () => {
+    const ctx = context([10, 3, 7], 4);
+    const { calls, sampler } = checkSelections(ctx, {}, 10);
+    expect(calls.map((c) => c.draws.length).slice(0, 3)).toEqual([11, 10, 9]); // 4+3+4, 4+3+3, 2+3+4
+    expect(sampler.epochLength()).toBe(3 * 3); // max_t ⌈n_t/c⌉ · T
+    checkSelections(context([2, 1], 4), {}, 4); // pool smaller than b: k = pool size
+  });
+
+  it('gives regression rows the prior (default 0.5, or a set value), never another task’s entropy', () => {
+    const ctx = context([20, 16, 12], 4, { kinds: ['classification', 'regression', 'classification'] });
+    const { calls } = checkSelections(ctx, { regression: { kind: 'prior' } }, 8);
+    expect(calls.length).toBe(8); // one inference-mode call per step, nothing more
+    const high = checkSelections(ctx, { regression: { kind: 'prior', value: 1 } }, 8);
+    expect(high.sampler.usage().perTask[1]).toBeGreaterThan(0);
+    checkSelections(ctx, { score: 'paper', regression: { kind: 'prior', value: 0.3 } }, 8);
+  });
+
+  // Two classification and three regression tasks with different variances
+  // (powers of 4: exact in float32), uneven sizes so passes end at different steps.
+  const mixed = context([20, 16, 24, 12, 10], 4, {
+    kinds: ['classification', 'regression', 'classification', 'regression', 'regression'],
+    targetVariances: [undefined, 0.25, undefined, 4, 1],
+  });
+  const onGrid = { prediction: gridPrediction };
+
+  for (const formula of ['reference', 'paper'] as const) {
+    it(`residual (default): selects exactly the top-b of the ${formula} score, u = min(1, (ŷ − y)²/Var_t)`, () => {
+      const a = checkSelections(mixed, { score: formula }, 15, onGrid);
+      expect(a.capped).toBeGreaterThan(10); // the cap at 1 is exercised …
+      expect(a.uncapped).toBeGreaterThan(10); // … and so are scores below it
+      expect(a.sampler.usage().perTask.every((u) => u > 0)).toBe(true);
+      // One inference-mode call per step on the whole pool: no extra passes.
+      expect(a.calls.length).toBe(15);
+      expect(a.calls.every((c) => !c.dropout)).toBe(true);
+      expect(a.calls[0].draws.map((d) => d.task)).toEqual([0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4]);
+      // Explicitly asked for, with fewer candidates (short ends of passes) and errors
+      // that do not scale with the task's variance.
+      const b = checkSelections(mixed, { score: formula, regression: { kind: 'residual' }, candidatesPerTask: 3 }, 15, {
+        ...onGrid,
+        target: otherTarget,
+      });
+      expect(b.calls.length).toBe(15);
+      // Variances that are not powers of two (rounded u, like real data).
+      const rough = context([20, 16, 24, 12, 10], 4, {
+        kinds: ['classification', 'regression', 'classification', 'regression', 'regression'],
+        targetVariances: [undefined, 0.3, undefined, 2.5, 1.7],
+      });
+      checkSelections(rough, { score: formula }, 15, { ...onGrid, target: otherTarget });
+    });
+  }
+
+  it('residual is the default and differs from the prior', () => {
+    const spec = { entropy: entropyOf(mixed), prediction: gridPrediction, target: residualTarget(mixed) };
+    const byDefault = run(mtUncertainty()(mixed), 8, fakeScorer(spec).scorer);
+    expect(run(mtUncertainty({ regression: { kind: 'residual' } })(mixed), 8, fakeScorer(spec).scorer)).toEqual(
+      byDefault,
+    );
+    expect(run(mtUncertainty({ regression: { kind: 'prior' } })(mixed), 8, fakeScorer(spec).scorer)).not.toEqual(
+      byDefault,
+    );
+  });
+
+  it('residual: each task is normalised by its own variance', () => {
+    // The same errors on two regression tasks: the low-variance task's rows score higher.
+    const ctx = context([8, 8], 2, { kinds: ['regression', 'regression'], targetVariances: [4, 1] });
+    const spec = { entropy: () => 0, prediction: () => 1, target: () => 2 }; // (ŷ − y)² = 1: u = ¼ vs 1
+    const { sampler } = checkSelections(ctx, {}, 4, spec);
+    expect(sampler.usage().perTask).toEqual([0, 1]);
+    // Swapping the variances swaps the winner.
+    const swapped = context([8, 8], 2, { kinds: ['regression', 'regression'], targetVariances: [1, 4] });
+    expect(checkSelections(swapped, {}, 4, spec).sampler.usage().perTask).toEqual([1, 0]);
+  });
+
+  it('residual: caps at 1 (ties with a uniform classifier go by pool order), 0 for an exact fit', () => {
+    for (const formula of ['reference', 'paper'] as const) {
+      // Classification entropy 1; regression errors of 3σ, 9 uncapped: capped they tie, and task 0 wins.
+      const far = (d: Draw) => gridPrediction(d) - 3 * 0.5;
+      const ctx = context([8, 8], 4, { kinds: ['classification', 'regression'], targetVariances: [undefined, 0.25] });
+      const a = checkSelections(ctx, { score: formula }, 4, { ...onGrid, entropy: () => 1, target: far });
+      expect(a.capped).toBe(16);
+      expect(a.sampler.usage().perTask).toEqual([1, 0]);
+      // Regression first in task order: it wins the same ties.
+      const flipped = context([8, 8], 4, { kinds: ['regression', 'classification'], targetVariances: [0.25] });
+      const b = checkSelections(flipped, { score: formula }, 4, { ...onGrid, entropy: () => 1, target: far });
+      expect(b.sampler.usage().perTask).toEqual([1, 0]);
+      // An exact fit scores 0 and loses to any uncertain classifier.
+      const exact = checkSelections(ctx, { score: formula }, 4, { ...onGrid, target: gridPrediction });
+      expect(exact.uncapped).toBe(16);
+      expect(exact.sampler.usage().perTask[1]).toBe(0);
+    }
+  });
+
+  it('residual lets a poorly fit regression task compete where the prior 0.5 starves it', () => {
+    // Classifiers still uncertain (ĥ ∈ [0.75, 1)), regression errors about 1σ or worse.
+    const ctx = context([32, 32], 4, { kinds: ['classification', 'regression'] });
+    const spec = {
+      ...onGrid,
+      entropy: (d: Draw) => 0.75 + Math.floor(hashUnit(d.task, d.index) * 16) / 64,
+      target: (d: Draw) => gridPrediction(d) - (1 + Math.floor(hashUnit(d.task, d.index, 7) * 8) / 8),
+    };
+    const prior = checkSelections(ctx, { regression: { kind: 'prior' } }, 16, spec);
+    expect(prior.sampler.usage().perTask[1]).toBe(0);
+    const residual = checkSelections(ctx, {}, 16, spec);
+    expect(residual.sampler.usage().perTask[1]).toBeGreaterThan(0.5);
+  });
+
+  it('residual: BAD_CONFIG at the factory when a regression task has no usable target variance', () => {
+    const kinds = ['classification', 'regression', 'classification', 'regression'] as const;
+    for (const bad of [undefined, 0, -1, NaN, Infinity]) {
+      const ctx = context([8, 8, 8, 8], 4, { kinds: [...kinds], targetVariances: [undefined, 1, undefined, bad] });
+      expectCamtlError(() => mtUncertainty()(ctx), 'BAD_CONFIG', '"task3"');
+      expectCamtlError(() => mtUncertainty({ regression: { kind: 'residual' } })(ctx), 'BAD_CONFIG', '"task3"');
+      // The other uncertainties do not need it, nor do classification-only runs.
+      expect(mtUncertainty({ regression: { kind: 'prior' } })(ctx).kind).toBe('mt-uncertainty');
+      expect(mtUncertainty({ regression: { kind: 'mc-dropout' } })(ctx).kind).toBe('mt-uncertainty');
+    }
+    expect(mtUncertainty()(context([8, 8], 4)).kind).toBe('mt-uncertainty');
+  });
+
+  it('residual: an error at next() when the scorer returns no targets, without losing the candidates', () => {
+    const spec = { entropy: entropyOf(mixed), prediction: gridPrediction };
+    const a = mtUncertainty()(mixed);
+    const before = tf.memory().numTensors;
+    expectCamtlError(() => a.next({ step: 0, epoch: 1 }, fakeScorer(spec).scorer), 'BAD_INPUT', 'target');
+    const wrongShape = fakeScorer(spec).scorer;
+    expectCamtlError(
+      () => a.next({ step: 0, epoch: 1 }, (draws, o) => ({ ...wrongShape(draws, o), target: tf.tensor1d([1]) })),
+      'SHAPE_MISMATCH',
+      'target',
+    );
+    expect(tf.memory().numTensors).toBe(before);
+    expect(a.usage().overall).toBe(0);
+    const withTargets = { ...spec, target: residualTarget(mixed) };
+    expect(run(a, 6, fakeScorer(withTargets).scorer)).toEqual(
+      run(mtUncertainty()(mixed), 6, fakeScorer(withTargets).scorer),
+    );
+    // Classification-only pools never need targets.
+    expect(run(mtUncertainty()(cls3), 2, fakeScorer({ entropy: entropyOf(cls3) }).scorer)).toHaveLength(2);
+  });
+
+  it('mc-dropout: variance over K dropout passes, normalised by the running prediction spread', () => {
+    const ctx = context([20, 16, 12, 9], 4, {
+      kinds: ['classification', 'regression', 'classification', 'regression'],
+    });
+    const { calls } = checkSelections(ctx, { regression: { kind: 'mc-dropout', samples: K } }, 10);
+    expect(calls.length).toBe(10 * (1 + K));
+    for (let s = 0; s < 10; s++) {
+      const [main, ...extra] = calls.slice(s * (1 + K), (s + 1) * (1 + K));
+      expect(main.dropout).toBe(false);
+      expect(extra.every((c) => c.dropout && c.draws.every((d) => d.task === 1 || d.task === 3))).toBe(true);
+      expect(extra[0].draws).toEqual(main.draws.filter((d) => d.task === 1 || d.task === 3));
+    }
+    checkSelections(ctx, { score: 'paper', regression: { kind: 'mc-dropout', samples: K, referenceVariance: 1 } }, 6);
+  });
+
+  it('mc-dropout calls the scorer only once per step when no task is a regression task', () => {
+    const { calls } = checkSelections(cls3, { regression: { kind: 'mc-dropout', samples: K } }, 5);
+    expect(calls.length).toBe(5);
+  });
+
+  it('scoreWithDropout scores in train mode, like the reference', () => {
+    const { scorer, calls } = fakeScorer({ entropy: entropyOf(cls3) });
+    run(mtUncertainty({ scoreWithDropout: true })(cls3), 3, scorer);
+    expect(calls.map((c) => c.dropout)).toEqual([true, true, true]);
+  });
+
+  it('keeps tensor counts flat across steps', () => {
+    const ctx = context([20, 16, 12], 4, { kinds: ['classification', 'regression', 'classification'] });
+    const regressions = [
+      undefined, // residual, the default
+      { kind: 'residual' },
+      { kind: 'prior' },
+      { kind: 'mc-dropout', samples: K },
+    ] as const;
+    for (const regression of regressions) {
+      const s = mtUncertainty({ regression })(ctx);
+      const { scorer } = fakeScorer({
+        entropy: entropyOf(ctx),
+        prediction: noisyPrediction,
+        target: residualTarget(ctx),
+      });
+      s.next({ step: 0, epoch: 1 }, scorer); // mc-dropout keeps one [T] running average
+      const before = tf.memory().numTensors;
+      run(s, 10, scorer, 1);
+      expect(tf.memory().numTensors).toBe(before);
+      (s as unknown as { dispose(): void }).dispose();
+    }
+  });
+
+  it('consumes candidates without replacement; unselected ones wait for the next pass', () => {
+    const ctx = context([12, 8], 2);
+    const s = mtUncertainty({ candidatesPerTask: 4 })(ctx);
+    const { scorer, calls } = fakeScorer({ entropy: entropyOf(ctx) });
+    run(s, 6, scorer);
+    const seen = (t: number, steps: number) =>
+      calls.slice(0, steps).flatMap((c) => c.draws.filter((d) => d.task === t).map((d) => d.index));
+    expect([...seen(0, 3)].sort((a, b) => a - b)).toEqual([...Array(12).keys()]);
+    expect([...seen(1, 2)].sort((a, b) => a - b)).toEqual([...Array(8).keys()]);
+    // usage counts selected draws only
+    const selected = new Set(
+      run(mtUncertainty({ candidatesPerTask: 4 })(ctx), 6, fakeScorer({ entropy: entropyOf(ctx) }).scorer)
+        .flat()
+        .map((d) => `${d.task}:${d.index}`),
+    );
+    expect(s.usage().overall).toBeCloseTo(selected.size / 20, 12);
+    expect(s.usage().overall).toBeLessThan(1);
+  });
+
+  it('resumes exactly through JSON, with residual (default), the prior and mc-dropout', () => {
+    const ctx = context([30, 14, 9], 4, { kinds: ['classification', 'regression', 'classification'] });
+    const all: MtUncertaintyOptions[] = [
+      {},
+      { regression: { kind: 'residual' }, score: 'paper' },
+      { regression: { kind: 'prior' } },
+      { regression: { kind: 'mc-dropout', samples: K } },
+    ];
+    for (const options of all) {
+      const a = mtUncertainty(options)(ctx);
+      const spec = { entropy: entropyOf(ctx), prediction: noisyPrediction, target: residualTarget(ctx) };
+      run(a, 7, fakeScorer(spec).scorer);
+      const b = mtUncertainty(options)({ ...ctx, seed: 1 });
+      b.setState(JSON.parse(JSON.stringify(a.getState())));
+      expect(b.usage()).toEqual(a.usage());
+      expect(run(b, 15, fakeScorer(spec).scorer, 7)).toEqual(run(a, 15, fakeScorer(spec).scorer, 7));
+      expect(JSON.stringify(b.getState())).toBe(JSON.stringify(a.getState()));
+      const c = mtUncertainty(options)(ctx);
+      expect(run(c, 7, fakeScorer(spec).scorer)).not.toEqual(
+        run(mtUncertainty(options)({ ...ctx, seed: 2 }), 7, fakeScorer(spec).scorer),
+      );
+    }
+  });
+
+  it('rolls back the candidates of a step whose scorer throws', () => {
+    const a = mtUncertainty()(cls3);
+    const b = mtUncertainty()(cls3);
+    expect(() =>
+      a.next({ step: 0, epoch: 1 }, () => {
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(run(a, 3, fakeScorer({ entropy: entropyOf(cls3) }).scorer)).toEqual(
+      run(b, 3, fakeScorer({ entropy: entropyOf(cls3) }).scorer),
+    );
+  });
+});

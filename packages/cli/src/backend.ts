@@ -1,28 +1,16 @@
-import '@tensorflow/tfjs-backend-cpu';
-import '@tensorflow/tfjs-backend-wasm';
-import * as tf from '@tensorflow/tfjs-core';
-import { CamtlError, useBackend } from '@camtl/core';
+import { CamtlError } from '@camtl/core';
+import { BACKEND_CHOICES, useNodeBackend, type BackendReport } from '@camtl/backend-node';
 
-export const BACKENDS = ['auto', 'wasm', 'cpu'] as const;
-export type BackendChoice = (typeof BACKENDS)[number];
+export { BACKEND_CHOICES };
 
-/** Picks the tfjs backend for a CLI run; "auto" prefers wasm (SIMD) over cpu. */
-export async function selectBackend(choice: string): Promise<string> {
-  if (!(BACKENDS as readonly string[]).includes(choice)) {
-    throw new CamtlError('BAD_INPUT', `unknown backend "${choice}"`, `use one of: ${BACKENDS.join(', ')}`);
+/**
+ * Picks the tfjs backend for a CLI run through @camtl/backend-node: "auto"
+ * tries CUDA (tfjs-node-gpu), tfjs-node, wasm, then cpu, and the report says
+ * why each better option was skipped.
+ */
+export async function selectBackend(choice: string): Promise<BackendReport> {
+  if (!(BACKEND_CHOICES as readonly string[]).includes(choice)) {
+    throw new CamtlError('BAD_INPUT', `unknown backend "${choice}"`, `use one of: ${BACKEND_CHOICES.join(', ')}`);
   }
-  // Production mode also silences tfjs's "install tfjs-node" banner; the CLI
-  // reports its own backend choice.
-  tf.enableProdMode();
-  if (choice === 'auto') {
-    try {
-      await useBackend('wasm');
-      return 'wasm';
-    } catch {
-      await useBackend('cpu');
-      return 'cpu';
-    }
-  }
-  await useBackend(choice);
-  return choice;
+  return useNodeBackend({ prefer: choice as (typeof BACKEND_CHOICES)[number] });
 }

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { BertModel, parseBertConfig, saveBertModel } from '@camtl/core';
 import { describe, expect, it } from 'vitest';
 import { main } from './main';
-import { nodeFileSystem } from './node-fs';
+import { nodeFileSystem } from '@camtl/backend-node';
 import { selectBackend } from './backend';
 
 const CORE_FIXTURES = resolve(__dirname, '..', '..', 'core', 'fixtures');

@@ -6,7 +6,7 @@ import { BertModel, parseBertConfig, saveBertModel } from '@camtl/core';
 import { unzipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from './main';
-import { nodeFileSystem } from './node-fs';
+import { nodeFileSystem } from '@camtl/backend-node';
 import { selectBackend } from './backend';
 
 const GLUE = resolve(__dirname, '..', '..', 'tasks-glue', 'fixtures', 'glue');

@@ -18,7 +18,7 @@ export {
   registerKernelPatch,
   type KernelPatch,
 } from './kernels/patches';
-export { fromJsonTensor, isJsonTensor, toJsonTensor, validateJsonTensor, type JsonTensor } from './tensor-json';
+export { fromJsonTensor, isJsonTensor, toJsonTensor, toJsonTensorAsync, validateJsonTensor, type JsonTensor } from './tensor-json';
 
 // Parameters
 export { ParamStore, paramsFromRecord, sameShape, type NamedTensor, type Params } from './params/store';

@@ -55,3 +55,10 @@ export function toJsonTensor(t: tf.Tensor): JsonTensor {
   const dtype = t.dtype === 'int32' || t.dtype === 'bool' ? 'int64' : 'float32';
   return { shape: t.shape.slice(), dtype, data };
 }
+
+/** As toJsonTensor, reading asynchronously (WebGPU in Node cannot read synchronously). */
+export async function toJsonTensorAsync(t: tf.Tensor): Promise<JsonTensor> {
+  const data = Array.from((await t.data()) as ArrayLike<number>);
+  const dtype = t.dtype === 'int32' || t.dtype === 'bool' ? 'int64' : 'float32';
+  return { shape: t.shape.slice(), dtype, data };
+}

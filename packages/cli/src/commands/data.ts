@@ -3,7 +3,7 @@ import { formatInspection, inspectSplit, registerGlueTasks, resolveTask, taskMet
 import type { CommandSpec } from '../args';
 import { stringFlag } from '../args';
 import { readJsonFile } from '../files';
-import { nodeFileSystem } from '../node-fs';
+import { nodeFileSystem } from '@camtl/backend-node';
 import { registerTasks } from '../train/data';
 
 /** "dev"/"test" also name MNLI's matched splits, so the same command works for every GLUE task. */

@@ -2,7 +2,7 @@ import { evaluate, type EvalSet } from '@camtl/core';
 import type { CommandSpec } from '../args';
 import { stringFlag } from '../args';
 import { selectBackend } from '../backend';
-import { nodeFileSystem } from '../node-fs';
+import { nodeFileSystem } from '@camtl/backend-node';
 import { ProgressBar } from '../progress';
 import { openRun, readRunSplit } from '../train/open-run';
 
@@ -25,7 +25,7 @@ export const evalCommand: CommandSpec = {
     split: { type: 'string', value: 'NAME', description: "a split to use instead of each task's dev splits" },
     'batch-size': { type: 'string', value: 'N', default: '64', description: 'evaluation batch size' },
     json: { type: 'boolean', description: 'print one JSON object {metrics, scores, average}' },
-    backend: { type: 'string', value: 'NAME', default: 'auto', description: 'tfjs backend: auto, wasm or cpu' },
+    backend: { type: 'string', value: 'NAME', default: 'auto', description: 'tfjs backend: auto, cuda, tensorflow, webgpu, wasm or cpu' },
   },
   examples: ['camtl eval', 'camtl eval --model runs/glue/model --data ./glue_data --json'],
   async run(values, io) {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { CamtlError, loadBertModel, toJsonTensor, type FileSystem } from '@camtl/core';
+import { CamtlError, loadBertModel, toJsonTensorAsync, type FileSystem } from '@camtl/core';
 import { loadCaMtl } from '@camtl/ca-mtl';
 import { parseForwardInputs } from '../inputs';
 
@@ -9,8 +9,13 @@ export interface ForwardResult {
   summary: string[];
 }
 
-function logitRows(logits: tf.Tensor2D): string[] {
-  return (logits.arraySync() as number[][]).map((r, i) => `  ${i}: ${r.map((v) => v.toFixed(4)).join(' ')}`);
+/** Reads are asynchronous throughout: WebGPU in Node has no synchronous read path. */
+async function logitRows(logits: tf.Tensor2D): Promise<string[]> {
+  return ((await logits.array()) as number[][]).map((r, i) => `  ${i}: ${r.map((v) => v.toFixed(4)).join(' ')}`);
+}
+
+async function scalar(t: tf.Tensor): Promise<number> {
+  return (await t.data())[0];
 }
 
 /** A plain HF BERT: last_hidden_state, pooler_output, logits (with a classifier), loss (with labels). */
@@ -31,15 +36,15 @@ export async function forwardBert(
   }
   try {
     const out = model.forward(inputs);
-    const json: Record<string, unknown> = { last_hidden_state: toJsonTensor(out.lastHiddenState) };
+    const json: Record<string, unknown> = { last_hidden_state: await toJsonTensorAsync(out.lastHiddenState) };
     const summary = [`last_hidden_state [${out.lastHiddenState.shape}]`];
-    if (out.pooledOutput) json.pooler_output = toJsonTensor(out.pooledOutput);
+    if (out.pooledOutput) json.pooler_output = await toJsonTensorAsync(out.pooledOutput);
     if (out.logits) {
-      json.logits = toJsonTensor(out.logits);
-      summary.push(`logits [${out.logits.shape}]`, ...logitRows(out.logits));
+      json.logits = await toJsonTensorAsync(out.logits);
+      summary.push(`logits [${out.logits.shape}]`, ...(await logitRows(out.logits)));
     }
     if (out.loss) {
-      json.loss = out.loss.dataSync()[0];
+      json.loss = await scalar(out.loss);
       summary.push(`loss ${(json.loss as number).toFixed(6)}`);
     }
     tf.dispose(out as unknown as tf.TensorContainer);
@@ -67,9 +72,9 @@ export async function forwardCaMtl(
     );
   try {
     const out = model.forward({ ...inputs, taskIds: inputs.taskId });
-    const taskIds = Array.from(inputs.taskId.dataSync());
-    const logits = out.logits.arraySync() as number[][];
-    const entropy = Array.from(out.normalizedEntropy.dataSync());
+    const taskIds = Array.from(await inputs.taskId.data());
+    const logits = (await out.logits.array()) as number[][];
+    const entropy = Array.from(await out.normalizedEntropy.data());
     const perTask: Record<string, unknown> = {};
     const summary = [`sequence_output [${out.sequenceOutput.shape}]`, `pooled_output [${out.pooledOutput.shape}]`];
     cfg.tasks.forEach((task, t) => {
@@ -93,15 +98,15 @@ export async function forwardCaMtl(
         ),
       );
     });
-    const pooled = toJsonTensor(out.pooledOutput);
+    const pooled = await toJsonTensorAsync(out.pooledOutput);
     const json: Record<string, unknown> = {
-      last_hidden_state: toJsonTensor(out.sequenceOutput),
+      last_hidden_state: await toJsonTensorAsync(out.sequenceOutput),
       pooled_output: pooled,
       pooler_output: pooled,
       per_task: perTask,
     };
     if (out.loss) {
-      json.loss = out.loss.dataSync()[0];
+      json.loss = await scalar(out.loss);
       summary.push(`loss ${(json.loss as number).toFixed(6)}`);
     }
     tf.dispose(out as unknown as tf.TensorContainer);

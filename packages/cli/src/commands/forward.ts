@@ -4,12 +4,12 @@ import { stringFlag } from '../args';
 import { selectBackend } from '../backend';
 import { assetPath, readJsonFile, requireDir, writeJsonFile } from '../files';
 import { forwardBert, forwardCaMtl } from './forward-runners';
-import { nodeFileSystem } from '../node-fs';
+import { nodeFileSystem } from '@camtl/backend-node';
 
 export const forwardCommand: CommandSpec = {
   name: 'forward',
   summary: 'run a forward pass of a HF BERT or CA-MTL checkpoint on JSON tensors',
-  usage: 'camtl forward --model DIR --input IN.json --output OUT.json [--backend auto|wasm|cpu]',
+  usage: 'camtl forward --model DIR --input IN.json --output OUT.json [--backend auto|cuda|tensorflow|webgpu|wasm|cpu]',
   flags: {
     model: {
       type: 'string',
@@ -26,7 +26,7 @@ export const forwardCommand: CommandSpec = {
       value: 'OUT.json',
       description: 'write {last_hidden_state, pooler_output, logits?, loss?}; "-" = stdout',
     },
-    backend: { type: 'string', value: 'NAME', default: 'auto', description: 'tfjs backend: auto, wasm or cpu' },
+    backend: { type: 'string', value: 'NAME', default: 'auto', description: 'tfjs backend: auto, cuda, tensorflow, webgpu, wasm or cpu' },
   },
   examples: ['camtl forward', 'camtl forward --model ./my-bert --input in.json --output out.json --backend cpu'],
   async run(values, io) {
@@ -35,7 +35,7 @@ export const forwardCommand: CommandSpec = {
     const inputFile = stringFlag(values, 'input') ?? assetPath('examples', 'forward-input.json');
     await requireDir(fs, modelDir, 'model folder');
     const rawInputs = await readJsonFile(fs, inputFile);
-    const backend = await selectBackend(stringFlag(values, 'backend') ?? 'auto');
+    const backend = (await selectBackend(stringFlag(values, 'backend') ?? 'auto')).backend;
     const config = await readJsonFile(fs, fs.join(modelDir, 'config.json'));
     const run = isCaMtlConfig(config) ? forwardCaMtl : forwardBert;
     const result = await run(modelDir, rawInputs, inputFile, fs);

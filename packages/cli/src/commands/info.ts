@@ -21,7 +21,7 @@ import {
 import type { CliIO, CommandSpec } from '../args';
 import { stringFlag } from '../args';
 import { assetPath, requireDir } from '../files';
-import { nodeFileSystem } from '../node-fs';
+import { nodeFileSystem } from '@camtl/backend-node';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 

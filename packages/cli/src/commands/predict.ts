@@ -3,7 +3,7 @@ import { writeGlueSubmission, type TaskPredictions } from '@camtl/tasks-glue';
 import type { CliIO, CommandSpec } from '../args';
 import { stringFlag } from '../args';
 import { selectBackend } from '../backend';
-import { nodeFileSystem } from '../node-fs';
+import { nodeFileSystem } from '@camtl/backend-node';
 import { openRun, readRunSplit, type OpenRun } from '../train/open-run';
 
 /** The test-like splits of a task: "test", or MNLI's test_matched / test_mismatched. */
@@ -45,7 +45,7 @@ export const predictCommand: CommandSpec = {
     glue: { type: 'string', value: 'DIR', description: 'same as --data' },
     split: { type: 'string', value: 'NAME', description: 'the split to predict (default: test, and MNLI test_matched/test_mismatched)' },
     output: { type: 'string', value: 'DIR', default: 'camtl-run/predictions', description: 'folder for <task>.<split>.tsv files' },
-    backend: { type: 'string', value: 'NAME', default: 'auto', description: 'tfjs backend: auto, wasm or cpu' },
+    backend: { type: 'string', value: 'NAME', default: 'auto', description: 'tfjs backend: auto, cuda, tensorflow, webgpu, wasm or cpu' },
   },
   async run(values, io) {
     const fs = nodeFileSystem();
@@ -83,7 +83,7 @@ export const submitCommand: CommandSpec = {
     data: { type: 'string', value: 'DIR', description: "data folder (default: the run's own, from run.json)" },
     glue: { type: 'string', value: 'DIR', description: 'same as --data' },
     output: { type: 'string', value: 'DIR', default: 'camtl-run/submission', description: 'folder for the TSVs and submission.zip' },
-    backend: { type: 'string', value: 'NAME', default: 'auto', description: 'tfjs backend: auto, wasm or cpu' },
+    backend: { type: 'string', value: 'NAME', default: 'auto', description: 'tfjs backend: auto, cuda, tensorflow, webgpu, wasm or cpu' },
   },
   async run(values, io) {
     const fs = nodeFileSystem();

@@ -2,7 +2,7 @@ import { CamtlError, loadTokenizer } from '@camtl/core';
 import type { CommandSpec } from '../args';
 import { stringFlag } from '../args';
 import { assetPath, readJsonFile, writeJsonFile } from '../files';
-import { nodeFileSystem } from '../node-fs';
+import { nodeFileSystem } from '@camtl/backend-node';
 
 interface TokenizeItem {
   text: string;

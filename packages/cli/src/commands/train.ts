@@ -1,7 +1,7 @@
 import type { CommandSpec, FlagSpec } from '../args';
 import { stringFlag } from '../args';
 import { readJsonFile } from '../files';
-import { nodeFileSystem } from '../node-fs';
+import { nodeFileSystem } from '@camtl/backend-node';
 import { resolveTrainConfig } from '../train/config';
 import { runTraining } from '../train/run';
 import { readTrainConfig } from '../train/run-info';
@@ -40,7 +40,7 @@ export const trainCommand: CommandSpec = {
     limit: s('N', 'use at most N examples per task and split (quick runs)'),
     'skip-bad-rows': { type: 'boolean', description: 'skip malformed data rows (counted and reported) instead of stopping' },
     resume: { type: 'boolean', description: 'continue the run in --output from its latest checkpoint, exactly' },
-    backend: { ...s('NAME', 'tfjs backend: auto, wasm or cpu'), default: 'auto' },
+    backend: { ...s('NAME', 'tfjs backend: auto, cuda, tensorflow, webgpu, wasm or cpu'), default: 'auto' },
   },
   examples: [
     'camtl train',

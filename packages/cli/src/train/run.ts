@@ -5,7 +5,7 @@ import { DEFAULT_MODEL_CONFIG } from '@camtl/synthetic';
 import { parseLog, renderReport, summaryTable } from '@camtl/report';
 import type { CliIO } from '../args';
 import { selectBackend } from '../backend';
-import { nodeFileSystem } from '../node-fs';
+import { nodeFileSystem } from '@camtl/backend-node';
 import { ProgressBar } from '../progress';
 import type { TrainConfig } from './config';
 import { prepareData, prepareTokenizer, readSplits, type DataSource } from './data';
@@ -62,7 +62,9 @@ function describeStart(cfg: TrainConfig, source: DataSource, model: CaMtlModel, 
 /** `camtl train`: data → model → Trainer → report.html and the final table. */
 export async function runTraining(cfg: TrainConfig, io: CliIO): Promise<number> {
   const fs = nodeFileSystem();
-  const backend = await selectBackend(cfg.backend);
+  const report = await selectBackend(cfg.backend);
+  const backend = report.backend;
+  io.stderr(`${report.summary}\n`);
   await fs.mkdirp(cfg.output);
   const source = await prepareData(cfg, fs);
   const tokenizer = await prepareTokenizer(source, cfg.model, fs);

@@ -4,10 +4,12 @@ import { CamtlError, linear, normal, zeros, type ParamSpec, type Params } from '
 /**
  * Checks a per-example task-id tensor: int32, rank 1, `batch` long when given,
  * and (when `numTasks` is given) every id in [0, numTasks). The range check
- * reads the B ids back to the host — cheap on cpu/wasm, a sync point on GPU
- * backends — because an out-of-range gather is not an error on every tfjs
+ * reads the B ids back to the host — cheap on cpu/wasm; skipped on GPU
+ * backends, where it would be a sync stall (or impossible, WebGPU in Node) — because an out-of-range gather is not an error on every tfjs
  * backend (it can silently read zeros), so a wrong id would go unnoticed.
  */
+const GPU_BACKENDS = new Set(['webgpu', 'webgl']);
+
 export function checkTaskIds(taskIds: tf.Tensor, numTasks?: number, batch?: number): void {
   if (taskIds.dtype !== 'int32' || taskIds.rank !== 1) {
     throw new CamtlError(
@@ -19,7 +21,9 @@ export function checkTaskIds(taskIds: tf.Tensor, numTasks?: number, batch?: numb
   if (batch !== undefined && taskIds.shape[0] !== batch) {
     throw new CamtlError('SHAPE_MISMATCH', `${taskIds.shape[0]} task ids for a batch of ${batch} examples`);
   }
-  if (numTasks === undefined) return;
+  // GPU backends have no cheap (in Node: no) synchronous read; ids that reach
+  // them come from camtl's collate or the CLI, which check them on the host.
+  if (numTasks === undefined || GPU_BACKENDS.has(tf.getBackend())) return;
   const ids = taskIds.dataSync();
   for (let i = 0; i < ids.length; i++) {
     if (!(ids[i] >= 0 && ids[i] < numTasks)) {

@@ -6,7 +6,7 @@ import { nodeFileSystem } from '@camtl/backend-node';
 import { ProgressBar } from '../progress';
 import { openRun, readRunSplit } from '../train/open-run';
 
-function table(result: ReturnType<typeof evaluate>): string {
+function table(result: Awaited<ReturnType<typeof evaluate>>): string {
   const rows = Object.entries(result.metrics).map(([key, m]) => {
     const metrics = Object.entries(m).map(([k, v]) => `${k} ${v === null ? 'n/a' : v.toFixed(4)}`).join(', ');
     return `  ${key.padEnd(24)} ${metrics}`;
@@ -42,7 +42,7 @@ export const evalCommand: CommandSpec = {
     const total = sets.reduce((a, s) => a + s.rows.length, 0);
     const bar = new ProgressBar({ label: 'eval', total });
     let before = 0;
-    const result = evaluate(run.model, sets, {
+    const result = await evaluate(run.model, sets, {
       batchSize: Number(stringFlag(values, 'batch-size') ?? 64),
       onProgress: (done, n) => {
         bar.update(before + done);

@@ -26,7 +26,7 @@ export async function predictSplits(run: OpenRun, fs: FileSystem, split: string 
   for (const [t, task] of run.tasks.entries()) {
     for (const s of testSplits(Object.keys(task.splits), split)) {
       const { rows } = await readRunSplit(run, t, s, fs);
-      const predictions = predictRows(run.model, rows);
+      const predictions = await predictRows(run.model, rows);
       out.push({ task: task.name, split: s, ids: rows.map((r, i) => r.id ?? String(i)), predictions, labels: predictions.map((p) => task.formatPrediction(p)) });
       io.stderr(`  ${task.name} ${s}: ${rows.length} predictions\n`);
     }
@@ -71,7 +71,7 @@ async function predictAx(run: OpenRun, fs: FileSystem): Promise<TaskPredictions 
   if (mnli < 0 || !(await fs.exists(fs.join(run.dataDir, ax.splits[split])))) return undefined;
   const read = await ax.read(run.dataDir, split, fs);
   const rows = encodeExamples(run.tokenizer, read.examples, ax, mnli, run.maxLength);
-  return { ids: rows.map((r, i) => r.id ?? String(i)), predictions: predictRows(run.model, rows) };
+  return { ids: rows.map((r, i) => r.id ?? String(i)), predictions: await predictRows(run.model, rows) };
 }
 
 export const submitCommand: CommandSpec = {

@@ -6,7 +6,7 @@ import { instantiate, type ParamSpec } from '../params/spec';
 import { ParamStore, type Params } from '../params/store';
 import { summarizeStore, type ParamSummary } from '../params/summary';
 import { resolveAttention, type AttentionFactory, type LayerModule } from '../plugins';
-import './attention'; // registers the standard "bert" attention
+import { bertAttention } from './attention';
 import type { BertConfig } from './config';
 import { additiveMask, bertEmbeddings, embeddingSpecs } from './embeddings';
 import { bertPooler, classifierHead, sequenceClassificationLoss } from './heads';
@@ -58,7 +58,7 @@ export class BertDefinition {
     readonly config: BertConfig,
     options: BertModelOptions = {},
   ) {
-    const attention = resolveAttention(options.attention ?? 'bert');
+    const attention = resolveAttention(options.attention ?? bertAttention);
     const makeLayer =
       options.layer ??
       ((i: number, c: BertConfig) =>

@@ -29,28 +29,29 @@ export interface PredictOptions {
 }
 
 /** Predictions of one batch of a single task: class ids (argmax over its C_t classes) or regression values. */
-function predictBatch(model: MultiTaskModel, rows: EncodedExample[], padding: CollateOptions['padTo']): number[] {
+async function predictBatch(model: MultiTaskModel, rows: EncodedExample[], padding: CollateOptions['padTo']): Promise<number[]> {
   const task = rows[0].task;
   const classes = model.numLabelsPerTask[task];
   const batch = collate(rows, { padTo: padding });
+  const pred = tf.tidy(() => {
+    const logits = model.forward(batch, evalContext()).logits; // [B, C_max]
+    const own = tf.slice(logits, [0, 0], [-1, classes]); // [B, C_t]
+    return classes === 1 ? tf.reshape(own, [-1]) : tf.argMax(own, -1);
+  });
+  disposeBatch(batch);
   try {
-    return tf.tidy(() => {
-      const logits = model.forward(batch, evalContext()).logits; // [B, C_max]
-      const own = tf.slice(logits, [0, 0], [-1, classes]); // [B, C_t]
-      const pred = classes === 1 ? tf.reshape(own, [-1]) : tf.argMax(own, -1);
-      return Array.from(pred.dataSync());
-    });
+    return Array.from(await pred.data()); // async: WebGPU has no synchronous reads in Node
   } finally {
-    disposeBatch(batch);
+    pred.dispose();
   }
 }
 
 /** Predictions for rows of ONE task, in row order; batches are length-bucketed, so padding is small. */
-export function predictRows(model: MultiTaskModel, rows: EncodedExample[], options: PredictOptions = {}): number[] {
+export async function predictRows(model: MultiTaskModel, rows: EncodedExample[], options: PredictOptions = {}): Promise<number[]> {
   const out = new Array<number>(rows.length);
   let done = 0;
   for (const bucket of lengthBuckets(rows, options.batchSize ?? 64)) {
-    const preds = predictBatch(model, bucket.map((i) => rows[i]), options.padding ?? 'longest');
+    const preds = await predictBatch(model, bucket.map((i) => rows[i]), options.padding ?? 'longest');
     bucket.forEach((i, k) => (out[i] = preds[k]));
     done += bucket.length;
     options.onProgress?.(done, rows.length);
@@ -59,12 +60,12 @@ export function predictRows(model: MultiTaskModel, rows: EncodedExample[], optio
 }
 
 /** Per-task metrics and scores on labelled sets, and their average. */
-export function evaluate(model: MultiTaskModel, sets: readonly EvalSet[], options: PredictOptions = {}): EvalResult {
+export async function evaluate(model: MultiTaskModel, sets: readonly EvalSet[], options: PredictOptions = {}): Promise<EvalResult> {
   const metrics: Record<string, MetricValues> = {};
   const scores: Record<string, number | null> = {};
   for (const set of sets) {
     if (set.rows.length === 0) continue;
-    const predictions = predictRows(model, set.rows, options);
+    const predictions = await predictRows(model, set.rows, options);
     metrics[set.key] = set.task.metrics(predictions, set.rows.map((r) => r.target));
     scores[set.key] = set.task.score(metrics[set.key]);
   }

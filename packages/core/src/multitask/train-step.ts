@@ -58,12 +58,16 @@ export interface StepContext {
   maxGradNorm: number;
 }
 
-/** Forward, backward, NaN check, accumulation, clipping and the AdamW update of one batch. */
-export function trainStep(c: StepContext, draws: Draw[], step: number, lr: number): StepResult {
+/**
+ * Forward, backward, NaN check, accumulation, clipping and the AdamW update of
+ * one batch. Reads are asynchronous: WebGPU cannot read synchronously in Node
+ * (and returns zeros for sync reads on some adapters).
+ */
+export async function trainStep(c: StepContext, draws: Draw[], step: number, lr: number): Promise<StepResult> {
   const rows = draws.map((d) => c.train[d.task][d.index]);
   const { value, grads, perTask, present } = lossAndGrads(c.model, rows, c.padTo, c.rng, [...c.vars.values()]);
-  const loss = value.dataSync()[0];
-  const perTaskValues = Array.from(perTask.dataSync(), (v, t) => (present.has(t) ? v : null));
+  const loss = (await value.data())[0];
+  const perTaskValues = Array.from(await perTask.data(), (v, t) => (present.has(t) ? v : null));
   tf.dispose([value, perTask]);
   try {
     failOnNonFinite(step, loss, perTaskValues, c.model.taskNames);
@@ -75,7 +79,7 @@ export function trainStep(c: StepContext, draws: Draw[], step: number, lr: numbe
   if (!c.accumulator.ready) return { loss, perTaskLoss: perTaskValues };
   const summed = c.accumulator.take();
   const { grads: clipped, norm } = clipByGlobalNorm(summed, c.maxGradNorm);
-  const gradNorm = norm.dataSync()[0];
+  const gradNorm = (await norm.data())[0];
   c.optimizer.step(clipped, lr);
   tf.dispose([...summed.values(), ...clipped.values(), norm]);
   return { loss, perTaskLoss: perTaskValues, gradNorm };

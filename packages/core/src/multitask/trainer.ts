@@ -140,7 +140,7 @@ export class Trainer {
     const scorer = this.sampler.needsScorer ? makeScorer(o.model, o.train, o.padding, this.scoreRng) : undefined;
     const draws = this.sampler.next(request, scorer);
     const lr = this.lr();
-    const result = trainStep(this.stepContext(), draws, this.state.step + 1, lr);
+    const result = await trainStep(this.stepContext(), draws, this.state.step + 1, lr);
     this.state.step += 1;
     if (result.gradNorm !== undefined) this.state.updates += 1;
     this.state.examplesSeen += draws.length;
@@ -168,7 +168,7 @@ export class Trainer {
       return;
     }
     o.onProgress?.({ step: this.state.step, totalSteps: this.totalSteps, epoch: this.state.epoch, loss: Number.NaN, examplesPerSecond: 0, phase: 'eval' });
-    const result = evaluate(o.model, o.dev, { batchSize: o.evalBatchSize, padding: o.padding });
+    const result = await evaluate(o.model, o.dev, { batchSize: o.evalBatchSize, padding: o.padding });
     this.lastEval = result;
     this.lastEvalStep = this.state.step;
     const previous = this.state.best?.average ?? -Infinity;
@@ -187,7 +187,7 @@ export class Trainer {
     this.state.sampler = this.sampler.getState();
     this.state.dropoutRng = this.dropoutRng.state();
     this.state.scoreRng = this.scoreRng.state();
-    const opt = this.optimizer.getState();
+    const opt = await this.optimizer.readState();
     this.state.optimizer = { step: opt.step, paramSteps: Object.fromEntries(opt.paramSteps ?? []) };
     const name = await saveTrainingCheckpoint(this.checkpointRoot, o.model, opt, this.state, o.fs);
     await pruneCheckpoints(this.checkpointRoot, o.keepCheckpoints, o.fs);

@@ -139,6 +139,20 @@ export class AdamW {
     return { step: this.steps, m, v, paramSteps };
   }
 
+  /** As getState, reading the device asynchronously (WebGPU in Node has no synchronous reads). */
+  async readState(): Promise<AdamWState> {
+    this.assertLive();
+    const m = new Map<string, Float32Array>();
+    const v = new Map<string, Float32Array>();
+    const paramSteps = new Map<string, number>();
+    for (const [name, s] of this.slots) {
+      m.set(name, new Float32Array((await s.m.data()) as Float32Array));
+      v.set(name, new Float32Array((await s.v.data()) as Float32Array));
+      paramSteps.set(name, s.t);
+    }
+    return { step: this.steps, m, v, paramSteps };
+  }
+
   /** Restores `getState` output; validates everything before changing anything. */
   setState(state: AdamWState): void {
     this.assertLive();

@@ -1,0 +1,76 @@
+/**
+ * What the page knows about tasks: their definitions (synthetic suite and
+ * GLUE, from the registries), human names for their labels, and whether they
+ * take a sentence pair.
+ */
+import { getTask, hasTask, type TaskDefinition } from '@camtl/core';
+import { registerSyntheticTasks, taskSpec } from '@camtl/synthetic';
+import { registerGlueTasks, resolveTask } from '@camtl/tasks-glue';
+
+registerSyntheticTasks();
+registerGlueTasks();
+
+export interface TaskInfo {
+  name: string;
+  title: string;
+  kind: 'classification' | 'regression';
+  /** Label strings as in the data (class-id order). */
+  labels: string[];
+  /** Words to show for each label. */
+  labelNames: string[];
+  /** True / false when known; undefined when the task is not one the page knows. */
+  pair?: boolean;
+  /** The score range of a regression task. */
+  range?: [number, number];
+  definition?: TaskDefinition;
+}
+
+const LABEL_NAMES: Record<string, string[]> = {
+  'synthetic-sentiment': ['negative', 'positive'],
+  'synthetic-paraphrase': ['different meaning', 'paraphrase'],
+  'sst-2': ['negative', 'positive'],
+  cola: ['unacceptable', 'acceptable'],
+  mrpc: ['not equivalent', 'equivalent'],
+  qqp: ['not duplicate', 'duplicate'],
+};
+
+const TITLES: Record<string, string> = {
+  'synthetic-sentiment': 'Sentiment (synthetic)',
+  'synthetic-paraphrase': 'Paraphrase (synthetic, pair)',
+  'synthetic-similarity': 'Similarity 0–5 (synthetic, pair)',
+  'synthetic-polarity': 'Polarity, 3 classes (synthetic)',
+};
+
+const GLUE_PAIRS = new Set(['mrpc', 'sts-b', 'qqp', 'mnli', 'qnli', 'rte', 'wnli', 'snli', 'scitail', 'ax']);
+const GLUE_SINGLE = new Set(['cola', 'sst-2']);
+
+function definitionOf(name: string): TaskDefinition | undefined {
+  if (hasTask(name)) return getTask(name);
+  try {
+    return resolveTask(name);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Everything the page shows about task `name`, whose head has `numLabels` outputs. */
+export function taskInfo(name: string, numLabels: number): TaskInfo {
+  const definition = definitionOf(name);
+  const spec = taskSpec(name);
+  const kind = definition?.kind ?? (numLabels === 1 ? 'regression' : 'classification');
+  const labels =
+    kind === 'regression' ? [] : [...(definition?.labels ?? Array.from({ length: numLabels }, (_, i) => String(i)))];
+  const key = definition?.name ?? name.toLowerCase();
+  const names = LABEL_NAMES[key];
+  const pair = spec ? spec.pair : GLUE_PAIRS.has(key) ? true : GLUE_SINGLE.has(key) ? false : undefined;
+  return {
+    name,
+    title: TITLES[key] ?? name,
+    kind,
+    labels,
+    labelNames: labels.map((l, i) => names?.[i] ?? l),
+    ...(pair === undefined ? {} : { pair }),
+    ...(kind === 'regression' && (spec || key === 'sts-b') ? { range: [0, 5] as [number, number] } : {}),
+    ...(definition ? { definition } : {}),
+  };
+}

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { dropout, normal, zeros, type ModuleContext, type ParamSpec, type Params } from '@camtl/core';
+import { dropout, normal, oneHotFloat, zeros, type ModuleContext, type ParamSpec, type Params } from '@camtl/core';
 
 /**
  * Per-task heads (reference `Decoder`: dropout(0.1), Linear(H, C_t)) for a
@@ -98,7 +98,7 @@ export function perExampleLoss(
   const logp = maskedLogSoftmax(logits, classMask);
   // Regression labels (floats) never index a class: clamp, then mask their CE away.
   const classIds = tf.clipByValue(tf.cast(labels, 'int32'), 0, layout.maxLabels - 1) as tf.Tensor1D;
-  const ce = tf.neg(tf.sum(tf.mul(tf.oneHot(classIds, layout.maxLabels), logp), -1)); // [B]
+  const ce = tf.neg(tf.sum(tf.mul(oneHotFloat(classIds, layout.maxLabels), logp), -1)); // [B]
   const firstLogit = tf.reshape(tf.slice(logits, [0, 0], [-1, 1]), [-1]); // [B]
   const se = tf.square(tf.sub(firstLogit, tf.cast(labels, 'float32'))); // [B]
   return tf.add(tf.mul(isRegression, se), tf.mul(tf.sub(1, isRegression), ce)) as tf.Tensor1D;
@@ -114,7 +114,7 @@ export function multiTaskLoss(
   taskIds: tf.Tensor1D,
   numTasks: number,
 ): { loss: tf.Scalar; perTask: tf.Tensor1D; present: tf.Tensor1D } {
-  const onehot = tf.cast(tf.oneHot(taskIds, numTasks), 'float32'); // [B, T]
+  const onehot = oneHotFloat(taskIds, numTasks); // [B, T]
   const sums = tf.reshape(tf.matMul(tf.reshape(perExample, [1, -1]), onehot), [numTasks]); // [1, B]·[B, T] → [T]
   const counts = tf.sum(onehot, 0); // [T]
   const present = tf.cast(tf.greater(counts, 0), 'float32') as tf.Tensor1D;

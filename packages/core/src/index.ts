@@ -66,6 +66,7 @@ export {
   layerNorm,
   layerNormWith,
   linear,
+  oneHotFloat,
   type Activation,
 } from './modules/basic';
 export {

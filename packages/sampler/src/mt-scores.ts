@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { CamtlError, type CandidateScores, type Draw, type Scorer } from '@camtl/core';
+import { CamtlError, oneHotFloat, type CandidateScores, type Draw, type Scorer } from '@camtl/core';
 
 /**
  * MT-Uncertainty scoring on the device. Everything from the scorer's output
@@ -62,7 +62,7 @@ function candidateScores(scorer: Scorer, options: SelectOptions): tf.Tensor1D {
   const { pool, formula } = options;
   const h = candidateEntropy(scorer, options);
   const T = pool.counts.length;
-  const oneHot = tf.cast(tf.oneHot(tf.tensor1d(pool.taskIds, 'int32'), T), 'float32');
+  const oneHot = oneHotFloat(tf.tensor1d(pool.taskIds, 'int32'), T);
   const taskMean = tf.div(tf.reshape(tf.matMul(tf.reshape(h, [1, -1]), oneHot), [T]), tf.tensor1d(pool.counts));
   const maxMean = tf.max(taskMean);
   // All-zero uncertainty (Ĥ = 0) gives score 0 everywhere, not NaN; ties then
@@ -159,7 +159,7 @@ function updateSpread(options: SelectOptions, taskIds: number[], pred: tf.Tensor
   const momentum = (plan as Extract<RegressionPlan, { kind: 'mc-dropout' }>).momentum;
   const T = pool.counts.length;
   const n = pool.counts.map((c, t) => (pool.regression[t] ? c : 0));
-  const oneHot = tf.cast(tf.oneHot(tf.tensor1d(taskIds, 'int32'), T), 'float32'); // [R, T]
+  const oneHot = oneHotFloat(tf.tensor1d(taskIds, 'int32'), T); // [R, T]
   const mean = tf.divNoNan(tf.reshape(tf.matMul(tf.reshape(pred, [1, -1]), oneHot), [T]), tf.tensor1d(n));
   const dev = tf.square(tf.sub(pred, tf.gather(mean, tf.tensor1d(taskIds, 'int32'))));
   const sumSq = tf.reshape(tf.matMul(tf.reshape(dev, [1, -1]), oneHot), [T]);

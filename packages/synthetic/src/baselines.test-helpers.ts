@@ -75,19 +75,27 @@ export function bowAccuracy(train: Labelled[], dev: Labelled[], classes: number)
  * The best rule "class c when word w is present, else class d", chosen on
  * train: what a model that looks at one token can do.
  */
-export function bestSingleWordAccuracy(train: Labelled[], dev: Labelled[], classes: number) {
-  const words = new Set(train.flatMap((ex) => preTokenize(ex.text)));
-  let best = { acc: -1, rule: (_ex: Labelled) => 0 };
-  for (const w of words) {
-    for (let c = 0; c < classes; c++) {
-      for (let d = 0; d < classes; d++) {
-        const rule = (ex: Labelled) => (preTokenize(ex.text).includes(w) ? c : d);
-        const acc = accuracyOf(rule, train);
-        if (acc > best.acc) best = { acc, rule };
-      }
+export function bestSingleWordAccuracy(train: Labelled[], dev: Labelled[], classes: number): number {
+  const sets = train.map((ex) => new Set(preTokenize(ex.text)));
+  const total = new Array<number>(classes).fill(0);
+  const withWord = new Map<string, number[]>();
+  train.forEach((ex, i) => {
+    total[ex.y]++;
+    for (const w of sets[i]) {
+      if (!withWord.has(w)) withWord.set(w, new Array<number>(classes).fill(0));
+      withWord.get(w)![ex.y]++;
     }
+  });
+  // For word w, predicting c when present and d when absent is right on
+  // with[c] + (total[d] - with[d]) training examples.
+  let best = { correct: -1, word: '', c: 0, d: 0 };
+  for (const [word, counts] of withWord) {
+    const c = counts.indexOf(Math.max(...counts));
+    const rest = total.map((t, k) => t - counts[k]);
+    const d = rest.indexOf(Math.max(...rest));
+    if (counts[c] + rest[d] > best.correct) best = { correct: counts[c] + rest[d], word, c, d };
   }
-  return accuracyOf(best.rule, dev);
+  return accuracyOf((ex) => (preTokenize(ex.text).includes(best.word) ? best.c : best.d), dev);
 }
 
 /** Jaccard overlap of the two texts' word sets (punctuation ignored). */

@@ -76,54 +76,108 @@ export function changeWithinDomain(rng: Rng, e: EventMeaning, count: number): Ev
 
 type Form = 'active' | 'timeFirst' | 'placeFirst' | 'passive';
 
-/** Words for each slot, with a synonym drawn from every group. */
-function wordsOf(rng: Rng, e: EventMeaning) {
+/** The words chosen for an event's slots (one member of each synonym group). */
+interface Words {
+  subject: string;
+  verb: readonly [string, string];
+  object: string;
+  place: string;
+  time?: string;
+}
+
+/** The synonym groups an event's slots point to. */
+function groupsOf(e: EventMeaning) {
   const d = (v: SlotValue) => EVENT_DOMAINS[v.domain];
-  const noun = pick(rng, d(e.subject).subjects[e.subject.group]);
-  const [past, participle] = pick(rng, d(e.verb).verbs[e.verb.group]);
-  const thing = pick(rng, d(e.object).objects[e.object.group]);
-  const place = d(e.place).places[e.place.group];
   return {
-    who: [e.determiner === 'a' ? article(noun) : e.determiner, noun].join(' '),
-    past,
-    participle,
-    what: [article(thing), thing].join(' '),
-    where: [place.prep, 'the', pick(rng, place.names)].join(' '),
-    when: e.time === null ? undefined : pick(rng, TIMES[e.time]),
+    subject: d(e.subject).subjects[e.subject.group],
+    verb: d(e.verb).verbs[e.verb.group],
+    object: d(e.object).objects[e.object.group],
+    place: d(e.place).places[e.place.group].names,
+    time: e.time === null ? undefined : TIMES[e.time],
   };
 }
 
-/** One sentence expressing the event, in a randomly chosen word order. */
-export function realize(rng: Rng, e: EventMeaning): string {
-  const w = wordsOf(rng, e);
+/** Any member of each group. */
+function pickWords(rng: Rng, e: EventMeaning): Words {
+  const g = groupsOf(e);
+  const time = g.time && pick(rng, g.time);
+  return {
+    subject: pick(rng, g.subject),
+    verb: pick(rng, g.verb),
+    object: pick(rng, g.object),
+    place: pick(rng, g.place),
+    time,
+  };
+}
+
+/** A member of `group` other than `word` when there is one (a synonym), else `word`. */
+function synonym<T>(rng: Rng, group: readonly T[], word: T): T {
+  const others = group.filter((w) => w !== word);
+  return others.length > 0 ? pick(rng, others) : word;
+}
+
+/**
+ * Words for B: a slot that means what it meant in A keeps A's word, or (with
+ * probability `synonymRate`) takes a synonym; other slots get any member.
+ * Mostly-shared words are what a small model trained from scratch picks up
+ * first; the synonyms are what it has to learn on top.
+ */
+function wordsLike(rng: Rng, b: EventMeaning, a: EventMeaning, aw: Words, synonymRate: number): Words {
+  const fresh = pickWords(rng, b);
+  const g = groupsOf(b);
+  const same = (s: EventSlot) => a[s].domain === b[s].domain && a[s].group === b[s].group;
+  const keep = <T>(s: EventSlot, group: readonly T[], word: T, other: T): T =>
+    !same(s) ? other : chance(rng, synonymRate) ? synonym(rng, group, word) : word;
+  return {
+    subject: keep('subject', g.subject, aw.subject, fresh.subject),
+    verb: keep('verb', g.verb, aw.verb, fresh.verb),
+    object: keep('object', g.object, aw.object, fresh.object),
+    place: keep('place', g.place, aw.place, fresh.place),
+    time: a.time === b.time ? aw.time : fresh.time,
+  };
+}
+
+/** One sentence for the event's words, in a randomly chosen word order. */
+function render(rng: Rng, e: EventMeaning, w: Words): string {
+  const who = [e.determiner === 'a' ? article(w.subject) : e.determiner, w.subject].join(' ');
+  const what = [article(w.object), w.object].join(' ');
+  const place = EVENT_DOMAINS[e.place.domain].places[e.place.group];
+  const where = [place.prep, 'the', w.place].join(' ');
+  const [past, participle] = w.verb;
   const forms: [Form, number][] = [
     ['active', 4],
-    ['timeFirst', w.when ? 2 : 0],
+    ['timeFirst', w.time ? 2 : 0],
     ['placeFirst', 2],
     ['passive', 2],
   ];
   switch (weighted(rng, forms)) {
     case 'timeFirst':
-      return sentence([w.when, ',', w.who, w.past, w.what, w.where, '.']);
+      return sentence([w.time, ',', who, past, what, where, '.']);
     case 'placeFirst':
-      return sentence([w.where, ',', w.who, w.past, w.what, w.when, '.']);
+      return sentence([where, ',', who, past, what, w.time, '.']);
     case 'passive':
-      return sentence([w.what, 'was', w.participle, 'by', w.who, w.where, w.when, '.']);
+      return sentence([what, 'was', participle, 'by', who, where, w.time, '.']);
     default:
-      return sentence([w.who, w.past, w.what, w.where, w.when, '.']);
+      return sentence([who, past, what, where, w.time, '.']);
   }
 }
 
-/** A realisation of `e` that differs from `a` as text (GLUE pairs are never identical strings). */
-export function realizeOther(rng: Rng, e: EventMeaning, a: string): string {
+/** Share of B's slots that keep A's meaning but are written with a synonym. */
+export const SYNONYM_RATE = 0.2;
+
+/**
+ * Sentences for events `a` and `b`: B reuses A's words where the meaning is
+ * the same (see wordsLike) and is never the same string as A (GLUE pairs
+ * never are; re-rendering changes the word order).
+ */
+export function realizePair(rng: Rng, a: EventMeaning, b: EventMeaning): [string, string] {
+  const aw = pickWords(rng, a);
+  const textA = render(rng, a, aw);
+  const bw = wordsLike(rng, b, a, aw, SYNONYM_RATE);
   for (let i = 0; i < 50; i++) {
-    const b = realize(rng, e);
-    if (b !== a) return b;
+    const textB = render(rng, b, bw);
+    if (textB !== textA) return [textA, textB];
   }
-  return realize(rng, e);
-}
-
-/** How many meaning slots two events share. */
-export function sharedSlots(a: EventMeaning, b: EventMeaning): number {
-  return EVENT_SLOTS.filter((s) => a[s].domain === b[s].domain && a[s].group === b[s].group).length;
+  // Only reachable when every form renders alike; a synonym then tells them apart.
+  return [textA, render(rng, b, wordsLike(rng, b, a, aw, 1))];
 }

@@ -3,6 +3,7 @@
 // vocabulary, task definitions and a tiny model preset: camtl's built-in
 // default for `camtl train` with no arguments.
 export {
+  NEAR_MISS_RATE,
   SUITE_VERSION,
   generateSuite,
   splitSizes,
@@ -21,14 +22,15 @@ export {
   type SplitName,
   type SyntheticTaskSpec,
 } from './specs';
+export { SYNONYM_RATE } from './events';
 export { MANIFEST_FILE, VOCAB_FILE, suiteFiles, suiteManifest, writeSuite, type SuiteManifest } from './files';
 export { SPECIAL_TOKENS, VOCAB_SIZE, buildVocab, preTokenize, suiteTokens, vocabTokens } from './vocab';
-export { formatTsv, parseTsv, tsvColumns, type RowCheck } from './tsv';
+export { formatTsv, tsvColumns } from './tsv';
 export {
   SCORE_RANGE,
   registerSyntheticTasks,
   syntheticTaskDefinition,
   syntheticTaskDefinitions,
+  syntheticTaskSpec,
 } from './definitions';
-export { accuracy, computeMetrics, f1, meanOf, pearson, ranks, spearman } from './metrics';
 export { DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING, type DefaultTraining } from './config';

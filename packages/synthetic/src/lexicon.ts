@@ -30,7 +30,9 @@ export const NEGATIVE_ADJECTIVES = words(
   'bad terrible awful poor boring horrible dreadful disappointing mediocre dull unpleasant weak annoying lousy painful pathetic',
 );
 /** Descriptive but not evaluative: the polarity task's "neutral" material. */
-export const NEUTRAL_ADJECTIVES = words('long short new old large small simple modern familiar typical standard different');
+export const NEUTRAL_ADJECTIVES = words(
+  'long short new old large small simple modern familiar typical standard different',
+);
 
 /** [past, base] forms: "i loved the soup" / "i did not love the soup". */
 export const POSITIVE_VERBS: readonly (readonly [string, string])[] = [
@@ -83,10 +85,11 @@ export const NEUTRAL_VERBS = ['talked about', 'asked about', 'read about', 'hear
 
 // ---------------------------------------------------------------- events
 
-/** One slot value: a group of synonyms (verbs as [past, participle]). */
+/** A small world: its people, actions, things and places, each a list of synonym groups. */
 export interface EventDomain {
   readonly name: string;
   readonly subjects: readonly string[][];
+  /** [past, participle] */
   readonly verbs: readonly (readonly [string, string])[][];
   readonly objects: readonly string[][];
   readonly places: readonly { prep: string; names: string[] }[];
@@ -112,16 +115,58 @@ function domain(name: string, subjects: string, verbs: string, objects: string, 
  * sentence mixing two worlds ("the chef graded a cake at the stadium") is
  * how the similarity task makes partly similar pairs.
  */
-export const EVENT_DOMAINS: readonly EventDomain[] = ([
+export const EVENT_DOMAINS: readonly EventDomain[] = [
   domain('kitchen', 'chef|cook baker', 'baked cooked|prepared burned', 'cake soup|stew pie', 'in:kitchen in:bakery'),
-  domain('school', 'teacher|instructor student|pupil', 'wrote/written graded|marked read', 'essay exam|test poem', 'in:classroom in:library'),
-  domain('sport', 'coach|trainer player|athlete', 'won/won lost/lost watched', 'match|game race tournament', 'at:stadium at:gym'),
-  domain('music', 'singer|vocalist pianist', 'performed|played recorded rehearsed|practiced', 'song|tune concert album', 'at:theater at:studio'),
-  domain('garden', 'farmer gardener', 'planted watered picked|harvested', 'tree rose|flower tomato', 'in:garden|yard in:field'),
-  domain('travel', 'pilot|captain tourist|traveler', 'booked|reserved cancelled missed', 'flight ticket tour|trip', 'at:airport at:station'),
-  domain('medicine', 'doctor|physician nurse', 'examined|checked treated visited', 'patient wound|injury infant|baby', 'at:hospital|clinic at:pharmacy'),
-  domain('office', 'manager|boss clerk|secretary', 'signed printed filed', 'contract letter report', 'in:office at:bank'),
-]).slice(0, Number(globalThis.process?.env?.ND ?? 99));
+  domain(
+    'school',
+    'teacher|instructor student|pupil',
+    'wrote/written graded|marked read',
+    'essay exam|test poem',
+    'in:classroom in:library',
+  ),
+  domain(
+    'sport',
+    'coach|trainer player|athlete',
+    'won/won lost/lost watched',
+    'match|game race tournament',
+    'at:stadium at:gym',
+  ),
+  domain(
+    'music',
+    'singer|vocalist pianist',
+    'performed|played recorded rehearsed|practiced',
+    'song|tune concert album',
+    'at:theater at:studio',
+  ),
+  domain(
+    'garden',
+    'farmer gardener',
+    'planted watered picked|harvested',
+    'tree rose|flower tomato',
+    'in:garden|yard in:field',
+  ),
+  domain(
+    'travel',
+    'pilot|captain tourist|traveler',
+    'booked|reserved cancelled missed',
+    'flight ticket tour|trip',
+    'at:airport at:station',
+  ),
+  domain(
+    'medicine',
+    'doctor|physician nurse',
+    'examined|checked treated visited',
+    'patient wound|injury infant|baby',
+    'at:hospital|clinic at:pharmacy',
+  ),
+  domain(
+    'office',
+    'manager|boss clerk|secretary',
+    'signed printed filed',
+    'contract letter report',
+    'in:office at:bank',
+  ),
+];
 
 export const SUBJECT_DETERMINERS = ['the', 'my', 'our', 'a'];
 

@@ -23,7 +23,7 @@ import {
   TAILS,
   TIMES,
 } from './lexicon';
-import { chance, pick, sentence, weighted } from './text';
+import { chance, otherIndex, pick, sentence, weighted } from './text';
 
 export type Opinion = 'positive' | 'negative' | 'neutral';
 
@@ -35,8 +35,7 @@ const DOMAINS = Object.keys(ASPECTS);
 function aspects(rng: Rng): [string, string] {
   const pool = ASPECTS[pick(rng, DOMAINS)];
   const a = rng.int(pool.length);
-  const b = (a + 1 + rng.int(pool.length - 1)) % pool.length;
-  return [pool[a], pool[b]];
+  return [pool[a], pool[otherIndex(rng, a, pool.length)]];
 }
 
 const adjective = (rng: Rng, positive: boolean): string =>
@@ -119,7 +118,14 @@ const POLAR = [
 
 function neutralPlain(rng: Rng): Parts {
   const [asp] = aspects(rng);
-  return [...opener(rng), 'the', asp, be(rng), chance(rng, 0.3) && pick(rng, ['quite', 'very']), pick(rng, NEUTRAL_ADJECTIVES)];
+  return [
+    ...opener(rng),
+    'the',
+    asp,
+    be(rng),
+    chance(rng, 0.3) && pick(rng, ['quite', 'very']),
+    pick(rng, NEUTRAL_ADJECTIVES),
+  ];
 }
 
 /** "neither good nor bad": both polarities, and no opinion. */
@@ -153,8 +159,7 @@ const MIN_WORDS = 5;
 
 /** One review expressing `opinion`, 5 to about 20 words long. */
 export function review(rng: Rng, opinion: Opinion): string {
-  const parts =
-    opinion === 'neutral' ? weighted(rng, NEUTRAL)(rng) : weighted(rng, POLAR)(rng, opinion === 'positive');
+  const parts = opinion === 'neutral' ? weighted(rng, NEUTRAL)(rng) : weighted(rng, POLAR)(rng, opinion === 'positive');
   const text = sentence(parts);
   // A neutral closing phrase moves the final "." away from the opinion and
   // lengthens the shortest templates to a realistic minimum.

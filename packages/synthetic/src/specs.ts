@@ -9,6 +9,7 @@ import type { TaskKind } from '@camtl/core';
 export type SplitName = 'train' | 'dev' | 'test';
 export const SPLITS: readonly SplitName[] = ['train', 'dev', 'test'];
 
+/** The @camtl/tasks-glue metrics the synthetic tasks report. */
 export type MetricName = 'accuracy' | 'f1' | 'pearson' | 'spearman';
 
 export interface SyntheticTaskSpec {
@@ -21,10 +22,12 @@ export interface SyntheticTaskSpec {
   readonly labels?: readonly string[];
   /** Two texts per example (sentence1, sentence2) or one (sentence). */
   readonly pair: boolean;
-  /** Examples per split at scale 1; multiples of `strata.length` so every stratum is equal. */
+  /** Examples per split at scale 1; multiples of the strata weights' sum, so strata come out exact. */
   readonly sizes: Readonly<Record<SplitName, number>>;
   /** The values examples are balanced over: the labels, or the similarity levels. */
   readonly strata: readonly string[];
+  /** Relative share of each stratum (default: equal). */
+  readonly strataWeights?: readonly number[];
   readonly metrics: readonly MetricName[];
   /** The task's single score: the mean of these metrics (GLUE convention). */
   readonly scoreOf: readonly MetricName[];
@@ -65,8 +68,9 @@ export const TASK_SPECS: readonly SyntheticTaskSpec[] = [
     folder: 'Similarity',
     kind: 'regression',
     pair: true,
-    sizes: { train: 1200, dev: 300, test: 300 },
+    sizes: { train: 1400, dev: 350, test: 350 },
     strata: ['0', '1', '2', '3', '4'],
+    strataWeights: [2, 1, 1, 1, 2],
     metrics: ['pearson', 'spearman'],
     scoreOf: ['pearson', 'spearman'],
     chance: 0,

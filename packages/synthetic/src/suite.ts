@@ -11,13 +11,12 @@ import {
   mixEvent,
   otherDomain,
   randomEvent,
-  realize,
-  realizeOther,
+  realizePair,
   type EventMeaning,
 } from './events';
 import { review, type Opinion } from './reviews';
 import { SIMILARITY_NOISE, SPLITS, TASK_SPECS, type SplitName, type SyntheticTaskSpec } from './specs';
-import { weighted } from './text';
+import { chance } from './text';
 
 /** Bumped whenever the same (seed, scale) would produce different files; for caches. */
 export const SUITE_VERSION = 1;
@@ -34,7 +33,7 @@ export interface SyntheticTask extends SyntheticTaskSpec {
 }
 
 export interface SuiteOptions {
-  /** Any integer; default 0. */
+  /** Any integer (its low 32 bits pick the streams); default 0. */
   seed?: number;
   /** Multiplies every split size (rounded to whole strata, at least one example per stratum); default 1. */
   scale?: number;
@@ -49,42 +48,31 @@ export interface SyntheticSuite {
 
 type Generator = (rng: Rng, stratum: string) => SyntheticExample;
 
-type NegativeKind = 'unrelated' | 'mixed' | 'sameWorld';
+/** Share of paraphrase negatives that are near misses rather than unrelated events. */
+export const NEAR_MISS_RATE = 0.2;
 
-/** B for a paraphrase negative: about something else, in one of three ways. */
+/**
+ * B for a paraphrase negative, "about something else": four times in five an
+ * event of another world, otherwise a near miss in the same world with two of
+ * the four slots changed (half its words shared: needs a word-by-word
+ * comparison, so it is what a small model gets last).
+ */
 function negativeEvent(rng: Rng, a: EventMeaning): EventMeaning {
-  const kind = weighted<NegativeKind>(rng, [
-    ['unrelated', 2], // another world altogether
-    ['mixed', Number(globalThis.process?.env?.MIXW ?? 1)], // one or two slots from another world
-    ['sameWorld', Number(globalThis.process?.env?.SAMEW ?? 1)], // two slots changed within the world: needs word-level comparison
-  ]);
-  if (kind === 'sameWorld') return changeWithinDomain(rng, a, 2);
-  return mixEvent(rng, a, kind === 'unrelated' ? 0 : 2 + rng.int(2), otherDomain(rng, a));
+  if (chance(rng, NEAR_MISS_RATE)) return changeWithinDomain(rng, a, 2);
+  return mixEvent(rng, a, 0, otherDomain(rng, a));
 }
 
 function paraphrase(rng: Rng, label: string): SyntheticExample {
   const a = randomEvent(rng);
-  const textA = realize(rng, a);
-  if (globalThis.process?.env?.AGREE) {
-    const pa = rng.next() < 0.5;
-    const pb = label === '1' ? pa : !pa;
-    return { textA: review(rng, pa ? 'positive' : 'negative'), textB: review(rng, pb ? 'positive' : 'negative'), label };
-  }
-  const easy = globalThis.process?.env?.PARA_EASY;
-  if (easy) {
-    const b = label === '1' ? a : mixEvent(rng, a, 0, otherDomain(rng, a));
-    return { textA, textB: easy === '2' ? realize(rng, b) : label === '1' ? textA : realize(rng, b), label };
-  }
-  const b = label === '1' ? a : negativeEvent(rng, a);
-  return { textA, textB: realizeOther(rng, b, textA), label };
+  const [textA, textB] = realizePair(rng, a, label === '1' ? a : negativeEvent(rng, a));
+  return { textA, textB, label };
 }
 
-/** `stratum` slots kept (possibly as synonyms), the others from another world; score ≈ 5 · kept / 4. */
+/** `stratum` of the four slots kept (possibly as synonyms), the others from another world; score ≈ 5 · kept / 4. */
 function similarity(rng: Rng, stratum: string): SyntheticExample {
   const kept = Number(stratum);
   const a = randomEvent(rng);
-  const textA = realize(rng, a);
-  const textB = realizeOther(rng, mixEvent(rng, a, kept, otherDomain(rng, a)), textA);
+  const [textA, textB] = realizePair(rng, a, mixEvent(rng, a, kept, otherDomain(rng, a)));
   const exact = (5 * kept) / EVENT_SLOTS.length;
   const score = Math.min(5, Math.max(0, exact + SIMILARITY_NOISE * rng.normal()));
   return { textA, textB, label: score.toFixed(2) };
@@ -104,9 +92,12 @@ function taskSeed(seed: number, name: string): number {
   return (h ^ Math.imul(seed | 0, 0x9e3779b1)) >>> 0;
 }
 
+const strataWeight = (spec: SyntheticTaskSpec, i: number): number => spec.strataWeights?.[i] ?? 1;
+const strataTotal = (spec: SyntheticTaskSpec): number => spec.strata.reduce((s, _, i) => s + strataWeight(spec, i), 0);
+
 /** Split sizes at `scale`: whole strata, at least one example per stratum. */
 export function splitSizes(spec: SyntheticTaskSpec, scale = 1): Record<SplitName, number> {
-  const k = spec.strata.length;
+  const k = strataTotal(spec);
   const size = (n: number) => k * Math.max(1, Math.round((n * scale) / k));
   return { train: size(spec.sizes.train), dev: size(spec.sizes.dev), test: size(spec.sizes.test) };
 }
@@ -135,9 +126,9 @@ function generateTask(spec: SyntheticTaskSpec, seed: number, scale: number, seen
   const sizes = splitSizes(spec, scale);
   const splits = {} as Record<SplitName, SyntheticExample[]>;
   for (const split of SPLITS) {
-    const perStratum = sizes[split] / spec.strata.length;
-    const examples = spec.strata.flatMap((s) =>
-      Array.from({ length: perStratum }, () => drawNew(rng, make, s, seen, spec.name)),
+    const unit = sizes[split] / strataTotal(spec);
+    const examples = spec.strata.flatMap((s, i) =>
+      Array.from({ length: unit * strataWeight(spec, i) }, () => drawNew(rng, make, s, seen, spec.name)),
     );
     splits[split] = rng.shuffle(examples);
   }

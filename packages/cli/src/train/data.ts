@@ -11,7 +11,7 @@ import {
   type TaskDefinition,
 } from '@camtl/core';
 import { REFERENCE_TASKS } from '@camtl/ca-mtl';
-import { SYNTHETIC_TASKS, VOCAB_FILE, registerSyntheticTasks, writeSuite, MANIFEST_FILE } from '@camtl/synthetic';
+import { MANIFEST_FILE, SUITE_VERSION, SYNTHETIC_TASKS, VOCAB_FILE, registerSyntheticTasks, writeSuite } from '@camtl/synthetic';
 import { defineTask, registerGlueTasks, resolveTask, type TaskSpec } from '@camtl/tasks-glue';
 
 /** Where the examples come from: the built-in synthetic suite, or a GLUE-layout folder (GLUE and/or custom tasks). */
@@ -44,12 +44,24 @@ export function registerTasks(kind: DataSource['kind'], names: string[] | undefi
   return chosen.map((n) => (specs.some((s) => s.name === n) ? getTask(n) : resolveTask(n)));
 }
 
+/** Whether `dir` holds the suite this camtl generates for `seed` (an older generator's files are regenerated). */
+async function suiteIsCurrent(dir: string, seed: number, fs: FileSystem): Promise<boolean> {
+  const manifest = fs.join(dir, MANIFEST_FILE);
+  if (!(await fs.exists(manifest))) return false;
+  try {
+    const m = JSON.parse(await fs.readText(manifest)) as { version?: number; seed?: number };
+    return m.version === SUITE_VERSION && m.seed === seed;
+  } catch {
+    return false;
+  }
+}
+
 /** Prepares the data: writes the synthetic suite once (deterministic in the seed) or checks the folder. */
 export async function prepareData(o: { data?: string; output: string; tasks?: string[]; taskDefs: string[]; seed: number }, fs: FileSystem): Promise<DataSource> {
   const specs = await Promise.all(o.taskDefs.map((f) => readTaskDef(f, fs)));
   if (o.data === undefined) {
     const dir = fs.join(o.output, 'data');
-    if (!(await fs.exists(fs.join(dir, MANIFEST_FILE)))) await writeSuite(dir, fs, { seed: o.seed });
+    if (!(await suiteIsCurrent(dir, o.seed, fs))) await writeSuite(dir, fs, { seed: o.seed });
     return { kind: 'synthetic', dir, tasks: registerTasks('synthetic', o.tasks, specs), taskDefs: specs, seed: o.seed };
   }
   if (!(await fs.exists(o.data))) throw new CamtlError('NOT_FOUND', `${o.data}: data folder not found`, 'point --data at a folder in the GLUE layout (e.g. SST-2/train.tsv)');

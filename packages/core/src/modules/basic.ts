@@ -71,3 +71,12 @@ export function dropout(x: tf.Tensor, rate: number, ctx: ModuleContext): tf.Tens
   if (!ctx.rng) throw new CamtlError('BAD_INPUT', 'dropout in training mode needs ctx.rng (a seeded Rng)');
   return tf.dropout(x, rate, undefined, ctx.rng.seed());
 }
+
+/**
+ * float32 one-hot [N, depth]; tf.oneHot refuses depth 1, which a single task
+ * (or an all-regression head table) legitimately has.
+ */
+export function oneHotFloat(indices: tf.Tensor, depth: number): tf.Tensor {
+  if (depth === 1) return tf.ones([indices.shape[0] ?? 1, 1]);
+  return tf.cast(tf.oneHot(tf.cast(indices, 'int32') as tf.Tensor1D, depth), 'float32');
+}

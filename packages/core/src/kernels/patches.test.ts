@@ -100,13 +100,38 @@ describe('wasm kernel patches', () => {
     cpu.forEach((c, i) => expect(maxAbsDiff(wasm[i], c)).toBeLessThan(1e-5));
   });
 
+  it('batched and broadcast products (attention shapes) equal the cpu kernels, forward and backward', async () => {
+    const run = () =>
+      tf.tidy(() => {
+        const q = fixed([2, 3, 7, 4], 11); // [B, h, S, d]
+        const k = fixed([2, 3, 7, 4], 12);
+        const w = fixed([1, 4, 6], 13); // broadcast over the batch
+        const bias = fixed([6], 14);
+        const [gq, gk] = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.square(tf.matMul(x, y, false, true))))([q, k]);
+        const fused = tf.fused.matMul({
+          a: tf.reshape(q, [6, 7, 4]) as tf.Tensor3D,
+          b: tf.tile(w, [6, 1, 1]) as tf.Tensor3D,
+          bias,
+          activation: 'relu',
+        });
+        return [tf.matMul(q, k, false, true), tf.matMul(tf.reshape(q, [6, 7, 4]), w), gq, gk, fused].map((t) =>
+          Array.from(t.dataSync()),
+        );
+      });
+    const cpu = await on('cpu', run);
+    const wasm = await on('wasm', run);
+    cpu.forEach((c, i) => expect(maxAbsDiff(wasm[i], c)).toBeLessThan(1e-5));
+  });
+
   it('leak no tensors', async () => {
     await useBackend('wasm');
     const a = fixed([3, 4], 1);
     const b = fixed([5, 4], 2);
+    const c = fixed([4, 3, 4], 3); // batched: split into batch-1 products
     const before = tf.memory().numTensors;
     for (let i = 0; i < 3; i++) tf.matMul(a, b, false, true).dispose();
+    for (let i = 0; i < 3; i++) tf.matMul(c, c, true, false).dispose();
     expect(tf.memory().numTensors).toBe(before);
-    tf.dispose([a, b]);
+    tf.dispose([a, b, c]);
   });
 });

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { wasmMatMul } from './wasm-matmul';
 
 /**
  * Kernel patches are data: a registry of (kernel, backend) → replacement.
@@ -91,39 +92,6 @@ function unsortedSegmentSum(stockless: string): KernelConfig {
   return { kernelName: 'UnsortedSegmentSum', backendName: stockless, kernelFunc };
 }
 
-/**
- * MatMul with transposed operands is 10–50× slower than the plain case on
- * tfjs-backend-wasm (its XNNPACK path packs the transposed operand per call),
- * and every matMul gradient uses a transposed product. Transposing explicitly
- * and calling the stock kernel without flags gives identical numbers.
- */
-function transposeFirst(kernelName: string, backendName: string) {
-  return (stock: KernelConfig | undefined): KernelConfig => {
-    if (!stock) throw new Error(`camtl kernel patch: ${kernelName} is not registered on ${backendName}`);
-    const kernelFunc: KernelFunc = (args) => {
-      const attrs = args.attrs as { transposeA?: boolean; transposeB?: boolean };
-      if (!attrs.transposeA && !attrs.transposeB) return stock.kernelFunc(args);
-      const transpose = tf.getKernel('Transpose', backendName);
-      if (!transpose) return stock.kernelFunc(args);
-      const swap = (t: TensorInfo): TensorInfo => {
-        const r = t.shape.length;
-        const perm = [...Array(r - 2).keys(), r - 1, r - 2];
-        return transpose.kernelFunc({ inputs: { x: t }, backend: args.backend, attrs: { perm } }) as TensorInfo;
-      };
-      const temps: TensorInfo[] = [];
-      const inputs = { ...args.inputs };
-      if (attrs.transposeA) temps.push((inputs.a = swap(args.inputs.a as TensorInfo)));
-      if (attrs.transposeB) temps.push((inputs.b = swap(args.inputs.b as TensorInfo)));
-      try {
-        return stock.kernelFunc({ ...args, inputs, attrs: { ...args.attrs, transposeA: false, transposeB: false } });
-      } finally {
-        for (const t of temps) (args.backend as unknown as BackendLike).disposeData(t.dataId);
-      }
-    };
-    return { ...stock, kernelFunc };
-  };
-}
-
 registerKernelPatch({
   kernelName: 'UnsortedSegmentSum',
   backendName: 'wasm',
@@ -134,7 +102,7 @@ for (const kernelName of ['BatchMatMul', '_FusedMatMul']) {
   registerKernelPatch({
     kernelName,
     backendName: 'wasm',
-    reason: 'transposed operands are 10-50x slow on wasm; transpose explicitly',
-    make: transposeFirst(kernelName, 'wasm'),
+    reason: 'only batch-1, untransposed products reach XNNPACK on wasm (others are 10-50x slow); transpose and split batches',
+    make: wasmMatMul(kernelName, 'wasm'),
   });
 }

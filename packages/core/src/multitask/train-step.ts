@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CamtlError } from '../errors';
-import { evalContext, trainContext } from '../modules/context';
+import { evalContext, trainContext, type ModuleContext } from '../modules/context';
 import { clipByGlobalNorm, type AdamW, type GradientAccumulator } from '../optim';
 import type { Rng } from '../rng';
-import { collate, disposeBatch, type CollateOptions, type EncodedExample } from './data';
+import { collate, disposeBatch, lengthBuckets, type CollateOptions, type EncodedExample } from './data';
 import type { MultiTaskModel } from './model';
 import type { CandidateScores, Draw, Scorer } from './sampler';
 
@@ -85,20 +85,52 @@ export async function trainStep(c: StepContext, draws: Draw[], step: number, lr:
   return { loss, perTaskLoss: perTaskValues, gradNorm };
 }
 
-/** The scorer MT-Uncertainty calls: a forward pass without a tape (inference mode unless `dropout`). */
-export function makeScorer(model: MultiTaskModel, train: EncodedExample[][], padTo: CollateOptions['padTo'], rng: Rng): Scorer {
+/** Forward of one padded chunk: per row normalised entropy, first logit and target. */
+function scoreRows(model: MultiTaskModel, rows: EncodedExample[], padTo: CollateOptions['padTo'], ctx: ModuleContext) {
+  const batch = collate(rows, { padTo });
+  try {
+    const out = model.forward(batch, ctx);
+    return {
+      normalizedEntropy: out.normalizedEntropy,
+      prediction: tf.reshape(tf.slice(out.logits, [0, 0], [-1, 1]), [-1]) as tf.Tensor1D, // [n]
+      target: tf.tensor1d(rows.map((r) => (Number.isNaN(r.target) ? 0 : r.target)), 'float32'),
+    };
+  } finally {
+    disposeBatch(batch);
+  }
+}
+
+/**
+ * The scorer MT-Uncertainty calls: a forward pass without a tape (inference
+ * mode unless `dropout`). With dynamic padding the T·c candidates are sorted
+ * by length and scored in chunks of `chunkSize`, each padded to its own
+ * longest row, so short tasks (SST-2) do not pay for long ones (RTE); the
+ * scores come back in candidate order. Chunks are by length, never by task.
+ */
+export function makeScorer(
+  model: MultiTaskModel,
+  train: EncodedExample[][],
+  padTo: CollateOptions['padTo'],
+  rng: Rng,
+  chunkSize = Number.POSITIVE_INFINITY,
+): Scorer {
   return (draws: Draw[], options: { dropout: boolean }): CandidateScores => {
     const rows = draws.map((d) => train[d.task][d.index]);
-    const batch = collate(rows, { padTo });
-    try {
-      return tf.tidy(() => {
-        const out = model.forward(batch, options.dropout ? trainContext(rng) : evalContext());
-        const prediction = tf.reshape(tf.slice(out.logits, [0, 0], [-1, 1]), [-1]) as tf.Tensor1D; // [B]
-        const target = tf.tensor1d(rows.map((r) => (Number.isNaN(r.target) ? 0 : r.target)), 'float32');
-        return { normalizedEntropy: out.normalizedEntropy, prediction, target };
-      });
-    } finally {
-      disposeBatch(batch);
-    }
+    const ctx = options.dropout ? trainContext(rng) : evalContext();
+    const chunks = typeof padTo === 'number' || rows.length <= chunkSize ? [rows.map((_, i) => i)] : lengthBuckets(rows, chunkSize);
+    return tf.tidy(() => {
+      const parts = chunks.map((idx) => scoreRows(model, idx.map((i) => rows[i]), padTo, ctx));
+      if (parts.length === 1) return parts[0];
+      const order = chunks.flat(); // chunk position → candidate index
+      const inverse = tf.tensor1d(inversePermutation(order), 'int32'); // candidate index → chunk position
+      const join = (k: keyof CandidateScores) => tf.gather(tf.concat(parts.map((p) => p[k]!)), inverse) as tf.Tensor1D;
+      return { normalizedEntropy: join('normalizedEntropy'), prediction: join('prediction'), target: join('target') };
+    });
   };
+}
+
+function inversePermutation(order: readonly number[]): Int32Array {
+  const inv = new Int32Array(order.length);
+  order.forEach((candidate, position) => (inv[candidate] = position));
+  return inv;
 }

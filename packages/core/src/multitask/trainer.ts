@@ -137,7 +137,7 @@ export class Trainer {
     const o = this.options;
     const started = Date.now();
     const request = { step: this.state.step, epoch: this.state.epoch };
-    const scorer = this.sampler.needsScorer ? makeScorer(o.model, o.train, o.padding, this.scoreRng) : undefined;
+    const scorer = this.sampler.needsScorer ? makeScorer(o.model, o.train, o.padding, this.scoreRng, o.batchSize) : undefined;
     const draws = this.sampler.next(request, scorer);
     const lr = this.lr();
     const result = await trainStep(this.stepContext(), draws, this.state.step + 1, lr);

@@ -1,0 +1,109 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
+
+/**
+ * MatMul on tfjs-backend-wasm. Its C++ kernel sends a product to XNNPACK only
+ * when both operands have batch 1 and neither is transposed; everything else
+ * (every transposed gradient product, every attention product [B·h, S, d])
+ * runs a scalar triple loop that is 10–50× slower. This replacement
+ * transposes flagged operands explicitly and splits a batched product into
+ * batch-1 products, so every FLOP goes through XNNPACK. The numbers are the
+ * same products summed in XNNPACK's order (equal to ~1e-6).
+ */
+
+interface WasmLike {
+  disposeData(dataId: object): boolean;
+  makeOutput(shape: number[], dtype: string): TensorInfo;
+  typedArrayFromHeap(t: TensorInfo): Float32Array;
+}
+
+interface Ops {
+  backend: WasmLike;
+  kernel(name: string, inputs: NamedTensorInfoMap, attrs: Record<string, unknown>): TensorInfo;
+  temps: TensorInfo[];
+}
+
+function opsFor(backendName: string, backend: unknown): Ops {
+  const temps: TensorInfo[] = [];
+  return {
+    backend: backend as WasmLike,
+    temps,
+    kernel(name, inputs, attrs) {
+      const k = tf.getKernel(name, backendName);
+      if (!k) throw new Error(`camtl kernel patch: ${name} is not registered on ${backendName}`);
+      const out = k.kernelFunc({ inputs, backend: backend as never, attrs: attrs as never }) as TensorInfo;
+      temps.push(out);
+      return out;
+    },
+  };
+}
+
+/** [..., r, c] → [..., c, r] as a temporary. */
+function swapLast(ops: Ops, t: TensorInfo): TensorInfo {
+  const r = t.shape.length;
+  return ops.kernel('Transpose', { x: t }, { perm: [...Array(r - 2).keys(), r - 1, r - 2] });
+}
+
+const batchOf = (t: TensorInfo) => t.shape.slice(0, -2).reduce((a, b) => a * b, 1);
+
+/**
+ * Row i of a [batch, r, c] operand (row 0 when it broadcasts), copied from a
+ * heap view: the stock Slice kernel reads (copies) the whole input first.
+ */
+function batchRow(ops: Ops, t3: TensorInfo, i: number): TensorInfo {
+  if (t3.shape[0] === 1) return t3;
+  const [, r, c] = t3.shape;
+  const row = ops.backend.makeOutput([1, r, c], 'float32');
+  ops.temps.push(row);
+  ops.backend.typedArrayFromHeap(row).set(ops.backend.typedArrayFromHeap(t3).subarray(i * r * c, (i + 1) * r * c));
+  return row;
+}
+
+/**
+ * Runs `stock` once per batch row and writes each [1, M, N] result into one
+ * output buffer; the heap view is re-read per row because an allocation can
+ * grow (and so move) the wasm memory.
+ */
+function splitBatches(stock: KernelFunc, args: Parameters<KernelFunc>[0], ops: Ops, a: TensorInfo, b: TensorInfo) {
+  const batch = Math.max(batchOf(a), batchOf(b));
+  const [M, K] = a.shape.slice(-2);
+  const N = b.shape[b.shape.length - 1];
+  const a3 = ops.kernel('Reshape', { x: a }, { shape: [batchOf(a), M, K] }); // [Ba, M, K]
+  const b3 = ops.kernel('Reshape', { x: b }, { shape: [batchOf(b), K, N] }); // [Bb, K, N]
+  const outShape = [...tf.broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2)), M, N];
+  const out = ops.backend.makeOutput(outShape, 'float32');
+  for (let i = 0; i < batch; i++) {
+    const inputs = { ...args.inputs, a: batchRow(ops, a3, i), b: batchRow(ops, b3, i) };
+    const o = stock({ ...args, inputs, attrs: { ...args.attrs, transposeA: false, transposeB: false } }) as TensorInfo;
+    ops.temps.push(o);
+    ops.backend.typedArrayFromHeap(out).set(ops.backend.typedArrayFromHeap(o), i * M * N);
+  }
+  return out;
+}
+
+/** Fused extras (bias, PReLU weights) of a higher rank than 1 would need slicing too: leave those to the stock kernel. */
+function splittable(inputs: NamedTensorInfoMap): boolean {
+  return [inputs.bias, inputs.preluActivationWeights].every((t) => !t || t.shape.length <= 1);
+}
+
+export function wasmMatMul(kernelName: string, backendName: string) {
+  return (stock: KernelConfig | undefined): KernelConfig => {
+    if (!stock) throw new Error(`camtl kernel patch: ${kernelName} is not registered on ${backendName}`);
+    const kernelFunc: KernelFunc = (args) => {
+      const attrs = args.attrs as { transposeA?: boolean; transposeB?: boolean };
+      const ops = opsFor(backendName, args.backend);
+      try {
+        const a = attrs.transposeA ? swapLast(ops, args.inputs.a as TensorInfo) : (args.inputs.a as TensorInfo);
+        const b = attrs.transposeB ? swapLast(ops, args.inputs.b as TensorInfo) : (args.inputs.b as TensorInfo);
+        if (Math.max(batchOf(a), batchOf(b)) > 1 && splittable(args.inputs)) {
+          return splitBatches(stock.kernelFunc, args, ops, a, b);
+        }
+        const inputs = { ...args.inputs, a, b };
+        return stock.kernelFunc({ ...args, inputs, attrs: { ...args.attrs, transposeA: false, transposeB: false } });
+      } finally {
+        for (const t of ops.temps) ops.backend.disposeData(t.dataId);
+      }
+    };
+    return { ...stock, kernelFunc };
+  };
+}

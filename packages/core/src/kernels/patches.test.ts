@@ -22,7 +22,7 @@ describe('wasm kernel patches', () => {
       listKernelPatches('wasm')
         .map((p) => p.kernelName)
         .sort(),
-    ).toEqual(['BatchMatMul', 'UnsortedSegmentSum', '_FusedMatMul']);
+    ).toEqual(['BatchMatMul', 'Identity', 'UnsortedSegmentSum', '_FusedMatMul']);
     expect(isKernelPatched('UnsortedSegmentSum', 'wasm')).toBe(true);
     expect(isKernelPatched('BatchMatMul', 'wasm')).toBe(true);
     expect(applyKernelPatches('wasm')).toEqual([]);
@@ -121,6 +121,24 @@ describe('wasm kernel patches', () => {
     const cpu = await on('cpu', run);
     const wasm = await on('wasm', run);
     cpu.forEach((c, i) => expect(maxAbsDiff(wasm[i], c)).toBeLessThan(1e-5));
+  });
+
+  it('Identity shares the buffer: clones outlive their source, variables stay independent', async () => {
+    await useBackend('wasm');
+    const before = tf.memory().numTensors;
+    const x = tf.tensor1d([1, 2, 3]);
+    const y = tf.clone(x);
+    x.dispose();
+    expect(Array.from(y.dataSync())).toEqual([1, 2, 3]);
+    const v = tf.variable(y);
+    const snapshot = tf.clone(v);
+    const next = tf.tensor1d([7, 8, 9]);
+    v.assign(next);
+    next.dispose();
+    expect(Array.from(snapshot.dataSync())).toEqual([1, 2, 3]);
+    expect(Array.from(v.dataSync())).toEqual([7, 8, 9]);
+    tf.dispose([y, v, snapshot]);
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('leak no tensors', async () => {

@@ -106,3 +106,27 @@ for (const kernelName of ['BatchMatMul', '_FusedMatMul']) {
     make: wasmMatMul(kernelName, 'wasm'),
   });
 }
+
+/**
+ * Identity (tf.clone, and the many gradients that pass dy through) copies the
+ * whole tensor on wasm; tfjs data is immutable, so sharing the buffer with a
+ * reference count, as the cpu backend does, is equivalent and free.
+ */
+function sharedIdentity(stock: KernelConfig | undefined): KernelConfig {
+  if (!stock) throw new Error('camtl kernel patch: Identity is not registered on wasm');
+  const kernelFunc: KernelFunc = (args) => {
+    const x = args.inputs.x as TensorInfo;
+    const backend = args.backend as unknown as { incRef?(dataId: object): void };
+    if (x.dtype === 'string' || typeof backend.incRef !== 'function') return stock.kernelFunc(args);
+    backend.incRef(x.dataId);
+    return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
+  };
+  return { ...stock, kernelFunc };
+}
+
+registerKernelPatch({
+  kernelName: 'Identity',
+  backendName: 'wasm',
+  reason: 'copies the tensor on wasm (every clone and many gradients); share the buffer instead',
+  make: sharedIdentity,
+});

@@ -17,6 +17,25 @@ export function initializedBackend(name: string): tf.KernelBackend | undefined {
   return engine().registry[name];
 }
 
+const STOCK = Symbol.for('camtl.backend-node.stockFactory');
+
+/**
+ * Sets the factory of the registered, not yet initialised backend `name` to
+ * `make(stock)`, where `stock` is the factory its package registered (never a
+ * factory set here before), keeping its priority. `make` returning `stock`
+ * puts the package's own factory back. False if `name` is not registered.
+ */
+export function replaceBackendFactory(name: string, make: (stock: Factory) => Factory): boolean {
+  const entry = engine().registryFactory[name];
+  if (!entry) return false;
+  const current = entry.factory as Factory & { [STOCK]?: Factory };
+  const stock = current[STOCK] ?? current;
+  const next = make(stock) as Factory & { [STOCK]?: Factory };
+  if (next !== stock) next[STOCK] = stock;
+  entry.factory = next;
+  return true;
+}
+
 const QUIET = Symbol.for('camtl.backend-node.quietCpu');
 
 /**

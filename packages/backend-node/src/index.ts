@@ -28,6 +28,7 @@ export { CUDA_LIBRARIES, checkCudaLibraries, cudaPlatformSupported, type CudaChe
 export { findLibraryIn, nodeSystem, parseLdconfig, type SystemProbe } from './system';
 export { TFJS_NODE, TFJS_NODE_GPU } from './tensorflow';
 export { wasmBinaryFolder } from './wasm';
+export { WASM_MAX_THREADS, resolveWasmThreads, threadedWasmFiles } from './wasm-threads';
 export {
   SWIFTSHADER_ICD,
   WEBGPU_SYNC_READ,

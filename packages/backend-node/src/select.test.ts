@@ -7,9 +7,13 @@ import { useNodeBackend, parsePreference, formatSummary } from './select';
 import { classifyLoadError, defaultLoader } from './loader';
 import { checkCudaLibraries } from './cuda';
 import { ALL_CUDA_LIBS, fakeSystem, fileLoader, resetTensorflow, throwingLoader, writeStandIn } from './test-helpers';
+import { resolveWasmThreads } from './wasm-threads';
 
 const GPU = '@tensorflow/tfjs-node-gpu';
 const CPU = '@tensorflow/tfjs-node';
+/** wasm's detail here: CAMTL_WASM_THREADS, else 'auto' = min(2, cores). */
+const AUTO_THREADS = resolveWasmThreads(process.env.CAMTL_WASM_THREADS ?? 'auto');
+const WASM_DETAIL = `SIMD, ${AUTO_THREADS} thread${AUTO_THREADS === 1 ? '' : 's'}`;
 const CUDA_MACHINE = fakeSystem({ libraries: ALL_CUDA_LIBS, gpu: 'NVIDIA Tesla T4, driver 470.82.01' });
 
 async function rejection(p: Promise<unknown>): Promise<Error & { code?: string; hint?: string }> {
@@ -29,10 +33,10 @@ describe('with the optional packages really absent (this machine)', () => {
     expect(r.backend).toBe('wasm');
     expect(r.choice).toBe('wasm');
     expect(r.summary).toBe(
-      'backend wasm (SIMD, 1 thread); skipped cuda: @tensorflow/tfjs-node-gpu not installed; tensorflow: @tensorflow/tfjs-node not installed',
+      `backend wasm (${WASM_DETAIL}); skipped cuda: @tensorflow/tfjs-node-gpu not installed; tensorflow: @tensorflow/tfjs-node not installed`,
     );
     expect(r.summary).not.toContain('\n');
-    expect(r.device).toBe('CPU (wasm, SIMD, 1 thread)');
+    expect(r.device).toBe(`CPU (wasm, ${WASM_DETAIL})`);
     expect(r.versions).toEqual({ 'tfjs-core': '4.22.0', 'tfjs-backend-wasm': '4.22.0' });
     expect(r.skipped.map((s) => s.choice)).toEqual(['cuda', 'tensorflow']);
     expect(r.skipped[0].hint).toMatch(/CUDA 11\.2 and cuDNN 8\.1/);
@@ -69,7 +73,7 @@ describe('with the optional packages really absent (this machine)', () => {
     expect(r.backend).toBe('cpu');
     expect(r.summary).toBe('backend cpu (plain JS); skipped cuda: @tensorflow/tfjs-node-gpu not installed');
     const s = await useNodeBackend({ prefer: 'tensorflow,wasm' });
-    expect(s.summary).toBe('backend wasm (SIMD, 1 thread); skipped tensorflow: @tensorflow/tfjs-node not installed');
+    expect(s.summary).toBe(`backend wasm (${WASM_DETAIL}); skipped tensorflow: @tensorflow/tfjs-node not installed`);
   });
 
   it('a list where nothing runs fails with every reason', async () => {

@@ -16,6 +16,7 @@ import {
   type UseNodeBackendOptions,
 } from './types';
 import { tryCpu, tryWasm } from './wasm';
+import { resolveWasmThreads } from './wasm-threads';
 import { tryWebGpu } from './webgpu';
 
 /**
@@ -52,7 +53,7 @@ async function attempt(choice: BackendChoice, ctx: AttemptContext): Promise<Atte
       case 'webgpu':
         return await tryWebGpu(ctx);
       case 'wasm':
-        return await tryWasm();
+        return await tryWasm(ctx.wasmThreads);
       case 'cpu':
         return await tryCpu();
     }
@@ -96,6 +97,10 @@ export async function useNodeBackend(options: UseNodeBackendOptions = {}): Promi
     log: options.log ?? (() => undefined),
     softwareWebGpu: options.softwareWebGpu ?? true,
     checkCudaLibraries: options.checkCudaLibraries ?? true,
+    wasmThreads:
+      options.wasmThreads !== undefined || env.CAMTL_WASM_THREADS === undefined
+        ? resolveWasmThreads(options.wasmThreads)
+        : resolveWasmThreads(env.CAMTL_WASM_THREADS, undefined, 'CAMTL_WASM_THREADS'),
   };
   const activeName = () => (tf.engine() as unknown as { backendName?: string | null }).backendName ?? undefined;
   const previous = activeName();
@@ -123,7 +128,8 @@ export async function useNodeBackend(options: UseNodeBackendOptions = {}): Promi
         backend,
         result.detail,
         skipped,
-        notes.filter((n) => n.startsWith('VK_ICD_FILENAMES')),
+        // Shown in the one line: what was changed in the environment, and a wasm threads fallback.
+        notes.filter((n) => n.startsWith('VK_ICD_FILENAMES') || / requested, running 1: /.test(n)),
       ),
     };
   }

@@ -68,6 +68,15 @@ export interface UseNodeBackendOptions {
   softwareWebGpu?: boolean;
   /** Check for the CUDA 11 / cuDNN 8 libraries before loading tfjs-node-gpu (Linux). Default true. */
   checkCudaLibraries?: boolean;
+  /**
+   * wasm only: threads for XNNPACK. Default: the environment's CAMTL_WASM_THREADS, else
+   * 'auto' = min(2, os.availableParallelism());
+   * 1 = tfjs's single-threaded SIMD build; 2–8 = its threaded SIMD build, with
+   * its workers started from a file (tfjs itself runs 1 thread in Node). Fixed
+   * at the backend's first initialisation. If the threaded build cannot start,
+   * wasm runs on 1 thread and `notes` says why. Other values are BAD_INPUT.
+   */
+  wasmThreads?: number | 'auto';
 }
 
 /** The outcome of one attempt. */
@@ -82,4 +91,6 @@ export interface AttemptContext {
   log: (line: string) => void;
   softwareWebGpu: boolean;
   checkCudaLibraries: boolean;
+  /** Resolved from UseNodeBackendOptions.wasmThreads. */
+  wasmThreads: number;
 }

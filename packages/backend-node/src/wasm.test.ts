@@ -4,6 +4,7 @@ import { BertModel, applyKernelPatches, isKernelPatched, listKernelPatches, pars
 import { maxAbsDiff } from '@camtl/testkit';
 import { useNodeBackend } from './select';
 import { wasmBinaryFolder } from './wasm';
+import { resolveWasmThreads } from './wasm-threads';
 import { existsSync } from 'node:fs';
 
 async function on<T>(backend: 'cpu' | 'wasm', f: () => T | Promise<T>): Promise<T> {
@@ -17,23 +18,33 @@ function fixed(shape: number[], seed: number): tf.Tensor {
   return tf.randomNormal(shape, 0, 1, 'float32', seed);
 }
 
+const PATCHED = ['UnsortedSegmentSum', 'BatchMatMul', '_FusedMatMul', 'Identity'];
+
 describe('wasm through useNodeBackend', () => {
-  it('loads the binaries from the package folder and reports SIMD, one thread', async () => {
+  it("loads the binaries from the package folder and reports SIMD and 'auto' threads", async () => {
     expect(existsSync(wasmBinaryFolder() + 'tfjs-backend-wasm-simd.wasm')).toBe(true);
+    expect(existsSync(wasmBinaryFolder() + 'tfjs-backend-wasm-threaded-simd.wasm')).toBe(true);
+    const threads = resolveWasmThreads(process.env.CAMTL_WASM_THREADS ?? 'auto'); // else min(2, cores)
     const r = await useNodeBackend({ prefer: 'wasm' });
-    expect(r).toMatchObject({ backend: 'wasm', choice: 'wasm', detail: 'SIMD, 1 thread', skipped: [] });
-    expect(r.notes).toEqual(['wasm kernel fixes: UnsortedSegmentSum, BatchMatMul, _FusedMatMul']);
+    const detail = `SIMD, ${threads} thread${threads === 1 ? '' : 's'}`;
+    expect(r).toMatchObject({ backend: 'wasm', choice: 'wasm', detail, skipped: [] });
+    expect(r.notes.filter((n) => !n.startsWith('wasm threads'))).toEqual([
+      'wasm kernel fixes: UnsortedSegmentSum, BatchMatMul, _FusedMatMul, Identity',
+    ]);
+    expect(r.notes.filter((n) => n.startsWith('wasm threads'))).toEqual(
+      threads > 1 ? [`wasm threads: ${threads} (tfjs's threaded SIMD build, workers started from a file)`] : [],
+    );
   });
 
   it('registers the kernel patches once: selecting again changes nothing', async () => {
     await useNodeBackend({ prefer: 'wasm' });
-    const before = ['UnsortedSegmentSum', 'BatchMatMul', '_FusedMatMul'].map((k) => tf.getKernel(k, 'wasm'));
+    const before = PATCHED.map((k) => tf.getKernel(k, 'wasm'));
     await useNodeBackend({ prefer: 'wasm' });
     await useNodeBackend({ prefer: 'auto' });
-    const after = ['UnsortedSegmentSum', 'BatchMatMul', '_FusedMatMul'].map((k) => tf.getKernel(k, 'wasm'));
+    const after = PATCHED.map((k) => tf.getKernel(k, 'wasm'));
     after.forEach((k, i) => expect(k).toBe(before[i]));
-    expect(listKernelPatches('wasm').length).toBe(3);
-    for (const k of ['UnsortedSegmentSum', 'BatchMatMul', '_FusedMatMul'])
+    expect(listKernelPatches('wasm').length).toBe(PATCHED.length);
+    for (const k of PATCHED)
       expect(isKernelPatched(k, 'wasm')).toBe(true);
     expect(applyKernelPatches('wasm')).toEqual([]);
     expect(isKernelPatched('BatchMatMul', 'cpu')).toBe(false);

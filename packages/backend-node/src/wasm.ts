@@ -2,7 +2,8 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { isKernelPatched, listKernelPatches } from '@camtl/core';
-import { activate, initializedBackend } from './engine';
+import { activate, initializedBackend, replaceBackendFactory } from './engine';
+import { threadedWasmFactory, type ThreadsOutcome } from './wasm-threads';
 import type { Attempt } from './types';
 
 const localRequire = createRequire(import.meta.url);
@@ -19,10 +20,12 @@ export function wasmBinaryFolder(): string {
 /**
  * The wasm backend with camtl's kernel fixes (applied by core's useBackend:
  * UnsortedSegmentSum for the gather gradient, BatchMatMul/_FusedMatMul with
- * explicit transposes). Reports SIMD and threads. In Node it runs SIMD on one
- * thread: tfjs-backend-wasm has no worker support there.
+ * explicit transposes). Reports SIMD and threads. With `threads` > 1 (before
+ * the backend's first initialisation) it runs tfjs's threaded-SIMD build, its
+ * workers started from a file (see wasm-threads.ts); if that fails, it runs
+ * the single-threaded SIMD build and says why in a note.
  */
-export async function tryWasm(): Promise<Attempt> {
+export async function tryWasm(threads = 1): Promise<Attempt> {
   let wasm: typeof import('@tensorflow/tfjs-backend-wasm');
   try {
     wasm = await import('@tensorflow/tfjs-backend-wasm');
@@ -32,28 +35,48 @@ export async function tryWasm(): Promise<Attempt> {
       reason: `@tensorflow/tfjs-backend-wasm failed to load: ${(e as Error).message.split('\n')[0]}`,
     };
   }
-  // Must happen before the backend initialises; a no-op for the file names afterwards.
-  if (!initializedBackend('wasm')) wasm.setWasmPaths(wasmBinaryFolder());
+  const notes: string[] = [];
+  let outcome: ThreadsOutcome | undefined;
+  const fresh = !initializedBackend('wasm');
+  if (fresh) {
+    // Must happen before the backend initialises; a no-op for the file names afterwards.
+    wasm.setWasmPaths(wasmBinaryFolder());
+    const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
+    if (threads > 1 && !simd) outcome = { threads: 1, fallback: 'no WebAssembly SIMD (the threaded build needs it)' };
+    const threaded = threads > 1 && simd;
+    replaceBackendFactory('wasm', (stock) =>
+      threaded ? threadedWasmFactory(wasm, threads, stock, (o) => (outcome = o)) : stock,
+    );
+  }
   const on = await activate('wasm');
   if (!on.ok) return { ok: false, reason: on.reason, hint: `check that ${wasmBinaryFolder()} holds the .wasm files` };
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
-  const multi = (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) === true;
-  let threads = 1;
+  let actual = 1;
   try {
-    threads = multi ? wasm.getThreadsCount() : 1;
+    actual = Math.max(1, wasm.getThreadsCount());
   } catch {
-    threads = 1;
+    actual = 1;
+  }
+  if (outcome && 'fallback' in outcome) {
+    notes.push(`wasm threads: ${threads} requested, running 1: ${outcome.fallback}`);
+  } else if (actual > 1 && fresh) {
+    notes.push(`wasm threads: ${actual} (tfjs's threaded SIMD build, workers started from a file)`);
+  } else if (!fresh && actual !== threads) {
+    notes.push(
+      `wasm threads: ${actual}, not ${threads}: the backend was already initialised (the thread count is fixed then)`,
+    );
   }
   const patched = listKernelPatches('wasm')
     .map((p) => p.kernelName)
     .filter((k) => isKernelPatched(k, 'wasm'));
-  const detail = `${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}`;
+  if (patched.length) notes.unshift(`wasm kernel fixes: ${patched.join(', ')}`);
+  const detail = `${simd ? 'SIMD' : 'no SIMD'}, ${actual} thread${actual === 1 ? '' : 's'}`;
   return {
     ok: true,
     device: `CPU (wasm, ${detail})`,
     detail,
     versions: { 'tfjs-core': tf.version_core, 'tfjs-backend-wasm': wasm.version_wasm },
-    notes: patched.length ? [`wasm kernel fixes: ${patched.join(', ')}`] : [],
+    notes,
   };
 }
 

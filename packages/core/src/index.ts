@@ -232,5 +232,6 @@ export {
   type TrainerState,
 } from './multitask/checkpoint';
 export { Trainer, type TrainResult } from './multitask/trainer';
+export { makeScorer } from './multitask/train-step';
 export { TrainLog } from './multitask/train-log';
 export type { TrainLogRecord, TrainProgress, TrainerOptions } from './multitask/trainer-options';

@@ -114,7 +114,10 @@ describe('wasm kernel patches', () => {
           bias,
           activation: 'relu',
         });
-        return [tf.matMul(q, k, false, true), tf.matMul(tf.reshape(q, [6, 7, 4]), w), gq, gk, fused].map((t) =>
+        const dy = fixed([64, 32], 15); // a weight gradient dyᵀ·x, computed as (xᵀ·dy)ᵀ
+        const x = fixed([64, 4], 16);
+        const dW = tf.matMul(dy, x, true, false);
+        return [tf.matMul(q, k, false, true), tf.matMul(tf.reshape(q, [6, 7, 4]), w), gq, gk, fused, dW].map((t) =>
           Array.from(t.dataSync()),
         );
       });

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { CamtlError } from '../errors';
 import type { Params } from '../params/store';
 import type { ModuleContext } from './context';
+import { fusedGelu, fusedLayerNorm } from './fused';
 
 /** y = x Wᵀ + b with W in HF layout [out, in]; x is [..., in]. */
 export function linear(p: Params, x: tf.Tensor): tf.Tensor {
@@ -14,23 +15,20 @@ export function linear(p: Params, x: tf.Tensor): tf.Tensor {
   return tf.reshape(y, [...lead, w.shape[0]]); // [..., out]
 }
 
-/** LayerNorm over the last axis with biased variance, as torch.nn.LayerNorm. */
+/** LayerNorm over the last axis with biased variance, as torch.nn.LayerNorm (one tape node: see fused.ts). */
 export function layerNormWith(x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor, eps: number): tf.Tensor {
-  const { mean, variance } = tf.moments(x, -1, true);
-  const normed = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps)));
-  return tf.add(tf.mul(normed, weight), bias);
+  return fusedLayerNorm(x, weight, bias, eps);
 }
 
 export function layerNorm(p: Params, x: tf.Tensor, eps: number): tf.Tensor {
   return layerNormWith(x, p.get('weight'), p.get('bias'), eps);
 }
 
-const SQRT1_2 = Math.SQRT1_2;
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
-/** Exact GELU, x·Φ(x) with erf, as HF's "gelu". */
+/** Exact GELU, x·Φ(x) with erf, as HF's "gelu" (one tape node: see fused.ts). */
 export function gelu(x: tf.Tensor): tf.Tensor {
-  return tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, SQRT1_2))));
+  return fusedGelu(x);
 }
 
 /** The tanh approximation (HF "gelu_new" / "gelu_pytorch_tanh"). */

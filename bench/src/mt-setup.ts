@@ -1,0 +1,62 @@
+// What `bench mtu` and `bench leak` share: task pools of GLUE-like examples,
+// an MT-Uncertainty sampler over them, and the scorer the trainer gives it.
+import {
+  makeScorer,
+  type EncodedExample,
+  type Rng,
+  type Sampler,
+  type Scorer,
+} from '@camtl/core';
+import { mtUncertainty } from '@camtl/sampler';
+import type { CaMtlModel } from '@camtl/ca-mtl';
+import { randomRows } from './epoch-data';
+import { glueLengths, sampleLengths } from './lengths';
+
+export type PadTo = 'longest' | number;
+
+/** `size` examples per task with modelled GLUE lengths (capped at `maxLength`); sts-b targets are scores. */
+export function taskPools(
+  tasks: string[],
+  size: number,
+  vocab: number,
+  maxLength: number,
+  seed: number,
+): EncodedExample[][] {
+  return tasks.map((task, t) => {
+    const lengths = sampleLengths(glueLengths(task), size, seed + 31 * t).map((n) => Math.min(n, maxLength));
+    const rows = randomRows(lengths, t, vocab, task !== 'cola' && task !== 'sst-2', seed + 31 * t + 1);
+    if (task === 'sts-b') rows.forEach((r, i) => (r.target = (i * 37) % 6));
+    return rows;
+  });
+}
+
+function variance(xs: number[]): number {
+  const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+  return xs.reduce((a, b) => a + (b - m) ** 2, 0) / xs.length;
+}
+
+/** The MT-U sampler as the trainer builds it (residual regression uncertainty needs the target variance). */
+export function mtuSampler(
+  model: CaMtlModel,
+  pools: EncodedExample[][],
+  batchSize: number,
+  candidates: number,
+  seed: number,
+): Sampler {
+  const tasks = model.taskNames.map((name, t) => ({
+    name,
+    size: pools[t].length,
+    kind: model.numLabelsPerTask[t] === 1 ? ('regression' as const) : ('classification' as const),
+    targetVariance: variance(pools[t].map((r) => r.target)),
+  }));
+  return mtUncertainty({ candidatesPerTask: candidates })({ tasks, batchSize, seed, epochs: 1 });
+}
+
+/** core's MT-U scorer: one tape-free forward of every candidate (`group`: length-sorted chunks, each padded to its own longest row). */
+export function plainScorer(model: CaMtlModel, pools: EncodedExample[][], padTo: PadTo, rng: Rng): Scorer {
+  return makeScorer(model, pools, padTo, rng);
+}
+
+export function groupedScorer(model: CaMtlModel, pools: EncodedExample[][], group: number, rng: Rng): Scorer {
+  return makeScorer(model, pools, 'longest', rng, group);
+}

@@ -1,0 +1,64 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * LayerNorm and exact GELU as single tape nodes (tf.customGrad). Autodiff of
+ * the decomposed ops keeps every intermediate (and its gradient) alive until
+ * the backward pass ends: for a bert-mini step that is most of the peak
+ * memory, and many extra element-wise passes. Here the forward's temporaries
+ * are freed at once, only the inputs are saved, and the backward is the
+ * closed form. Same maths; float32 rounding differs at ~1e-7.
+ */
+
+/** Sums `g` down to `shape` (undoing broadcasting), as tfjs's own gradients do. */
+function reduceTo(g: tf.Tensor, shape: number[]): tf.Tensor {
+  const axes = tf.broadcast_util.getReductionAxes(shape, g.shape);
+  return tf.reshape(axes.length ? tf.sum(g, axes) : g, shape);
+}
+
+/** (x − mean)·rstd over the last axis, with rstd = 1/√(var + eps) [..., 1]. */
+function normalize(x: tf.Tensor, eps: number) {
+  const { mean, variance } = tf.moments(x, -1, true);
+  const rstd = tf.rsqrt(tf.add(variance, eps));
+  return { xhat: tf.mul(tf.sub(x, mean), rstd), rstd };
+}
+
+/**
+ * torch.nn.LayerNorm over the last axis (biased variance); weight and bias
+ * broadcast against x (per-example [B, 1, H] for conditional layer norm).
+ * Backward: dx = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)) with ĝ = dy·weight.
+ */
+export function fusedLayerNorm(x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor, eps: number): tf.Tensor {
+  const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [xs, w, b] = args as tf.Tensor[];
+    (args[3] as tf.GradSaveFunc)([xs, w]);
+    const value = tf.add(tf.mul(normalize(xs, eps).xhat, w), b);
+    const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [x0, w0] = saved;
+      const { xhat, rstd } = normalize(x0, eps);
+      const g = tf.mul(dy, w0);
+      const meanG = tf.mean(g, -1, true);
+      const meanGx = tf.mean(tf.mul(g, xhat), -1, true);
+      const dx = tf.mul(rstd, tf.sub(tf.sub(g, meanG), tf.mul(xhat, meanGx)));
+      return [reduceTo(dx, x0.shape), reduceTo(tf.mul(dy, xhat), w0.shape), reduceTo(dy, b.shape)];
+    };
+    return { value, gradFunc };
+  });
+  return f(x, weight, bias);
+}
+
+const SQRT1_2 = Math.SQRT1_2;
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+
+/** Φ(x) = ½(1 + erf(x/√2)). */
+const normalCdf = (x: tf.Tensor) => tf.mul(tf.add(tf.erf(tf.mul(x, SQRT1_2)), 1), 0.5);
+
+/** Exact GELU x·Φ(x); backward dy·(Φ(x) + x·φ(x)), recomputed from the saved x. */
+export const fusedGelu: (x: tf.Tensor) => tf.Tensor = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+  const x = args[0] as tf.Tensor;
+  (args[1] as tf.GradSaveFunc)([x]);
+  const gradFunc = (dy: tf.Tensor, [x0]: tf.Tensor[]) => {
+    const pdf = tf.mul(tf.exp(tf.mul(tf.square(x0), -0.5)), INV_SQRT_2PI);
+    return tf.mul(dy, tf.add(normalCdf(x0), tf.mul(x0, pdf)));
+  };
+  return { value: tf.mul(x, normalCdf(x)), gradFunc };
+});

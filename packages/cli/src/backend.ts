@@ -8,9 +8,9 @@ export { BACKEND_CHOICES };
  * tries CUDA (tfjs-node-gpu), tfjs-node, wasm, then cpu, and the report says
  * why each better option was skipped.
  */
-export async function selectBackend(choice: string): Promise<BackendReport> {
+export async function selectBackend(choice: string, options: { wasmThreads?: number } = {}): Promise<BackendReport> {
   if (!(BACKEND_CHOICES as readonly string[]).includes(choice)) {
     throw new CamtlError('BAD_INPUT', `unknown backend "${choice}"`, `use one of: ${BACKEND_CHOICES.join(', ')}`);
   }
-  return useNodeBackend({ prefer: choice as (typeof BACKEND_CHOICES)[number] });
+  return useNodeBackend({ prefer: choice as (typeof BACKEND_CHOICES)[number], ...options });
 }

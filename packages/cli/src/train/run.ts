@@ -59,10 +59,19 @@ function describeStart(cfg: TrainConfig, source: DataSource, model: CaMtlModel, 
   for (const row of splits.summary) io.stderr(`  ${row.task} ${row.split}: ${row.count} examples${row.skipped ? `, ${row.skipped} bad rows skipped` : ''}\n`);
 }
 
+/**
+ * The built-in default's model is tiny (H 64): a second wasm thread costs more
+ * in synchronisation than it computes, so it runs on one unless
+ * CAMTL_WASM_THREADS says otherwise. Real models keep 'auto' (2 threads).
+ */
+function backendOptions(cfg: TrainConfig): { wasmThreads?: number } {
+  return !cfg.model && process.env.CAMTL_WASM_THREADS === undefined ? { wasmThreads: 1 } : {};
+}
+
 /** `camtl train`: data → model → Trainer → report.html and the final table. */
 export async function runTraining(cfg: TrainConfig, io: CliIO): Promise<number> {
   const fs = nodeFileSystem();
-  const report = await selectBackend(cfg.backend);
+  const report = await selectBackend(cfg.backend, backendOptions(cfg));
   const backend = report.backend;
   io.stderr(`${report.summary}\n`);
   await fs.mkdirp(cfg.output);

@@ -3,10 +3,10 @@
 // plain BERT step, recording tfjs's live tensor count. Any growth after the
 // first step is a leak: over an epoch of GLUE it would exhaust memory.
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng, collate, disposeBatch, trainContext } from '@camtl/core';
+import { Rng, collate, disposeBatch, makeScorer, trainContext } from '@camtl/core';
 import { LEAK_CONFIG } from './configs';
 import { buildModel, caMtl, disposeBench, makeTrainStep, makeUpdate, syntheticBatch, torchLikeAdamW } from './models';
-import { mtuSampler, plainScorer, taskPools } from './mt-setup';
+import { mtuSampler, taskPools } from './mt-setup';
 import type { BackendInfo, LeakJob } from './protocol';
 import { peakRssMb } from './speed';
 
@@ -36,7 +36,7 @@ async function camtlSteps(job: LeakJob): Promise<{ step: Step; dispose: () => vo
   const pools = taskPools(c.tasks!, 64, c.vocab, c.seq, job.seed);
   const rng = new Rng(job.seed + 1);
   const sampler = mtuSampler(model, pools, c.batch, c.batch, job.seed);
-  const scorer = plainScorer(model, pools, 'longest', rng);
+  const scorer = makeScorer(model, pools, 'longest', rng);
   const optimizer = torchLikeAdamW(model.store.trainable());
   const update = makeUpdate(model.store.trainable(), optimizer);
   const step: Step = async (i) => {

@@ -1,12 +1,6 @@
 // What `bench mtu` and `bench leak` share: task pools of GLUE-like examples,
-// an MT-Uncertainty sampler over them, and the scorer the trainer gives it.
-import {
-  makeScorer,
-  type EncodedExample,
-  type Rng,
-  type Sampler,
-  type Scorer,
-} from '@camtl/core';
+// and an MT-Uncertainty sampler over them (scored by core's makeScorer).
+import type { EncodedExample, Sampler } from '@camtl/core';
 import { mtUncertainty } from '@camtl/sampler';
 import type { CaMtlModel } from '@camtl/ca-mtl';
 import { randomRows } from './epoch-data';
@@ -50,13 +44,4 @@ export function mtuSampler(
     targetVariance: variance(pools[t].map((r) => r.target)),
   }));
   return mtUncertainty({ candidatesPerTask: candidates })({ tasks, batchSize, seed, epochs: 1 });
-}
-
-/** core's MT-U scorer: one tape-free forward of every candidate (`group`: length-sorted chunks, each padded to its own longest row). */
-export function plainScorer(model: CaMtlModel, pools: EncodedExample[][], padTo: PadTo, rng: Rng): Scorer {
-  return makeScorer(model, pools, padTo, rng);
-}
-
-export function groupedScorer(model: CaMtlModel, pools: EncodedExample[][], group: number, rng: Rng): Scorer {
-  return makeScorer(model, pools, 'longest', rng, group);
 }

@@ -7,6 +7,7 @@ import type { CaMtlModel } from '@camtl/ca-mtl';
 import {
   Rng,
   collate,
+  makeScorer,
   disposeBatch,
   trainContext,
   type Draw,
@@ -17,7 +18,7 @@ import {
 import { CONFIGS, type BenchConfig } from './configs';
 import { GLUE_LENGTHS, MAX_LENGTH } from './lengths';
 import { caMtl, makeUpdate, torchLikeAdamW } from './models';
-import { groupedScorer, mtuSampler, plainScorer, taskPools, type PadTo } from './mt-setup';
+import { mtuSampler, taskPools, type PadTo } from './mt-setup';
 import type { BackendInfo, MtuJob } from './protocol';
 import { peakRssMb } from './speed';
 import { median, round } from './stats';
@@ -98,7 +99,7 @@ export async function runMtu(
   const rng = new Rng(job.seed + 3);
   const grouped = job.scoreGroup > 0 && padTo === 'longest';
   const spent = { ms: 0 };
-  const base = grouped ? groupedScorer(model, pools, job.scoreGroup, rng) : plainScorer(model, pools, padTo, rng);
+  const base = makeScorer(model, pools, padTo, rng, grouped ? job.scoreGroup : Number.POSITIVE_INFINITY);
   const optimizer = torchLikeAdamW(model.store.trainable());
   const sampler = mtuSampler(model, pools, config.batch, job.candidates, job.seed);
   const s: Setup = {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { CamtlError } from '@camtl/core';
+import { CamtlError, formatBackendSummary } from '@camtl/core';
 import { silenceCpuBanner } from './engine';
 import { defaultLoader } from './loader';
 import { nodeSystem } from './system';
@@ -66,18 +66,8 @@ async function attempt(choice: BackendChoice, ctx: AttemptContext): Promise<Atte
   }
 }
 
-/** "backend wasm (SIMD, 1 thread); skipped cuda: …; tensorflow: …" */
-export function formatSummary(
-  backend: string,
-  detail: string,
-  skipped: SkippedBackend[],
-  notes: string[] = [],
-): string {
-  let line = `backend ${backend}${detail ? ` (${detail})` : ''}`;
-  if (skipped.length) line += `; skipped ${skipped.map((s) => `${s.choice}: ${s.reason}`).join('; ')}`;
-  for (const note of notes) line += `; ${note}`;
-  return line;
-}
+/** The summary line (kept under its original name). */
+export { formatBackendSummary as formatSummary };
 
 /**
  * Picks and activates the best tfjs backend available in this Node process and
@@ -124,7 +114,7 @@ export async function useNodeBackend(options: UseNodeBackendOptions = {}): Promi
       versions: result.versions,
       skipped,
       notes,
-      summary: formatSummary(
+      summary: formatBackendSummary(
         backend,
         result.detail,
         skipped,

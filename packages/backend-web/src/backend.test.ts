@@ -3,8 +3,8 @@
 // reasons recorded; a stub navigator.gpu exercises the adapter checks.
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { isKernelPatched } from '@camtl/core';
-import { formatWebSummary, parseWebPreference, useWebBackend } from './backend';
+import { formatBackendSummary, isKernelPatched } from '@camtl/core';
+import { parseWebPreference, useWebBackend } from './backend';
 
 describe('parseWebPreference (as backend-node)', () => {
   it('expands auto, lists and comma-separated names', () => {
@@ -21,7 +21,7 @@ describe('parseWebPreference (as backend-node)', () => {
       explicit: true,
     });
     expect(() => parseWebPreference('tpu')).toThrow(/unknown backend "tpu"/);
-    expect(formatWebSummary('wasm', 'SIMD, 1 thread', [{ choice: 'webgl', reason: 'r' }], ['n'])).toBe(
+    expect(formatBackendSummary('wasm', 'SIMD, 1 thread', [{ choice: 'webgl', reason: 'r' }], ['n'])).toBe(
       'backend wasm (SIMD, 1 thread); skipped webgl: r; n',
     );
   });

@@ -6,7 +6,7 @@
  * each in its own chunk and a page downloads only what it uses.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { CamtlError, listKernelPatches, useBackend } from '@camtl/core';
+import { CamtlError, formatBackendSummary, listKernelPatches, useBackend } from '@camtl/core';
 
 export type WebBackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
@@ -354,19 +354,6 @@ export function parseWebPreference(prefer: UseWebBackendOptions['prefer'] = 'aut
   return { order, named, explicit: !names.includes('auto') };
 }
 
-/** "backend wasm (SIMD, 1 thread); skipped webgpu: …; webgl: …" — the format of backend-node's summaries. */
-export function formatWebSummary(
-  backend: string,
-  detail: string,
-  skipped: SkippedBackend[],
-  notes: string[] = [],
-): string {
-  let line = `backend ${backend}${detail ? ` (${detail})` : ''}`;
-  if (skipped.length) line += `; skipped ${skipped.map((s) => `${s.choice}: ${s.reason}`).join('; ')}`;
-  for (const note of notes) line += `; ${note}`;
-  return line;
-}
-
 /**
  * Chooses and activates the best tfjs backend this page can run: with 'auto',
  * WebGPU, then WebGL, then wasm, then cpu (which runs everywhere). Every
@@ -418,7 +405,7 @@ export async function useWebBackend(options: UseWebBackendOptions = {}): Promise
       skipped,
       notes,
       patches: listKernelPatches(choice).map((p) => p.kernelName),
-      summary: formatWebSummary(choice, attempt.detail, skipped, notes),
+      summary: formatBackendSummary(choice, attempt.detail, skipped, notes),
     };
   }
   const why = skipped.map((s) => `${s.choice}: ${s.reason}`).join('; ');

@@ -1,7 +1,16 @@
 import { CamtlError } from '@camtl/core';
+import type { FlagSpec } from './args';
 import { BACKEND_CHOICES, useNodeBackend, type BackendReport } from '@camtl/backend-node';
 
 export { BACKEND_CHOICES };
+
+/** --backend, as every command that computes takes it. */
+export const BACKEND_FLAG: FlagSpec = {
+  type: 'string',
+  value: 'NAME',
+  default: 'auto',
+  description: 'tfjs backend: auto, cuda, tensorflow, webgpu, wasm or cpu',
+};
 
 /**
  * Picks the tfjs backend for a CLI run through @camtl/backend-node: "auto"

@@ -21,3 +21,19 @@ export async function useBackend(name: string): Promise<void> {
   if (!ok) throw new CamtlError('UNSUPPORTED', `tfjs backend "${name}" failed to initialise`);
   await tf.ready();
 }
+
+/**
+ * The one-line summary every backend selector prints (Node and browser alike):
+ * "backend wasm (SIMD, 1 thread); skipped cuda: …; tensorflow: …; <note>".
+ */
+export function formatBackendSummary(
+  backend: string,
+  detail: string,
+  skipped: ReadonlyArray<{ choice: string; reason: string }>,
+  notes: readonly string[] = [],
+): string {
+  let line = `backend ${backend}${detail ? ` (${detail})` : ''}`;
+  if (skipped.length) line += `; skipped ${skipped.map((s) => `${s.choice}: ${s.reason}`).join('; ')}`;
+  for (const note of notes) line += `; ${note}`;
+  return line;
+}

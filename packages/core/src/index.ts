@@ -10,7 +10,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 
 export { CamtlError, isCamtlError, type CamtlErrorCode } from './errors';
 export { Rng, type RngState } from './rng';
-export { useBackend } from './backend';
+export { formatBackendSummary, useBackend } from './backend';
 export {
   applyKernelPatches,
   isKernelPatched,

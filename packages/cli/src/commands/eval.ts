@@ -1,10 +1,10 @@
 import { evaluate, type EvalSet } from '@camtl/core';
 import type { CommandSpec } from '../args';
 import { stringFlag } from '../args';
-import { selectBackend } from '../backend';
+import { BACKEND_FLAG, selectBackend } from '../backend';
 import { nodeFileSystem } from '@camtl/backend-node';
 import { ProgressBar } from '../progress';
-import { openRun, readRunSplit } from '../train/open-run';
+import { openRun, readRunSplit, RUN_FLAGS } from '../train/open-run';
 
 function table(result: Awaited<ReturnType<typeof evaluate>>): string {
   const rows = Object.entries(result.metrics).map(([key, m]) => {
@@ -19,13 +19,11 @@ export const evalCommand: CommandSpec = {
   summary: 'evaluate a trained model on its tasks\' dev splits (the GLUE metrics and average)',
   usage: 'camtl eval [--model DIR] [--data DIR] [--split SPLIT] [--json]',
   flags: {
-    model: { type: 'string', value: 'DIR', default: 'camtl-run/model', description: 'a trained CA-MTL model folder' },
-    data: { type: 'string', value: 'DIR', description: "data folder (default: the run's own, from run.json)" },
-    glue: { type: 'string', value: 'DIR', description: 'same as --data' },
+    ...RUN_FLAGS,
     split: { type: 'string', value: 'NAME', description: "a split to use instead of each task's dev splits" },
     'batch-size': { type: 'string', value: 'N', default: '64', description: 'evaluation batch size' },
     json: { type: 'boolean', description: 'print one JSON object {metrics, scores, average}' },
-    backend: { type: 'string', value: 'NAME', default: 'auto', description: 'tfjs backend: auto, cuda, tensorflow, webgpu, wasm or cpu' },
+    backend: BACKEND_FLAG,
   },
   examples: ['camtl eval', 'camtl eval --model runs/glue/model --data ./glue_data --json'],
   async run(values, io) {

@@ -1,7 +1,7 @@
 import { isCaMtlConfig } from '@camtl/ca-mtl';
 import type { CommandSpec } from '../args';
 import { stringFlag } from '../args';
-import { selectBackend } from '../backend';
+import { BACKEND_FLAG, selectBackend } from '../backend';
 import { assetPath, readJsonFile, requireDir, writeJsonFile } from '../files';
 import { forwardBert, forwardCaMtl } from './forward-runners';
 import { nodeFileSystem } from '@camtl/backend-node';
@@ -26,7 +26,7 @@ export const forwardCommand: CommandSpec = {
       value: 'OUT.json',
       description: 'write {last_hidden_state, pooler_output, logits?, loss?}; "-" = stdout',
     },
-    backend: { type: 'string', value: 'NAME', default: 'auto', description: 'tfjs backend: auto, cuda, tensorflow, webgpu, wasm or cpu' },
+    backend: BACKEND_FLAG,
   },
   examples: ['camtl forward', 'camtl forward --model ./my-bert --input in.json --output out.json --backend cpu'],
   async run(values, io) {

@@ -2,9 +2,9 @@ import { CamtlError, encodeExamples, getTask, predictRows, type FileSystem } fro
 import { writeGlueSubmission, type TaskPredictions } from '@camtl/tasks-glue';
 import type { CliIO, CommandSpec } from '../args';
 import { stringFlag } from '../args';
-import { selectBackend } from '../backend';
+import { BACKEND_FLAG, selectBackend } from '../backend';
 import { nodeFileSystem } from '@camtl/backend-node';
-import { openRun, readRunSplit, type OpenRun } from '../train/open-run';
+import { openRun, readRunSplit, RUN_FLAGS, type OpenRun } from '../train/open-run';
 
 /** The test-like splits of a task: "test", or MNLI's test_matched / test_mismatched. */
 function testSplits(splits: readonly string[], wanted?: string): string[] {
@@ -40,12 +40,10 @@ export const predictCommand: CommandSpec = {
   summary: 'predict the test split of every task of a trained model: one TSV per task (id, prediction)',
   usage: 'camtl predict [--model DIR] [--data DIR] [--split SPLIT] [--output DIR]',
   flags: {
-    model: { type: 'string', value: 'DIR', default: 'camtl-run/model', description: 'a trained CA-MTL model folder' },
-    data: { type: 'string', value: 'DIR', description: "data folder (default: the run's own, from run.json)" },
-    glue: { type: 'string', value: 'DIR', description: 'same as --data' },
+    ...RUN_FLAGS,
     split: { type: 'string', value: 'NAME', description: 'the split to predict (default: test, and MNLI test_matched/test_mismatched)' },
     output: { type: 'string', value: 'DIR', default: 'camtl-run/predictions', description: 'folder for <task>.<split>.tsv files' },
-    backend: { type: 'string', value: 'NAME', default: 'auto', description: 'tfjs backend: auto, cuda, tensorflow, webgpu, wasm or cpu' },
+    backend: BACKEND_FLAG,
   },
   async run(values, io) {
     const fs = nodeFileSystem();
@@ -79,11 +77,9 @@ export const submitCommand: CommandSpec = {
   summary: 'write the GLUE test-server files (one TSV per task) and submission.zip',
   usage: 'camtl submit [--model DIR] [--data DIR] [--output DIR]',
   flags: {
-    model: { type: 'string', value: 'DIR', default: 'camtl-run/model', description: 'a trained CA-MTL model folder' },
-    data: { type: 'string', value: 'DIR', description: "data folder (default: the run's own, from run.json)" },
-    glue: { type: 'string', value: 'DIR', description: 'same as --data' },
+    ...RUN_FLAGS,
     output: { type: 'string', value: 'DIR', default: 'camtl-run/submission', description: 'folder for the TSVs and submission.zip' },
-    backend: { type: 'string', value: 'NAME', default: 'auto', description: 'tfjs backend: auto, cuda, tensorflow, webgpu, wasm or cpu' },
+    backend: BACKEND_FLAG,
   },
   async run(values, io) {
     const fs = nodeFileSystem();

@@ -1,5 +1,6 @@
 import type { CommandSpec, FlagSpec } from '../args';
 import { stringFlag } from '../args';
+import { BACKEND_FLAG } from '../backend';
 import { readJsonFile } from '../files';
 import { nodeFileSystem } from '@camtl/backend-node';
 import { resolveTrainConfig } from '../train/config';
@@ -40,7 +41,7 @@ export const trainCommand: CommandSpec = {
     limit: s('N', 'use at most N examples per task and split (quick runs)'),
     'skip-bad-rows': { type: 'boolean', description: 'skip malformed data rows (counted and reported) instead of stopping' },
     resume: { type: 'boolean', description: 'continue the run in --output from its latest checkpoint, exactly' },
-    backend: { ...s('NAME', 'tfjs backend: auto, cuda, tensorflow, webgpu, wasm or cpu'), default: 'auto' },
+    backend: BACKEND_FLAG,
   },
   examples: [
     'camtl train',

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { CamtlError, encodeExamples, loadTokenizer, type BertTokenizer, type EncodedExample, type FileSystem, type TaskDefinition } from '@camtl/core';
 import { loadCaMtl, type CaMtlModel } from '@camtl/ca-mtl';
-import { stringFlag } from '../args';
+import { stringFlag, type FlagSpec } from '../args';
 import { registerTasks } from './data';
 import { readRunInfo, type RunInfo } from './run-info';
 
@@ -15,6 +15,13 @@ export interface OpenRun {
   maxLength: number;
   info?: RunInfo;
 }
+
+/** The flags openRun reads: eval, predict and submit take them alike. */
+export const RUN_FLAGS: Record<'model' | 'data' | 'glue', FlagSpec> = {
+  model: { type: 'string', value: 'DIR', default: 'camtl-run/model', description: 'a trained CA-MTL model folder' },
+  data: { type: 'string', value: 'DIR', description: "data folder (default: the run's own, from run.json)" },
+  glue: { type: 'string', value: 'DIR', description: 'same as --data' },
+};
 
 /** --model DIR (default camtl-run/model); the data folder from --data, else the run's run.json. */
 export async function openRun(values: Record<string, unknown>, fs: FileSystem): Promise<OpenRun> {

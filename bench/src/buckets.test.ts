@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { bucketedPlan, fixedPlan, paddingEfficiency, planCost, roundUp, shapeCounts, shuffled } from './buckets';
 
 const lengths = [10, 50, 12, 48, 11, 49, 13, 51, 9, 47];
-const options = { batchSize: 2, chunkBatches: 5, multipleOf: 8, maxLength: 128, seed: 1 };
+const options = { batchSize: 2, chunkBatches: 5, multipleOf: 8, maxSeqLength: 128, seed: 1 };
 
 describe('plans', () => {
   it('shuffles deterministically and completely', () => {

@@ -18,7 +18,7 @@ export interface BucketOptions {
   chunkBatches: number;
   /** Round padded lengths up to a multiple (fewer distinct shapes; 8 suits SIMD). */
   multipleOf: number;
-  maxLength: number;
+  maxSeqLength: number;
   seed: number;
 }
 
@@ -33,8 +33,8 @@ export function shuffled(n: number, seed: number): number[] {
   return order;
 }
 
-export function roundUp(length: number, multipleOf: number, maxLength: number): number {
-  return Math.min(maxLength, Math.ceil(length / multipleOf) * multipleOf);
+export function roundUp(length: number, multipleOf: number, maxSeqLength: number): number {
+  return Math.min(maxSeqLength, Math.ceil(length / multipleOf) * multipleOf);
 }
 
 /** The reference: shuffled batches, every one padded to `length`. */
@@ -55,7 +55,7 @@ export function bucketedPlan(lengths: readonly number[], o: BucketOptions): Plan
     for (let i = 0; i < sorted.length; i += o.batchSize) {
       const rows = sorted.slice(i, i + o.batchSize);
       const longest = Math.max(...rows.map((r) => lengths[r]));
-      out.push({ rows, length: roundUp(longest, o.multipleOf, o.maxLength) });
+      out.push({ rows, length: roundUp(longest, o.multipleOf, o.maxSeqLength) });
     }
   }
   return out;

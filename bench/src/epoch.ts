@@ -57,7 +57,7 @@ function makePlans(s: TaskSample, c: BenchConfig, job: EpochJob): Plans {
       batchSize: c.batch,
       chunkBatches: job.chunkBatches,
       multipleOf: job.multipleOf,
-      maxLength: MAX_LENGTH,
+      maxSeqLength: MAX_LENGTH,
       seed: job.seed,
     }),
   };

@@ -8,16 +8,16 @@ import { glueLengths, sampleLengths } from './lengths';
 
 export type PadTo = 'longest' | number;
 
-/** `size` examples per task with modelled GLUE lengths (capped at `maxLength`); sts-b targets are scores. */
+/** `size` examples per task with modelled GLUE lengths (capped at `maxSeqLength`); sts-b targets are scores. */
 export function taskPools(
   tasks: string[],
   size: number,
   vocab: number,
-  maxLength: number,
+  maxSeqLength: number,
   seed: number,
 ): EncodedExample[][] {
   return tasks.map((task, t) => {
-    const lengths = sampleLengths(glueLengths(task), size, seed + 31 * t).map((n) => Math.min(n, maxLength));
+    const lengths = sampleLengths(glueLengths(task), size, seed + 31 * t).map((n) => Math.min(n, maxSeqLength));
     const rows = randomRows(lengths, t, vocab, task !== 'cola' && task !== 'sst-2', seed + 31 * t + 1);
     if (task === 'sts-b') rows.forEach((r, i) => (r.target = (i * 37) % 6));
     return rows;

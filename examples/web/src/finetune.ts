@@ -47,7 +47,7 @@ export function prepareSuite(loaded: LoadedModel, seed = 0): SuiteData {
     if (!generated) throw new Error(`task ${name} is not in the synthetic suite`);
     const task = getTask(name);
     tasks.push(task);
-    train.push(encodeExamples(loaded.tokenizer, generated.splits.train, task, t, loaded.model.maxSequenceLength));
+    train.push(encodeExamples(loaded.tokenizer, generated.splits.train, task, t, loaded.model.maxSeqLength));
     samples[name] = generated.splits.dev.slice(0, 200);
   });
   return { tasks, train, samples, seed };

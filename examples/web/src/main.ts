@@ -128,7 +128,7 @@ function showModel(m: LoadedModel, loadedNow = false): void {
     fact('Parameters', s.total.toLocaleString('en-US')),
     fact('Tasks', String(m.tasks.length)),
     fact('Vocabulary', `${c.bert.vocabSize.toLocaleString('en-US')} tokens`),
-    fact('Max length', `${m.model.maxSequenceLength} tokens`),
+    fact('Max length', `${m.model.maxSeqLength} tokens`),
   );
   const note = $('model-note');
   const p = m.provenance;

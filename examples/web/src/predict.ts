@@ -35,7 +35,7 @@ export async function predictAll(loaded: LoadedModel, textA: string, textB?: str
   const started = performance.now();
   const { model, tokenizer, tasks } = loaded;
   const enc = tokenizer.encode(textA, textB && textB.trim() ? textB : undefined, {
-    maxLength: model.maxSequenceLength,
+    maxSeqLength: model.maxSeqLength,
   });
   const rows: EncodedExample[] = tasks.map((_, t) => ({
     ids: enc.ids,

@@ -44,8 +44,7 @@ describe('wasm through useNodeBackend', () => {
     const after = PATCHED.map((k) => tf.getKernel(k, 'wasm'));
     after.forEach((k, i) => expect(k).toBe(before[i]));
     expect(listKernelPatches('wasm').length).toBe(PATCHED.length);
-    for (const k of PATCHED)
-      expect(isKernelPatched(k, 'wasm')).toBe(true);
+    for (const k of PATCHED) expect(isKernelPatched(k, 'wasm')).toBe(true);
     expect(applyKernelPatches('wasm')).toEqual([]);
     expect(isKernelPatched('BatchMatMul', 'cpu')).toBe(false);
   });

@@ -51,7 +51,7 @@ export class CaMtlModel implements MultiTaskModel {
     return this.config.numLabelsPerTask;
   }
 
-  get maxSequenceLength(): number {
+  get maxSeqLength(): number {
     return Math.min(this.config.maxSeqLength, this.config.bert.maxPositionEmbeddings);
   }
 

@@ -37,7 +37,9 @@ export class ProgressBar {
     const filled = Math.round(fraction * width);
     const elapsed = (Date.now() - this.started) / 1000;
     const eta = done > 0 ? (elapsed / done) * (total - done) : Number.NaN;
-    const extra = Object.entries(fields).map(([k, v]) => `${k} ${v}`).join('  ');
+    const extra = Object.entries(fields)
+      .map(([k, v]) => `${k} ${v}`)
+      .join('  ');
     const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
     const line = `${this.o.label} [${bar}] ${done}/${total} ${Math.floor(fraction * 100)}%  ${extra}  ETA ${formatDuration(eta)}`;
     this.lastLine = line;

@@ -21,13 +21,24 @@ async function run(...argv: string[]): Promise<{ code: number; stdout: string; s
 }
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'camtl-train-'));
-const records = (dir: string) => readFileSync(join(dir, 'train.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+const records = (dir: string) =>
+  readFileSync(join(dir, 'train.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 
 /** A random small BERT with the fixture tokenizer's vocabulary: a stand-in for bert-base-uncased. */
 async function tinyBert(): Promise<string> {
   await selectBackend('auto');
   const dir = join(tmp(), 'bert');
-  const config = parseBertConfig({ vocab_size: 2000, hidden_size: 32, num_hidden_layers: 2, num_attention_heads: 2, intermediate_size: 64, max_position_embeddings: 64 });
+  const config = parseBertConfig({
+    vocab_size: 2000,
+    hidden_size: 32,
+    num_hidden_layers: 2,
+    num_attention_heads: 2,
+    intermediate_size: 64,
+    max_position_embeddings: 64,
+  });
   const model = BertModel.create(config, { seed: 1, classifier: false });
   await saveBertModel(model, dir, nodeFileSystem());
   model.dispose();
@@ -43,19 +54,54 @@ describe('camtl train / eval / predict / submit on GLUE-layout data', () => {
     out = join(tmp(), 'run');
   });
 
-  it('trains all nine reference tasks from a HF BERT folder (skipping QQP\'s bad rows)', async () => {
-    const r = await run('train', '--model', bert, '--data', GLUE, '--output', out, '--max-steps', '4', '--batch-size', '4', '--max-length', '32', '--skip-bad-rows', '--freeze', '0-0');
+  it("trains all nine reference tasks from a HF BERT folder (skipping QQP's bad rows)", async () => {
+    const r = await run(
+      'train',
+      '--model',
+      bert,
+      '--data',
+      GLUE,
+      '--output',
+      out,
+      '--max-steps',
+      '4',
+      '--batch-size',
+      '4',
+      '--max-length',
+      '32',
+      '--skip-bad-rows',
+      '--freeze',
+      '0-0',
+    );
     expect(r.stderr).toMatch(/qqp train: \d+ examples, \d+ bad rows skipped/);
     expect(r.code).toBe(0);
-    for (const f of ['train.jsonl', 'report.html', 'run.json', 'train-config.json', 'model/model.safetensors', 'model/vocab.txt']) expect(existsSync(join(out, f)), f).toBe(true);
+    for (const f of [
+      'train.jsonl',
+      'report.html',
+      'run.json',
+      'train-config.json',
+      'model/model.safetensors',
+      'model/vocab.txt',
+    ])
+      expect(existsSync(join(out, f)), f).toBe(true);
     const log = records(out);
-    expect(log[0].tasks.map((t: { name: string }) => t.name)).toEqual(['cola', 'mnli', 'rte', 'wnli', 'qqp', 'sts-b', 'sst-2', 'qnli', 'mrpc']);
+    expect(log[0].tasks.map((t: { name: string }) => t.name)).toEqual([
+      'cola',
+      'mnli',
+      'rte',
+      'wnli',
+      'qqp',
+      'sts-b',
+      'sst-2',
+      'qnli',
+      'mrpc',
+    ]);
     expect(log.filter((x) => x.type === 'step')).toHaveLength(4);
     expect(log.at(-1)).toMatchObject({ type: 'end', reason: 'done' });
     expect(r.stdout).toMatch(/average/);
   });
 
-  it('camtl eval on the exported model reproduces the training run\'s final metrics', async () => {
+  it("camtl eval on the exported model reproduces the training run's final metrics", async () => {
     const r = await run('eval', '--model', join(out, 'model'), '--json');
     expect(r.code).toBe(0);
     const evals = records(out).filter((x) => x.type === 'eval');
@@ -69,13 +115,27 @@ describe('camtl train / eval / predict / submit on GLUE-layout data', () => {
   it('camtl predict and camtl submit write valid files', async () => {
     const p = await run('predict', '--model', join(out, 'model'), '--output', join(out, 'preds'));
     expect(p.code).toBe(0);
-    const sst = readFileSync(join(out, 'preds', 'sst-2.test.tsv'), 'utf8').trim().split('\n');
+    const sst = readFileSync(join(out, 'preds', 'sst-2.test.tsv'), 'utf8')
+      .trim()
+      .split('\n');
     expect(sst[0]).toBe('index\tprediction');
     expect(sst.slice(1).every((l) => /^\S+\t[01]$/.test(l))).toBe(true);
     const s = await run('submit', '--model', join(out, 'model'), '--output', join(out, 'submission'));
     expect(s.code).toBe(0);
     const zip = unzipSync(new Uint8Array(readFileSync(join(out, 'submission', 'submission.zip'))));
-    expect(Object.keys(zip).sort()).toEqual(['AX.tsv', 'CoLA.tsv', 'MNLI-m.tsv', 'MNLI-mm.tsv', 'MRPC.tsv', 'QNLI.tsv', 'QQP.tsv', 'RTE.tsv', 'SST-2.tsv', 'STS-B.tsv', 'WNLI.tsv']);
+    expect(Object.keys(zip).sort()).toEqual([
+      'AX.tsv',
+      'CoLA.tsv',
+      'MNLI-m.tsv',
+      'MNLI-mm.tsv',
+      'MRPC.tsv',
+      'QNLI.tsv',
+      'QQP.tsv',
+      'RTE.tsv',
+      'SST-2.tsv',
+      'STS-B.tsv',
+      'WNLI.tsv',
+    ]);
     const mnli = new TextDecoder().decode(zip['MNLI-m.tsv']).trim().split('\n');
     expect(mnli.slice(1).every((l) => /\t(entailment|neutral|contradiction)$/.test(l))).toBe(true);
   });
@@ -83,7 +143,10 @@ describe('camtl train / eval / predict / submit on GLUE-layout data', () => {
   it('clear one-line errors: data without a model, an unknown task, nothing to resume', async () => {
     for (const [argv, pattern] of [
       [['train', '--data', GLUE], /--data .* needs --model/],
-      [['train', '--model', bert, '--data', GLUE, '--tasks', 'nope', '--output', join(tmp(), 'x')], /unknown task "nope"/],
+      [
+        ['train', '--model', bert, '--data', GLUE, '--tasks', 'nope', '--output', join(tmp(), 'x')],
+        /unknown task "nope"/,
+      ],
       [['train', '--resume', '--output', join(tmp(), 'empty')], /no run to resume/],
       [['eval', '--model', join(tmp(), 'none')], /model folder not found/],
     ] as const) {
@@ -102,8 +165,14 @@ describe('camtl data and camtl metrics', () => {
     expect(got.skipped.length).toBeGreaterThan(0);
     expect(got.skipped[0]).toEqual({ line: expect.any(Number), reason: expect.stringMatching(/columns/) });
     expect(got.examples).toHaveLength(got.count);
-    expect(got.examples[0]).toEqual({ text_a: expect.any(String), text_b: expect.any(String), label: expect.stringMatching(/^[01]$/) });
-    const mnli = JSON.parse((await run('data', '--glue', GLUE, '--task', 'mnli', '--split', 'dev_mismatched', '--json')).stdout);
+    expect(got.examples[0]).toEqual({
+      text_a: expect.any(String),
+      text_b: expect.any(String),
+      label: expect.stringMatching(/^[01]$/),
+    });
+    const mnli = JSON.parse(
+      (await run('data', '--glue', GLUE, '--task', 'mnli', '--split', 'dev_mismatched', '--json')).stdout,
+    );
     expect(mnli.count).toBeGreaterThan(0);
     const human = await run('data', '--glue', GLUE, '--task', 'sts-b', '--split', 'dev');
     expect(human.stdout).toMatch(/example/);
@@ -116,17 +185,60 @@ describe('camtl data and camtl metrics', () => {
       writeFileSync(f, JSON.stringify(value));
       return f;
     };
-    const mrpc = JSON.parse((await run('metrics', '--task', 'mrpc', '--input', write('a.json', { predictions: [1, 0, 1, 1], labels: [1, 0, 0, 1] }))).stdout);
+    const mrpc = JSON.parse(
+      (
+        await run(
+          'metrics',
+          '--task',
+          'mrpc',
+          '--input',
+          write('a.json', { predictions: [1, 0, 1, 1], labels: [1, 0, 0, 1] }),
+        )
+      ).stdout,
+    );
     expect(mrpc).toEqual({ accuracy: 0.75, f1: 0.8, acc_and_f1: 0.775 });
-    const stsb = JSON.parse((await run('metrics', '--task', 'sts-b', '--input', write('b.json', { predictions: [1, 1, 1], labels: [0.5, 2, 3] }))).stdout);
+    const stsb = JSON.parse(
+      (
+        await run(
+          'metrics',
+          '--task',
+          'sts-b',
+          '--input',
+          write('b.json', { predictions: [1, 1, 1], labels: [0.5, 2, 3] }),
+        )
+      ).stdout,
+    );
     expect(stsb).toEqual({ pearson: null, spearman: null, pearson_and_spearman: null });
-    const cola = await run('metrics', '--task', 'cola', '--input', write('c.json', { predictions: [1], labels: [1, 0] }));
+    const cola = await run(
+      'metrics',
+      '--task',
+      'cola',
+      '--input',
+      write('c.json', { predictions: [1], labels: [1, 0] }),
+    );
     expect(cola.code).toBe(1);
   });
 });
 
 describe.skipIf(!existsSync(BIN))('a killed run resumes exactly (cpu, fixed seed)', () => {
-  const args = (out: string) => [BIN, 'train', '--output', out, '--limit', '24', '--max-steps', '8', '--save-every', '2', '--batch-size', '4', '--backend', 'cpu', '--seed', '3'];
+  const args = (out: string) => [
+    BIN,
+    'train',
+    '--output',
+    out,
+    '--limit',
+    '24',
+    '--max-steps',
+    '8',
+    '--save-every',
+    '2',
+    '--batch-size',
+    '4',
+    '--backend',
+    'cpu',
+    '--seed',
+    '3',
+  ];
   const weights = (out: string) => readFileSync(join(out, 'checkpoints', 'checkpoint-0000008', 'model.safetensors'));
 
   it('SIGKILL after a checkpoint, then --resume: the final weights equal an uninterrupted run, bit for bit', async () => {
@@ -142,10 +254,14 @@ describe.skipIf(!existsSync(BIN))('a killed run resumes exactly (cpu, fixed seed
           clearInterval(timer);
         }
       }, 20);
-      child.on('exit', (code, signal) => (signal === 'SIGKILL' ? done() : fail(new Error(`run ended by itself (${code}) before the kill`))));
+      child.on('exit', (code, signal) =>
+        signal === 'SIGKILL' ? done() : fail(new Error(`run ended by itself (${code}) before the kill`)),
+      );
     });
     expect(existsSync(join(killed, 'model'))).toBe(false);
-    const resumed = spawnSync(process.execPath, [BIN, 'train', '--resume', '--output', killed, '--backend', 'cpu'], { encoding: 'utf8' });
+    const resumed = spawnSync(process.execPath, [BIN, 'train', '--resume', '--output', killed, '--backend', 'cpu'], {
+      encoding: 'utf8',
+    });
     expect(resumed.status, resumed.stderr).toBe(0);
     expect(weights(killed).equals(weights(straight))).toBe(true);
   }, 600_000);

@@ -18,7 +18,14 @@ export {
   registerKernelPatch,
   type KernelPatch,
 } from './kernels/patches';
-export { fromJsonTensor, isJsonTensor, toJsonTensor, toJsonTensorAsync, validateJsonTensor, type JsonTensor } from './tensor-json';
+export {
+  fromJsonTensor,
+  isJsonTensor,
+  toJsonTensor,
+  toJsonTensorAsync,
+  validateJsonTensor,
+  type JsonTensor,
+} from './tensor-json';
 
 // Parameters
 export { ParamStore, paramsFromRecord, sameShape, type NamedTensor, type Params } from './params/store';
@@ -219,7 +226,14 @@ export type {
   Scorer,
 } from './multitask/sampler';
 export type { MultiTaskBatch, MultiTaskModel, MultiTaskOutputs } from './multitask/model';
-export { collate, disposeBatch, encodeExamples, lengthBuckets, type CollateOptions, type EncodedExample } from './multitask/data';
+export {
+  collate,
+  disposeBatch,
+  encodeExamples,
+  lengthBuckets,
+  type CollateOptions,
+  type EncodedExample,
+} from './multitask/data';
 export { evaluate, predictRows, type EvalResult, type EvalSet, type PredictOptions } from './multitask/evaluate';
 export {
   BEST,

@@ -10,33 +10,56 @@ import { registerTasks } from '../train/data';
 function resolveSplit(task: TaskDefinition, split: string): string {
   if (split in task.splits) return split;
   if (`${split}_matched` in task.splits) return `${split}_matched`;
-  throw new CamtlError('BAD_INPUT', `task "${task.name}" has no split "${split}"`, `its splits: ${Object.keys(task.splits).join(', ')}`);
+  throw new CamtlError(
+    'BAD_INPUT',
+    `task "${task.name}" has no split "${split}"`,
+    `its splits: ${Object.keys(task.splits).join(', ')}`,
+  );
 }
 
 export const dataCommand: CommandSpec = {
   name: 'data',
-  summary: 'check that a task\'s data is read right: counts, skipped rows (with line numbers), label histogram',
+  summary: "check that a task's data is read right: counts, skipped rows (with line numbers), label histogram",
   usage: 'camtl data --glue DIR --task TASK --split train|dev|test|dev_matched|dev_mismatched [--json]',
   flags: {
     glue: { type: 'string', value: 'DIR', description: 'the data folder (GLUE layout)' },
     data: { type: 'string', value: 'DIR', description: 'same as --glue' },
-    task: { type: 'string', value: 'NAME', description: 'a GLUE task (cola, sst-2, mrpc, sts-b, qqp, mnli, qnli, rte, wnli, ax) or a --task-def one' },
+    task: {
+      type: 'string',
+      value: 'NAME',
+      description: 'a GLUE task (cola, sst-2, mrpc, sts-b, qqp, mnli, qnli, rte, wnli, ax) or a --task-def one',
+    },
     'task-def': { type: 'string', value: 'FILE.json', description: 'a custom task definition (defineTask JSON)' },
-    split: { type: 'string', value: 'NAME', default: 'train', description: 'train, dev, test, dev_matched, dev_mismatched, …' },
-    json: { type: 'boolean', description: 'print {count, skipped: [{line, reason}], examples: [{text_a, text_b?, label?}]}' },
+    split: {
+      type: 'string',
+      value: 'NAME',
+      default: 'train',
+      description: 'train, dev, test, dev_matched, dev_mismatched, …',
+    },
+    json: {
+      type: 'boolean',
+      description: 'print {count, skipped: [{line, reason}], examples: [{text_a, text_b?, label?}]}',
+    },
   },
-  examples: ['camtl data --glue ./glue_data --task qqp --split train', 'camtl data --glue ./glue_data --task mnli --split dev_mismatched --json'],
+  examples: [
+    'camtl data --glue ./glue_data --task qqp --split train',
+    'camtl data --glue ./glue_data --task mnli --split dev_mismatched --json',
+  ],
   async run(values, io) {
     const fs = nodeFileSystem();
     const dir = stringFlag(values, 'glue') ?? stringFlag(values, 'data');
     const name = stringFlag(values, 'task');
-    if (!dir || !name) throw new CamtlError('BAD_INPUT', 'camtl data needs --glue DIR and --task TASK', 'see camtl data --help');
+    if (!dir || !name)
+      throw new CamtlError('BAD_INPUT', 'camtl data needs --glue DIR and --task TASK', 'see camtl data --help');
     const defFile = stringFlag(values, 'task-def');
     const specs = defFile ? [(await readJsonFile(fs, defFile)) as never] : [];
     registerGlueTasks();
     const task = specs.length > 0 ? registerTasks('folder', [name], specs)[0] : resolveTask(name);
     const split = resolveSplit(task, stringFlag(values, 'split') ?? 'train');
-    const result = await inspectSplit(task, dir, split, fs, { skipBadRows: true, examples: values.json ? Infinity : 5 });
+    const result = await inspectSplit(task, dir, split, fs, {
+      skipBadRows: true,
+      examples: values.json ? Infinity : 5,
+    });
     if (values.json) {
       const { histogram: _histogram, ...contract } = result;
       io.stdout(JSON.stringify(contract) + '\n');
@@ -47,18 +70,27 @@ export const dataCommand: CommandSpec = {
 
 export const metricsCommand: CommandSpec = {
   name: 'metrics',
-  summary: 'score predictions made elsewhere with a GLUE task\'s metrics (one JSON object; null = undefined)',
+  summary: "score predictions made elsewhere with a GLUE task's metrics (one JSON object; null = undefined)",
   usage: 'camtl metrics --task TASK --input IN.json',
   flags: {
     task: { type: 'string', value: 'NAME', description: 'cola, sst-2, mrpc, sts-b, qqp, mnli, qnli, rte, wnli or ax' },
-    input: { type: 'string', value: 'IN.json', description: '{predictions, labels}: numbers (or label strings for classification)' },
+    input: {
+      type: 'string',
+      value: 'IN.json',
+      description: '{predictions, labels}: numbers (or label strings for classification)',
+    },
   },
   examples: ['camtl metrics --task mrpc --input preds.json'],
   async run(values, io) {
     const fs = nodeFileSystem();
     const name = stringFlag(values, 'task');
     const input = stringFlag(values, 'input');
-    if (!name || !input) throw new CamtlError('BAD_INPUT', 'camtl metrics needs --task TASK and --input IN.json', 'see camtl metrics --help');
+    if (!name || !input)
+      throw new CamtlError(
+        'BAD_INPUT',
+        'camtl metrics needs --task TASK and --input IN.json',
+        'see camtl metrics --help',
+      );
     const raw = (await readJsonFile(fs, input)) as { predictions?: unknown; labels?: unknown };
     const { predictions, labels } = raw ?? {};
     if (!Array.isArray(predictions) || !Array.isArray(labels)) {

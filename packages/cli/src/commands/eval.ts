@@ -8,15 +8,19 @@ import { openRun, readRunSplit, RUN_FLAGS } from '../train/open-run';
 
 function table(result: Awaited<ReturnType<typeof evaluate>>): string {
   const rows = Object.entries(result.metrics).map(([key, m]) => {
-    const metrics = Object.entries(m).map(([k, v]) => `${k} ${v === null ? 'n/a' : v.toFixed(4)}`).join(', ');
+    const metrics = Object.entries(m)
+      .map(([k, v]) => `${k} ${v === null ? 'n/a' : v.toFixed(4)}`)
+      .join(', ');
     return `  ${key.padEnd(24)} ${metrics}`;
   });
-  return [...rows, `  ${'average'.padEnd(24)} ${result.average === null ? 'n/a' : result.average.toFixed(4)}`].join('\n');
+  return [...rows, `  ${'average'.padEnd(24)} ${result.average === null ? 'n/a' : result.average.toFixed(4)}`].join(
+    '\n',
+  );
 }
 
 export const evalCommand: CommandSpec = {
   name: 'eval',
-  summary: 'evaluate a trained model on its tasks\' dev splits (the GLUE metrics and average)',
+  summary: "evaluate a trained model on its tasks' dev splits (the GLUE metrics and average)",
   usage: 'camtl eval [--model DIR] [--data DIR] [--split SPLIT] [--json]',
   flags: {
     ...RUN_FLAGS,
@@ -34,7 +38,13 @@ export const evalCommand: CommandSpec = {
     const sets: EvalSet[] = [];
     for (const [t, task] of run.tasks.entries()) {
       for (const [i, s] of (split ? [split] : task.devSplits).entries()) {
-        sets.push({ key: i === 0 ? task.name : `${task.name}/${s}`, task, taskIndex: t, split: s, rows: (await readRunSplit(run, t, s, fs)).rows });
+        sets.push({
+          key: i === 0 ? task.name : `${task.name}/${s}`,
+          task,
+          taskIndex: t,
+          split: s,
+          rows: (await readRunSplit(run, t, s, fs)).rows,
+        });
       }
     }
     const total = sets.reduce((a, s) => a + s.rows.length, 0);

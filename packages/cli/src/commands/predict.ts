@@ -21,17 +21,29 @@ export interface SplitPredictions {
 }
 
 /** Predictions for every task's test split(s) (or `split`), in file order. */
-export async function predictSplits(run: OpenRun, fs: FileSystem, split: string | undefined, io: CliIO): Promise<SplitPredictions[]> {
+export async function predictSplits(
+  run: OpenRun,
+  fs: FileSystem,
+  split: string | undefined,
+  io: CliIO,
+): Promise<SplitPredictions[]> {
   const out: SplitPredictions[] = [];
   for (const [t, task] of run.tasks.entries()) {
     for (const s of testSplits(Object.keys(task.splits), split)) {
       const { rows } = await readRunSplit(run, t, s, fs);
       const predictions = await predictRows(run.model, rows);
-      out.push({ task: task.name, split: s, ids: rows.map((r, i) => r.id ?? String(i)), predictions, labels: predictions.map((p) => task.formatPrediction(p)) });
+      out.push({
+        task: task.name,
+        split: s,
+        ids: rows.map((r, i) => r.id ?? String(i)),
+        predictions,
+        labels: predictions.map((p) => task.formatPrediction(p)),
+      });
       io.stderr(`  ${task.name} ${s}: ${rows.length} predictions\n`);
     }
   }
-  if (out.length === 0) throw new CamtlError('BAD_INPUT', `no task has a split ${split ? `"${split}"` : 'test'} to predict`);
+  if (out.length === 0)
+    throw new CamtlError('BAD_INPUT', `no task has a split ${split ? `"${split}"` : 'test'} to predict`);
   return out;
 }
 
@@ -41,8 +53,17 @@ export const predictCommand: CommandSpec = {
   usage: 'camtl predict [--model DIR] [--data DIR] [--split SPLIT] [--output DIR]',
   flags: {
     ...RUN_FLAGS,
-    split: { type: 'string', value: 'NAME', description: 'the split to predict (default: test, and MNLI test_matched/test_mismatched)' },
-    output: { type: 'string', value: 'DIR', default: 'camtl-run/predictions', description: 'folder for <task>.<split>.tsv files' },
+    split: {
+      type: 'string',
+      value: 'NAME',
+      description: 'the split to predict (default: test, and MNLI test_matched/test_mismatched)',
+    },
+    output: {
+      type: 'string',
+      value: 'DIR',
+      default: 'camtl-run/predictions',
+      description: 'folder for <task>.<split>.tsv files',
+    },
     backend: BACKEND_FLAG,
   },
   async run(values, io) {
@@ -68,7 +89,7 @@ async function predictAx(run: OpenRun, fs: FileSystem): Promise<TaskPredictions 
   const split = Object.keys(ax.splits)[0];
   if (mnli < 0 || !(await fs.exists(fs.join(run.dataDir, ax.splits[split])))) return undefined;
   const read = await ax.read(run.dataDir, split, fs);
-  const rows = encodeExamples(run.tokenizer, read.examples, ax, mnli, run.maxLength);
+  const rows = encodeExamples(run.tokenizer, read.examples, ax, mnli, run.maxSeqLength);
   return { ids: rows.map((r, i) => r.id ?? String(i)), predictions: await predictRows(run.model, rows) };
 }
 
@@ -78,7 +99,12 @@ export const submitCommand: CommandSpec = {
   usage: 'camtl submit [--model DIR] [--data DIR] [--output DIR]',
   flags: {
     ...RUN_FLAGS,
-    output: { type: 'string', value: 'DIR', default: 'camtl-run/submission', description: 'folder for the TSVs and submission.zip' },
+    output: {
+      type: 'string',
+      value: 'DIR',
+      default: 'camtl-run/submission',
+      description: 'folder for the TSVs and submission.zip',
+    },
     backend: BACKEND_FLAG,
   },
   async run(values, io) {
@@ -96,7 +122,10 @@ export const submitCommand: CommandSpec = {
     const result = await writeGlueSubmission(entries, dir, fs, { zip: true });
     run.model.dispose();
     io.stdout(`wrote ${result.files.length} file(s) and ${result.zip} in ${dir}\n`);
-    if (result.missing.length > 0) io.stdout(`not in this submission (the server expects them for a full GLUE score): ${result.missing.join(', ')}\n`);
+    if (result.missing.length > 0)
+      io.stdout(
+        `not in this submission (the server expects them for a full GLUE score): ${result.missing.join(', ')}\n`,
+      );
     return 0;
   },
 };

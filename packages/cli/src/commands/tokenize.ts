@@ -56,7 +56,7 @@ export const tokenizeCommand: CommandSpec = {
     const tokenizer = await loadTokenizer(dir, fs);
     const items = validateItems(await readJsonFile(fs, input), input);
     const out = items.map((it) => {
-      const enc = tokenizer.encode(it.text, it.text_pair ?? undefined, { maxLength: it.max_length });
+      const enc = tokenizer.encode(it.text, it.text_pair ?? undefined, { maxSeqLength: it.max_length });
       return { ids: enc.ids, tokens: enc.tokens, type_ids: enc.typeIds, attention_mask: enc.attentionMask };
     });
     await writeJsonFile(fs, stringFlag(values, 'output') ?? '-', out, io.stdout);

@@ -26,7 +26,7 @@ export interface TrainConfig {
   weightDecay: number;
   maxGradNorm: number;
   accumulation: number;
-  maxLength: number;
+  maxSeqLength: number;
   maxSteps?: number;
   evalEvery?: number;
   saveEvery?: number;
@@ -48,7 +48,10 @@ function num(raw: Raw, key: string, fallback: number | undefined, integer: boole
   if (v === undefined) return fallback;
   const n = typeof v === 'number' ? v : Number(v);
   if (!Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n))) {
-    throw new CamtlError('BAD_CONFIG', `--${key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}: expected a non-negative ${integer ? 'integer' : 'number'}, got ${JSON.stringify(v)}`);
+    throw new CamtlError(
+      'BAD_CONFIG',
+      `--${key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}: expected a non-negative ${integer ? 'integer' : 'number'}, got ${JSON.stringify(v)}`,
+    );
   }
   return n;
 }
@@ -63,26 +66,49 @@ function freezeRange(v: unknown, pretrained: boolean, variant: 'base' | 'large')
   if (v === undefined) return pretrained ? (variant === 'base' ? [0, 4] : [0, 11]) : undefined; // the README settings of the reference
   if (v === 'none' || v === false) return undefined;
   const r = parseLayerRange(String(v));
-  if (!r) throw new CamtlError('BAD_CONFIG', `--freeze: expected a layer range such as 0-4, or "none", got ${JSON.stringify(v)}`);
+  if (!r)
+    throw new CamtlError(
+      'BAD_CONFIG',
+      `--freeze: expected a layer range such as 0-4, or "none", got ${JSON.stringify(v)}`,
+    );
   return r;
 }
 
 /** Merges a config file's object with the flags (camelCase or kebab-case keys) and fills defaults. */
 export function resolveTrainConfig(fileConfig: Raw, flags: Raw): TrainConfig {
   const raw: Raw = {};
-  for (const [k, v] of [...Object.entries(fileConfig), ...Object.entries(flags)]) if (v !== undefined) raw[camel(k)] = v;
+  for (const [k, v] of [...Object.entries(fileConfig), ...Object.entries(flags)])
+    if (v !== undefined) raw[camel(k)] = v;
   if (raw.glue !== undefined && raw.data === undefined) raw.data = raw.glue;
   const synthetic = raw.data === undefined;
   const variant = (raw.variant ?? 'base') as TrainConfig['variant'];
-  if (variant !== 'base' && variant !== 'large') throw new CamtlError('BAD_CONFIG', `--variant: expected base or large, got "${String(variant)}"`);
+  if (variant !== 'base' && variant !== 'large')
+    throw new CamtlError('BAD_CONFIG', `--variant: expected base or large, got "${String(variant)}"`);
   if (!synthetic && raw.model === undefined) {
-    throw new CamtlError('BAD_CONFIG', `--data ${String(raw.data)} needs --model, the HF BERT folder to start from`, 'e.g. --model ./bert-base-uncased (config.json, model.safetensors, vocab.txt)');
+    throw new CamtlError(
+      'BAD_CONFIG',
+      `--data ${String(raw.data)} needs --model, the HF BERT folder to start from`,
+      'e.g. --model ./bert-base-uncased (config.json, model.safetensors, vocab.txt)',
+    );
   }
   const sampler = String(raw.sampler ?? 'mt-uncertainty');
-  if (!(samplerNames() as string[]).includes(sampler)) throw new CamtlError('BAD_CONFIG', `--sampler: unknown "${sampler}"`, `use one of: ${samplerNames().join(', ')}`);
+  if (!(samplerNames() as string[]).includes(sampler))
+    throw new CamtlError('BAD_CONFIG', `--sampler: unknown "${sampler}"`, `use one of: ${samplerNames().join(', ')}`);
   const padding = String(raw.padding ?? 'longest');
-  if (padding !== 'longest' && padding !== 'max') throw new CamtlError('BAD_CONFIG', `--padding: expected longest or max, got "${padding}"`);
-  const d = synthetic ? DEFAULT_TRAINING : { epochs: 5, batchSize: 32, learningRate: 2e-5, warmupRatio: 0.1, weightDecay: 0, maxGradNorm: 1, maxSeqLength: 128, seed: 12 };
+  if (padding !== 'longest' && padding !== 'max')
+    throw new CamtlError('BAD_CONFIG', `--padding: expected longest or max, got "${padding}"`);
+  const d = synthetic
+    ? DEFAULT_TRAINING
+    : {
+        epochs: 5,
+        batchSize: 32,
+        learningRate: 2e-5,
+        warmupRatio: 0.1,
+        weightDecay: 0,
+        maxGradNorm: 1,
+        maxSeqLength: 128,
+        seed: 12,
+      };
   return {
     output: String(raw.output ?? 'camtl-run'),
     model: raw.model === undefined ? undefined : String(raw.model),
@@ -99,7 +125,7 @@ export function resolveTrainConfig(fileConfig: Raw, flags: Raw): TrainConfig {
     weightDecay: num(raw, 'weightDecay', d.weightDecay, false)!,
     maxGradNorm: num(raw, 'maxGradNorm', d.maxGradNorm, false)!,
     accumulation: num(raw, 'accumulation', 1, true)!,
-    maxLength: num(raw, 'maxLength', d.maxSeqLength, true)!,
+    maxSeqLength: num(raw, 'maxSeqLength', num(raw, 'maxLength', d.maxSeqLength, true), true)!,
     maxSteps: num(raw, 'maxSteps', undefined, true),
     evalEvery: num(raw, 'evalEvery', undefined, true),
     saveEvery: num(raw, 'saveEvery', undefined, true),

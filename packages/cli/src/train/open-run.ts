@@ -1,5 +1,13 @@
 import * as path from 'node:path';
-import { CamtlError, encodeExamples, loadTokenizer, type BertTokenizer, type EncodedExample, type FileSystem, type TaskDefinition } from '@camtl/core';
+import {
+  CamtlError,
+  encodeExamples,
+  loadTokenizer,
+  type BertTokenizer,
+  type EncodedExample,
+  type FileSystem,
+  type TaskDefinition,
+} from '@camtl/core';
 import { loadCaMtl, type CaMtlModel } from '@camtl/ca-mtl';
 import { stringFlag, type FlagSpec } from '../args';
 import { registerTasks } from './data';
@@ -12,7 +20,7 @@ export interface OpenRun {
   tokenizer: BertTokenizer;
   tasks: TaskDefinition[];
   dataDir: string;
-  maxLength: number;
+  maxSeqLength: number;
   info?: RunInfo;
 }
 
@@ -27,20 +35,43 @@ export const RUN_FLAGS: Record<'model' | 'data' | 'glue', FlagSpec> = {
 export async function openRun(values: Record<string, unknown>, fs: FileSystem): Promise<OpenRun> {
   const modelDir = stringFlag(values, 'model') ?? path.join('camtl-run', 'model');
   if (!(await fs.exists(modelDir))) {
-    throw new CamtlError('NOT_FOUND', `${modelDir}: model folder not found`, 'train one first (camtl train), or pass --model DIR');
+    throw new CamtlError(
+      'NOT_FOUND',
+      `${modelDir}: model folder not found`,
+      'train one first (camtl train), or pass --model DIR',
+    );
   }
   const info = await readRunInfo(path.dirname(path.resolve(modelDir)), fs);
   const dataDir = stringFlag(values, 'data') ?? stringFlag(values, 'glue') ?? info?.data.dir;
-  if (!dataDir) throw new CamtlError('BAD_INPUT', `no data folder for ${modelDir}`, 'pass --data DIR (the GLUE-layout folder the model was trained on)');
+  if (!dataDir)
+    throw new CamtlError(
+      'BAD_INPUT',
+      `no data folder for ${modelDir}`,
+      'pass --data DIR (the GLUE-layout folder the model was trained on)',
+    );
   const { model } = await loadCaMtl(modelDir, fs);
   const tasks = registerTasks(info?.data.kind ?? 'folder', [...model.config.tasks], info?.taskDefs ?? []);
   const tokenizer = await loadTokenizer(modelDir, fs);
-  return { modelDir, model, tokenizer, tasks, dataDir, maxLength: info?.maxLength ?? model.config.maxSeqLength, info };
+  return {
+    modelDir,
+    model,
+    tokenizer,
+    tasks,
+    dataDir,
+    maxSeqLength: info?.maxSeqLength ?? info?.maxLength ?? model.config.maxSeqLength,
+    info,
+  };
 }
 
 /** Reads and tokenizes one split of task `t` of the run. */
-export async function readRunSplit(run: OpenRun, t: number, split: string, fs: FileSystem, skipBadRows = false): Promise<{ rows: EncodedExample[]; skipped: number }> {
+export async function readRunSplit(
+  run: OpenRun,
+  t: number,
+  split: string,
+  fs: FileSystem,
+  skipBadRows = false,
+): Promise<{ rows: EncodedExample[]; skipped: number }> {
   const task = run.tasks[t];
   const r = await task.read(run.dataDir, split, fs, { skipBadRows });
-  return { rows: encodeExamples(run.tokenizer, r.examples, task, t, run.maxLength), skipped: r.skipped.length };
+  return { rows: encodeExamples(run.tokenizer, r.examples, task, t, run.maxSeqLength), skipped: r.skipped.length };
 }

@@ -14,7 +14,9 @@ export interface RunInfo {
   data: { kind: DataSource['kind']; dir: string; seed?: number };
   tasks: string[];
   taskDefs: TaskSpec[];
-  maxLength: number;
+  maxSeqLength: number;
+  /** The same, as run.json files written before camtl 0.2 name it. */
+  maxLength?: number;
 }
 
 export const RUN_FILE = 'run.json';
@@ -26,7 +28,7 @@ export async function writeRunInfo(cfg: TrainConfig, source: DataSource, fs: Fil
     data: { kind: source.kind, dir: source.dir, seed: source.seed },
     tasks: source.tasks.map((t) => t.name),
     taskDefs: source.taskDefs,
-    maxLength: cfg.maxLength,
+    maxSeqLength: cfg.maxSeqLength,
   };
   await fs.writeFileAtomic(fs.join(cfg.output, RUN_FILE), JSON.stringify(info, null, 2) + '\n');
   await fs.writeFileAtomic(fs.join(cfg.output, CONFIG_FILE), JSON.stringify(cfg, null, 2) + '\n');
@@ -46,13 +48,22 @@ export async function readRunInfo(runDir: string, fs: FileSystem): Promise<RunIn
 export async function readTrainConfig(output: string, fs: FileSystem): Promise<Record<string, unknown>> {
   const file = fs.join(output, CONFIG_FILE);
   if (!(await fs.exists(file))) {
-    throw new CamtlError('NOT_FOUND', `${file}: no run to resume in ${output}`, 'start a run with camtl train --output DIR first');
+    throw new CamtlError(
+      'NOT_FOUND',
+      `${file}: no run to resume in ${output}`,
+      'start a run with camtl train --output DIR first',
+    );
   }
   return JSON.parse(await fs.readText(file)) as Record<string, unknown>;
 }
 
 /** Copies the tokenizer next to the exported model, so the model folder is self-contained. */
-export async function saveTokenizer(source: DataSource, cfg: TrainConfig, modelDir: string, fs: FileSystem): Promise<void> {
+export async function saveTokenizer(
+  source: DataSource,
+  cfg: TrainConfig,
+  modelDir: string,
+  fs: FileSystem,
+): Promise<void> {
   const from = cfg.model ?? source.dir;
   for (const name of ['tokenizer.json', VOCAB_FILE, 'tokenizer_config.json']) {
     const file = fs.join(from, name);
@@ -60,6 +71,9 @@ export async function saveTokenizer(source: DataSource, cfg: TrainConfig, modelD
   }
   if (!(await fs.exists(fs.join(modelDir, 'tokenizer.json'))) && cfg.model === undefined) {
     // The synthetic vocabulary is lower-cased word pieces: say so for loaders that read tokenizer_config.json.
-    await fs.writeFileAtomic(fs.join(modelDir, 'tokenizer_config.json'), JSON.stringify({ do_lower_case: true }) + '\n');
+    await fs.writeFileAtomic(
+      fs.join(modelDir, 'tokenizer_config.json'),
+      JSON.stringify({ do_lower_case: true }) + '\n',
+    );
   }
 }

@@ -19,12 +19,15 @@ async function createModel(cfg: TrainConfig, source: DataSource, fs: FileSystem)
     tasks: source.tasks.map((t) => t.name),
     numLabels: source.tasks.map((t) => t.numLabels),
     variant: cfg.variant,
-    maxSeqLength: cfg.maxLength,
+    maxSeqLength: cfg.maxSeqLength,
     freeze: cfg.freeze,
     seed: cfg.seed,
   });
   if (report.unexpected.length > 0) {
-    throw new CamtlError('MISSING_KEYS', `${cfg.model}: ${report.unexpected.length} tensor(s) fit no CA-MTL parameter, e.g. ${report.unexpected[0]}`);
+    throw new CamtlError(
+      'MISSING_KEYS',
+      `${cfg.model}: ${report.unexpected.length} tensor(s) fit no CA-MTL parameter, e.g. ${report.unexpected[0]}`,
+    );
   }
   return model;
 }
@@ -51,12 +54,26 @@ function progressReporter(io: CliIO): (p: TrainProgress) => void {
   };
 }
 
-function describeStart(cfg: TrainConfig, source: DataSource, model: CaMtlModel, backend: string, splits: Awaited<ReturnType<typeof readSplits>>, io: CliIO): void {
+function describeStart(
+  cfg: TrainConfig,
+  source: DataSource,
+  model: CaMtlModel,
+  backend: string,
+  splits: Awaited<ReturnType<typeof readSplits>>,
+  io: CliIO,
+): void {
   const s = model.summary();
-  const origin = cfg.model ? `from ${cfg.model}` : 'from scratch (no pretrained weights: the built-in default trains a tiny BERT-shaped CA-MTL from random init)';
+  const origin = cfg.model
+    ? `from ${cfg.model}`
+    : 'from scratch (no pretrained weights: the built-in default trains a tiny BERT-shaped CA-MTL from random init)';
   io.stderr(`camtl train: ${source.kind === 'synthetic' ? 'built-in synthetic suite' : source.dir} on ${backend}\n`);
-  io.stderr(`  model: CA-MTL-${cfg.variant} ${origin}; ${s.total.toLocaleString('en-US')} parameters, ${s.trainable.toLocaleString('en-US')} trainable\n`);
-  for (const row of splits.summary) io.stderr(`  ${row.task} ${row.split}: ${row.count} examples${row.skipped ? `, ${row.skipped} bad rows skipped` : ''}\n`);
+  io.stderr(
+    `  model: CA-MTL-${cfg.variant} ${origin}; ${s.total.toLocaleString('en-US')} parameters, ${s.trainable.toLocaleString('en-US')} trainable\n`,
+  );
+  for (const row of splits.summary)
+    io.stderr(
+      `  ${row.task} ${row.split}: ${row.count} examples${row.skipped ? `, ${row.skipped} bad rows skipped` : ''}\n`,
+    );
 }
 
 /**
@@ -84,24 +101,55 @@ export async function runTraining(cfg: TrainConfig, io: CliIO): Promise<number> 
   const { signal, release } = interruptible(io);
   try {
     const trainer = new Trainer({
-      model, tasks: source.tasks, train: splits.train, dev: splits.dev, outputDir: cfg.output, fs,
-      sampler: createSampler(cfg.sampler as SamplerName), learningRate: cfg.learningRate, epochs: cfg.epochs, maxSteps: cfg.maxSteps,
-      batchSize: cfg.batchSize, warmupRatio: cfg.warmupRatio, weightDecay: cfg.weightDecay, maxGradNorm: cfg.maxGradNorm,
-      gradientAccumulation: cfg.accumulation, padding: cfg.padding === 'max' ? cfg.maxLength : 'longest', evalEvery: cfg.evalEvery,
-      saveEvery: cfg.saveEvery, earlyStoppingPatience: cfg.earlyStopping, seed: cfg.seed, resume: cfg.resume, stopSignal: signal,
+      model,
+      tasks: source.tasks,
+      train: splits.train,
+      dev: splits.dev,
+      outputDir: cfg.output,
+      fs,
+      sampler: createSampler(cfg.sampler as SamplerName),
+      learningRate: cfg.learningRate,
+      epochs: cfg.epochs,
+      maxSteps: cfg.maxSteps,
+      batchSize: cfg.batchSize,
+      warmupRatio: cfg.warmupRatio,
+      weightDecay: cfg.weightDecay,
+      maxGradNorm: cfg.maxGradNorm,
+      gradientAccumulation: cfg.accumulation,
+      padding: cfg.padding === 'max' ? cfg.maxSeqLength : 'longest',
+      evalEvery: cfg.evalEvery,
+      saveEvery: cfg.saveEvery,
+      earlyStoppingPatience: cfg.earlyStopping,
+      seed: cfg.seed,
+      resume: cfg.resume,
+      stopSignal: signal,
       onProgress: progressReporter(io),
       runInfo: {
         backend,
-        model: { name: `CA-MTL-${cfg.variant}`, from: cfg.model ?? 'scratch', parameters: model.summary().total, trainableParameters: model.summary().trainable },
-        config: { maxSeqLength: cfg.maxLength, freeze: cfg.freeze ? cfg.freeze.join('-') : 'none', data: source.kind === 'synthetic' ? 'synthetic suite' : source.dir },
+        model: {
+          name: `CA-MTL-${cfg.variant}`,
+          from: cfg.model ?? 'scratch',
+          parameters: model.summary().total,
+          trainableParameters: model.summary().trainable,
+        },
+        config: {
+          maxSeqLength: cfg.maxSeqLength,
+          freeze: cfg.freeze ? cfg.freeze.join('-') : 'none',
+          data: source.kind === 'synthetic' ? 'synthetic suite' : source.dir,
+        },
       },
     });
     const result = await trainer.run();
     await saveTokenizer(source, cfg, result.modelDir, fs);
     const records = parseLog(await fs.readText(fs.join(cfg.output, 'train.jsonl')));
-    await fs.writeFileAtomic(fs.join(cfg.output, 'report.html'), renderReport(records, { title: `camtl run ${cfg.output}` }));
+    await fs.writeFileAtomic(
+      fs.join(cfg.output, 'report.html'),
+      renderReport(records, { title: `camtl run ${cfg.output}` }),
+    );
     io.stdout(summaryTable(records) + '\n');
-    io.stdout(`\n${result.reason === 'interrupted' ? 'interrupted at' : 'finished after'} step ${result.steps}; best model: ${result.modelDir}\nreport: ${fs.join(cfg.output, 'report.html')}\n`);
+    io.stdout(
+      `\n${result.reason === 'interrupted' ? 'interrupted at' : 'finished after'} step ${result.steps}; best model: ${result.modelDir}\nreport: ${fs.join(cfg.output, 'report.html')}\n`,
+    );
     if (result.reason === 'interrupted') io.stdout(`resume with: camtl train --resume --output ${cfg.output}\n`);
     return 0;
   } finally {

@@ -27,7 +27,7 @@ export function checkSequenceLength(seqLen: number, c: BertConfig): void {
     throw new CamtlError(
       'BAD_INPUT',
       `sequence length ${seqLen} is longer than max_position_embeddings ${c.maxPositionEmbeddings}`,
-      `truncate inputs to at most ${c.maxPositionEmbeddings} tokens (tokenizer maxLength)`,
+      `truncate inputs to at most ${c.maxPositionEmbeddings} tokens (tokenizer maxSeqLength)`,
     );
   }
 }

@@ -107,7 +107,10 @@ describe('wasm kernel patches', () => {
         const k = fixed([2, 3, 7, 4], 12);
         const w = fixed([1, 4, 6], 13); // broadcast over the batch
         const bias = fixed([6], 14);
-        const [gq, gk] = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.square(tf.matMul(x, y, false, true))))([q, k]);
+        const [gq, gk] = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.square(tf.matMul(x, y, false, true))))([
+          q,
+          k,
+        ]);
         const fused = tf.fused.matMul({
           a: tf.reshape(q, [6, 7, 4]) as tf.Tensor3D,
           b: tf.tile(w, [6, 1, 1]) as tf.Tensor3D,

@@ -102,7 +102,8 @@ for (const kernelName of ['BatchMatMul', '_FusedMatMul']) {
   registerKernelPatch({
     kernelName,
     backendName: 'wasm',
-    reason: 'only batch-1, untransposed products reach XNNPACK on wasm (others are 10-50x slow); transpose and split batches',
+    reason:
+      'only batch-1, untransposed products reach XNNPACK on wasm (others are 10-50x slow); transpose and split batches',
     make: wasmMatMul(kernelName, 'wasm'),
   });
 }

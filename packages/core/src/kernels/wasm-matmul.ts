@@ -114,8 +114,14 @@ function splittable(inputs: NamedTensorInfoMap): boolean {
  * Aᵀ·B with A [K, M] and B [K, N] (a weight gradient dyᵀ·x): transposing A
  * moves K·M floats, computing (Bᵀ·A)ᵀ moves K·N + M·N. Take the smaller.
  */
-function transposedProductCheaper(kernelName: string, a: TensorInfo, b: TensorInfo, attrs: Record<string, unknown>): boolean {
-  if (kernelName !== 'BatchMatMul' || !attrs.transposeA || attrs.transposeB || batchOf(a) * batchOf(b) !== 1) return false;
+function transposedProductCheaper(
+  kernelName: string,
+  a: TensorInfo,
+  b: TensorInfo,
+  attrs: Record<string, unknown>,
+): boolean {
+  if (kernelName !== 'BatchMatMul' || !attrs.transposeA || attrs.transposeB || batchOf(a) * batchOf(b) !== 1)
+    return false;
   const [K, M] = a.shape.slice(-2);
   const N = b.shape[b.shape.length - 1];
   return K * N + M * N < K * M;

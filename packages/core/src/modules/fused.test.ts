@@ -11,7 +11,8 @@ function plainLayerNorm(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, eps: number): 
 }
 const plainGelu = (x: tf.Tensor) => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.mul(x, Math.SQRT1_2))));
 
-const fixed = (shape: number[], seed: number, scale = 1) => tf.mul(tf.randomNormal(shape, 0, 1, 'float32', seed), scale);
+const fixed = (shape: number[], seed: number, scale = 1) =>
+  tf.mul(tf.randomNormal(shape, 0, 1, 'float32', seed), scale);
 
 describeEachBackend('fused LayerNorm and GELU', () => {
   for (const wShape of [[6], [2, 1, 6]]) {
@@ -20,7 +21,9 @@ describeEachBackend('fused LayerNorm and GELU', () => {
       const grads = (f: typeof plainLayerNorm) =>
         tf.grads((a: tf.Tensor, c: tf.Tensor, d: tf.Tensor) => tf.sum(tf.mul(f(a, c, d, 1e-12), dy)))([x, w, b]);
       const [got, want] = [grads(fusedLayerNorm), grads(plainLayerNorm)];
-      expect(maxAbsDiff(fusedLayerNorm(x, w, b, 1e-12).dataSync(), plainLayerNorm(x, w, b, 1e-12).dataSync())).toBeLessThan(1e-5);
+      expect(
+        maxAbsDiff(fusedLayerNorm(x, w, b, 1e-12).dataSync(), plainLayerNorm(x, w, b, 1e-12).dataSync()),
+      ).toBeLessThan(1e-5);
       got.forEach((g, i) => {
         expect(g.shape).toEqual(want[i].shape);
         expect(maxAbsDiff(g.dataSync(), want[i].dataSync())).toBeLessThan(1e-4);
@@ -39,11 +42,13 @@ describeEachBackend('fused LayerNorm and GELU', () => {
     const x = fixed([8, 16], 7);
     const live = (f: (t: tf.Tensor) => tf.Tensor) => {
       let inside = 0;
-      tf.tidy(() => tf.grad((t: tf.Tensor) => {
-        const y = f(f(t));
-        inside = tf.memory().numTensors;
-        return tf.sum(y);
-      })(x));
+      tf.tidy(() =>
+        tf.grad((t: tf.Tensor) => {
+          const y = f(f(t));
+          inside = tf.memory().numTensors;
+          return tf.sum(y);
+        })(x),
+      );
       return inside;
     };
     expect(live(fusedGelu)).toBeLessThan(live(plainGelu));

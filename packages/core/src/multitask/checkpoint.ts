@@ -59,7 +59,10 @@ export async function saveTrainingCheckpoint(
   await fs.mkdirp(tmp);
   try {
     await model.save(tmp, fs);
-    await fs.writeFileAtomic(fs.join(tmp, OPTIMIZER_FILE), serializeSafetensors(momentTensors(optimizer), { format: 'camtl-adamw' }));
+    await fs.writeFileAtomic(
+      fs.join(tmp, OPTIMIZER_FILE),
+      serializeSafetensors(momentTensors(optimizer), { format: 'camtl-adamw' }),
+    );
     await fs.writeFileAtomic(fs.join(tmp, STATE_FILE), JSON.stringify(state, null, 1));
     await fs.remove(fs.join(root, name)); // a re-save of the same step replaces it
     await fs.rename(tmp, fs.join(root, name));
@@ -76,7 +79,11 @@ async function readJson(fs: FileSystem, file: string): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch {
-    throw new CamtlError('BAD_FILE', `${file}: not valid JSON`, 'the checkpoint is damaged; resume from an earlier one');
+    throw new CamtlError(
+      'BAD_FILE',
+      `${file}: not valid JSON`,
+      'the checkpoint is damaged; resume from an earlier one',
+    );
   }
 }
 
@@ -86,15 +93,23 @@ export async function latestCheckpoint(root: string, fs: FileSystem): Promise<st
   if (!(await fs.exists(pointer))) return undefined;
   const { path } = (await readJson(fs, pointer)) as { path?: string };
   if (typeof path !== 'string' || !(await fs.exists(fs.join(root, path, STATE_FILE)))) {
-    throw new CamtlError('BAD_FILE', `${pointer}: points to a missing checkpoint "${path}"`, `delete ${pointer} to start over`);
+    throw new CamtlError(
+      'BAD_FILE',
+      `${pointer}: points to a missing checkpoint "${path}"`,
+      `delete ${pointer} to start over`,
+    );
   }
   return fs.join(root, path);
 }
 
 /** Reads a checkpoint's trainer state and optimiser moments (the model is loaded by its own loader). */
-export async function loadTrainingCheckpoint(dir: string, fs: FileSystem): Promise<{ state: TrainerState; optimizer: AdamWState }> {
+export async function loadTrainingCheckpoint(
+  dir: string,
+  fs: FileSystem,
+): Promise<{ state: TrainerState; optimizer: AdamWState }> {
   const state = (await readJson(fs, fs.join(dir, STATE_FILE))) as TrainerState;
-  if (state?.version !== 1) throw new CamtlError('BAD_FILE', `${fs.join(dir, STATE_FILE)}: unknown trainer state version`);
+  if (state?.version !== 1)
+    throw new CamtlError('BAD_FILE', `${fs.join(dir, STATE_FILE)}: unknown trainer state version`);
   const file = await readSafetensors(await fs.open(fs.join(dir, OPTIMIZER_FILE)));
   const m = new Map<string, Float32Array>();
   const v = new Map<string, Float32Array>();
@@ -110,7 +125,8 @@ export async function loadTrainingCheckpoint(dir: string, fs: FileSystem): Promi
 export async function pruneCheckpoints(root: string, keep: number, fs: FileSystem): Promise<void> {
   const names = (await fs.list(root)).filter((n) => /^checkpoint-\d+$/.test(n)).sort();
   let bestPath: string | undefined;
-  if (await fs.exists(fs.join(root, BEST))) bestPath = ((await readJson(fs, fs.join(root, BEST))) as { path?: string }).path;
+  if (await fs.exists(fs.join(root, BEST)))
+    bestPath = ((await readJson(fs, fs.join(root, BEST))) as { path?: string }).path;
   for (const name of names.slice(0, Math.max(0, names.length - keep))) {
     if (name !== bestPath) await fs.remove(fs.join(root, name));
   }

@@ -15,16 +15,16 @@ export interface EncodedExample {
   id?: string;
 }
 
-/** Tokenizes a split once (truncated to maxLength, as the reference's max_seq_length). */
+/** Tokenizes a split once (truncated to maxSeqLength, as the reference's max_seq_length). */
 export function encodeExamples(
   tokenizer: BertTokenizer,
   examples: readonly Example[],
   task: TaskDefinition,
   taskIndex: number,
-  maxLength: number,
+  maxSeqLength: number,
 ): EncodedExample[] {
   return examples.map((ex) => {
-    const enc = tokenizer.encode(ex.textA, ex.textB, { maxLength });
+    const enc = tokenizer.encode(ex.textA, ex.textB, { maxSeqLength });
     const target = ex.label === undefined ? Number.NaN : task.target(ex.label);
     return { ids: enc.ids, typeIds: enc.typeIds, task: taskIndex, target, id: ex.id };
   });
@@ -44,7 +44,10 @@ function paddedLength(rows: readonly EncodedExample[], options: CollateOptions):
   const longest = Math.max(...rows.map((r) => r.ids.length));
   if (typeof options.padTo === 'number') {
     if (longest > options.padTo) {
-      throw new CamtlError('BAD_INPUT', `an example has ${longest} tokens, more than the fixed padding length ${options.padTo}`);
+      throw new CamtlError(
+        'BAD_INPUT',
+        `an example has ${longest} tokens, more than the fixed padding length ${options.padTo}`,
+      );
     }
     return options.padTo;
   }
@@ -69,9 +72,16 @@ export function collate(rows: readonly EncodedExample[], options: CollateOptions
     inputIds: tf.tensor2d(ids, [B, S], 'int32'),
     tokenTypeIds: tf.tensor2d(types, [B, S], 'int32'),
     attentionMask: tf.tensor2d(mask, [B, S], 'int32'),
-    taskIds: tf.tensor1d(rows.map((r) => r.task), 'int32'),
+    taskIds: tf.tensor1d(
+      rows.map((r) => r.task),
+      'int32',
+    ),
   };
-  if (options.labels) batch.labels = tf.tensor1d(rows.map((r) => (Number.isNaN(r.target) ? 0 : r.target)), 'float32');
+  if (options.labels)
+    batch.labels = tf.tensor1d(
+      rows.map((r) => (Number.isNaN(r.target) ? 0 : r.target)),
+      'float32',
+    );
   return batch;
 }
 

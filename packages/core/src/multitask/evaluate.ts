@@ -29,7 +29,11 @@ export interface PredictOptions {
 }
 
 /** Predictions of one batch of a single task: class ids (argmax over its C_t classes) or regression values. */
-async function predictBatch(model: MultiTaskModel, rows: EncodedExample[], padding: CollateOptions['padTo']): Promise<number[]> {
+async function predictBatch(
+  model: MultiTaskModel,
+  rows: EncodedExample[],
+  padding: CollateOptions['padTo'],
+): Promise<number[]> {
   const task = rows[0].task;
   const classes = model.numLabelsPerTask[task];
   const batch = collate(rows, { padTo: padding });
@@ -47,11 +51,19 @@ async function predictBatch(model: MultiTaskModel, rows: EncodedExample[], paddi
 }
 
 /** Predictions for rows of ONE task, in row order; batches are length-bucketed, so padding is small. */
-export async function predictRows(model: MultiTaskModel, rows: EncodedExample[], options: PredictOptions = {}): Promise<number[]> {
+export async function predictRows(
+  model: MultiTaskModel,
+  rows: EncodedExample[],
+  options: PredictOptions = {},
+): Promise<number[]> {
   const out = new Array<number>(rows.length);
   let done = 0;
   for (const bucket of lengthBuckets(rows, options.batchSize ?? 64)) {
-    const preds = await predictBatch(model, bucket.map((i) => rows[i]), options.padding ?? 'longest');
+    const preds = await predictBatch(
+      model,
+      bucket.map((i) => rows[i]),
+      options.padding ?? 'longest',
+    );
     bucket.forEach((i, k) => (out[i] = preds[k]));
     done += bucket.length;
     options.onProgress?.(done, rows.length);
@@ -60,13 +72,20 @@ export async function predictRows(model: MultiTaskModel, rows: EncodedExample[],
 }
 
 /** Per-task metrics and scores on labelled sets, and their average. */
-export async function evaluate(model: MultiTaskModel, sets: readonly EvalSet[], options: PredictOptions = {}): Promise<EvalResult> {
+export async function evaluate(
+  model: MultiTaskModel,
+  sets: readonly EvalSet[],
+  options: PredictOptions = {},
+): Promise<EvalResult> {
   const metrics: Record<string, MetricValues> = {};
   const scores: Record<string, number | null> = {};
   for (const set of sets) {
     if (set.rows.length === 0) continue;
     const predictions = await predictRows(model, set.rows, options);
-    metrics[set.key] = set.task.metrics(predictions, set.rows.map((r) => r.target));
+    metrics[set.key] = set.task.metrics(
+      predictions,
+      set.rows.map((r) => r.target),
+    );
     scores[set.key] = set.task.score(metrics[set.key]);
   }
   const defined = Object.values(scores).filter((s): s is number => s !== null && Number.isFinite(s));

@@ -31,7 +31,7 @@ export interface MultiTaskModel {
   readonly taskNames: readonly string[];
   readonly numLabelsPerTask: readonly number[];
   /** Longest sequence the model takes. */
-  readonly maxSequenceLength: number;
+  readonly maxSeqLength: number;
   forward(batch: MultiTaskBatch, ctx: ModuleContext): MultiTaskOutputs;
   /** Writes config.json + model.safetensors to `dir`. */
   save(dir: string, fs: FileSystem): Promise<void>;

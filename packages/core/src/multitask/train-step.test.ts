@@ -9,7 +9,10 @@ describeEachBackend('makeScorer', () => {
   it('scores length-sorted chunks in candidate order, as one padded batch does', () => {
     const model = new ToyModel();
     const train = [toyData(12, 1, 0), toyData(9, 2, 1)];
-    const draws = [...train[0].map((_, index) => ({ task: 0, index })), ...train[1].map((_, index) => ({ task: 1, index }))];
+    const draws = [
+      ...train[0].map((_, index) => ({ task: 0, index })),
+      ...train[1].map((_, index) => ({ task: 1, index })),
+    ];
     expect(new Set(draws.map((d) => train[d.task][d.index].ids.length)).size).toBeGreaterThan(1);
     const read = (chunk: number) =>
       tf.tidy(() => {

@@ -21,7 +21,13 @@ export function gradientNames(vars: Map<string, tf.Variable>): Map<string, strin
 }
 
 /** Loss and gradients of one batch; perTaskLoss is kept alive past the tape's tidy. */
-function lossAndGrads(model: MultiTaskModel, rows: EncodedExample[], padTo: CollateOptions['padTo'], rng: Rng, vars: tf.Variable[]) {
+function lossAndGrads(
+  model: MultiTaskModel,
+  rows: EncodedExample[],
+  padTo: CollateOptions['padTo'],
+  rng: Rng,
+  vars: tf.Variable[],
+) {
   const batch = collate(rows, { padTo, labels: true });
   let perTask: tf.Tensor | undefined;
   try {
@@ -36,7 +42,12 @@ function lossAndGrads(model: MultiTaskModel, rows: EncodedExample[], padTo: Coll
   }
 }
 
-function failOnNonFinite(step: number, loss: number, perTask: Array<number | null>, taskNames: readonly string[]): void {
+function failOnNonFinite(
+  step: number,
+  loss: number,
+  perTask: Array<number | null>,
+  taskNames: readonly string[],
+): void {
   if (Number.isFinite(loss)) return;
   const bad = perTask.flatMap((v, t) => (v !== null && !Number.isFinite(v) ? [taskNames[t]] : []));
   throw new CamtlError(
@@ -93,7 +104,10 @@ function scoreRows(model: MultiTaskModel, rows: EncodedExample[], padTo: Collate
     return {
       normalizedEntropy: out.normalizedEntropy,
       prediction: tf.reshape(tf.slice(out.logits, [0, 0], [-1, 1]), [-1]) as tf.Tensor1D, // [n]
-      target: tf.tensor1d(rows.map((r) => (Number.isNaN(r.target) ? 0 : r.target)), 'float32'),
+      target: tf.tensor1d(
+        rows.map((r) => (Number.isNaN(r.target) ? 0 : r.target)),
+        'float32',
+      ),
     };
   } finally {
     disposeBatch(batch);
@@ -117,9 +131,17 @@ export function makeScorer(
   return (draws: Draw[], options: { dropout: boolean }): CandidateScores => {
     const rows = draws.map((d) => train[d.task][d.index]);
     const ctx = options.dropout ? trainContext(rng) : evalContext();
-    const chunks = typeof padTo === 'number' || rows.length <= chunkSize ? [rows.map((_, i) => i)] : lengthBuckets(rows, chunkSize);
+    const chunks =
+      typeof padTo === 'number' || rows.length <= chunkSize ? [rows.map((_, i) => i)] : lengthBuckets(rows, chunkSize);
     return tf.tidy(() => {
-      const parts = chunks.map((idx) => scoreRows(model, idx.map((i) => rows[i]), padTo, ctx));
+      const parts = chunks.map((idx) =>
+        scoreRows(
+          model,
+          idx.map((i) => rows[i]),
+          padTo,
+          ctx,
+        ),
+      );
       if (parts.length === 1) return parts[0];
       const order = chunks.flat(); // chunk position → candidate index
       const inverse = tf.tensor1d(inversePermutation(order), 'int32'); // candidate index → chunk position

@@ -62,32 +62,67 @@ export interface TrainerOptions {
 }
 
 export type ResolvedTrainerOptions = Required<
-  Omit<TrainerOptions, 'maxSteps' | 'evalEvery' | 'saveEvery' | 'earlyStoppingPatience' | 'runInfo' | 'onProgress' | 'stopSignal'>
+  Omit<
+    TrainerOptions,
+    'maxSteps' | 'evalEvery' | 'saveEvery' | 'earlyStoppingPatience' | 'runInfo' | 'onProgress' | 'stopSignal'
+  >
 > &
-  Pick<TrainerOptions, 'maxSteps' | 'evalEvery' | 'saveEvery' | 'earlyStoppingPatience' | 'runInfo' | 'onProgress' | 'stopSignal'>;
+  Pick<
+    TrainerOptions,
+    'maxSteps' | 'evalEvery' | 'saveEvery' | 'earlyStoppingPatience' | 'runInfo' | 'onProgress' | 'stopSignal'
+  >;
 
 function positive(name: string, v: number, integer: boolean): void {
   if (!(Number.isFinite(v) && v > 0) || (integer && !Number.isInteger(v))) {
-    throw new CamtlError('BAD_CONFIG', `trainer: ${name} must be a positive ${integer ? 'integer' : 'number'}, got ${v}`);
+    throw new CamtlError(
+      'BAD_CONFIG',
+      `trainer: ${name} must be a positive ${integer ? 'integer' : 'number'}, got ${v}`,
+    );
   }
 }
 
 export function resolveTrainerOptions(o: TrainerOptions): ResolvedTrainerOptions {
   const r: ResolvedTrainerOptions = {
-    learningRate: 2e-5, epochs: 5, batchSize: 32, warmupRatio: 0.1, decay: 'linear', weightDecay: 0, adamEpsilon: 1e-8,
-    maxGradNorm: 1.0, gradientAccumulation: 1, padding: 'longest', evalBatchSize: 64, keepCheckpoints: 2, seed: 12, resume: false, earlyStoppingMinDelta: 0,
+    learningRate: 2e-5,
+    epochs: 5,
+    batchSize: 32,
+    warmupRatio: 0.1,
+    decay: 'linear',
+    weightDecay: 0,
+    adamEpsilon: 1e-8,
+    maxGradNorm: 1.0,
+    gradientAccumulation: 1,
+    padding: 'longest',
+    evalBatchSize: 64,
+    keepCheckpoints: 2,
+    seed: 12,
+    resume: false,
+    earlyStoppingMinDelta: 0,
     ...o,
   };
-  for (const k of ['learningRate', 'epochs', 'batchSize', 'gradientAccumulation', 'evalBatchSize', 'keepCheckpoints'] as const) {
+  for (const k of [
+    'learningRate',
+    'epochs',
+    'batchSize',
+    'gradientAccumulation',
+    'evalBatchSize',
+    'keepCheckpoints',
+  ] as const) {
     positive(k, r[k], k !== 'learningRate');
   }
-  for (const k of ['maxSteps', 'evalEvery', 'saveEvery', 'earlyStoppingPatience'] as const) if (r[k] !== undefined) positive(k, r[k]!, true);
-  if (!(r.warmupRatio >= 0 && r.warmupRatio < 1)) throw new CamtlError('BAD_CONFIG', `trainer: warmupRatio must be in [0, 1), got ${r.warmupRatio}`);
+  for (const k of ['maxSteps', 'evalEvery', 'saveEvery', 'earlyStoppingPatience'] as const)
+    if (r[k] !== undefined) positive(k, r[k]!, true);
+  if (!(r.warmupRatio >= 0 && r.warmupRatio < 1))
+    throw new CamtlError('BAD_CONFIG', `trainer: warmupRatio must be in [0, 1), got ${r.warmupRatio}`);
   if (o.tasks.length !== o.model.taskNames.length || o.train.length !== o.tasks.length) {
-    throw new CamtlError('BAD_CONFIG', `trainer: ${o.tasks.length} task definitions and ${o.train.length} training sets for a model with ${o.model.taskNames.length} tasks`);
+    throw new CamtlError(
+      'BAD_CONFIG',
+      `trainer: ${o.tasks.length} task definitions and ${o.train.length} training sets for a model with ${o.model.taskNames.length} tasks`,
+    );
   }
   o.train.forEach((rows, t) => {
-    if (rows.length === 0) throw new CamtlError('BAD_INPUT', `trainer: task "${o.tasks[t].name}" has no training examples`);
+    if (rows.length === 0)
+      throw new CamtlError('BAD_INPUT', `trainer: task "${o.tasks[t].name}" has no training examples`);
   });
   return r;
 }

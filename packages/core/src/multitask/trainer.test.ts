@@ -14,7 +14,20 @@ function options(model: ToyModel, fs: FileSystem, extra: Partial<TrainerOptions>
     { key: 'cls', task: TOY_TASKS[0], taskIndex: 0, split: 'dev', rows: toyData(30, 3, 0) },
     { key: 'reg', task: TOY_TASKS[1], taskIndex: 1, split: 'dev', rows: toyData(20, 4, 1) },
   ];
-  return { model, tasks: TOY_TASKS, train, dev, sampler: toySampler(), outputDir: 'run', fs, batchSize: 8, epochs: 3, learningRate: 0.05, seed: 5, ...extra };
+  return {
+    model,
+    tasks: TOY_TASKS,
+    train,
+    dev,
+    sampler: toySampler(),
+    outputDir: 'run',
+    fs,
+    batchSize: 8,
+    epochs: 3,
+    learningRate: 0.05,
+    seed: 5,
+    ...extra,
+  };
 }
 
 function weights(model: ToyModel): number[] {
@@ -22,7 +35,11 @@ function weights(model: ToyModel): number[] {
 }
 
 function records(fs: ReturnType<typeof memoryFileSystem>): Array<Record<string, any>> {
-  return new TextDecoder().decode(fs.files.get('run/train.jsonl')).trim().split('\n').map((l) => JSON.parse(l));
+  return new TextDecoder()
+    .decode(fs.files.get('run/train.jsonl'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 }
 
 describeEachBackend('Trainer', () => {
@@ -34,10 +51,22 @@ describeEachBackend('Trainer', () => {
     expect(result.steps).toBe(3 * 9);
     expect(result.reason).toBe('done');
     const log = records(fs);
-    expect(log[0]).toMatchObject({ type: 'run', seed: 5, tasks: [{ name: 'cls', trainSize: 40 }, { name: 'reg', trainSize: 30 }] });
+    expect(log[0]).toMatchObject({
+      type: 'run',
+      seed: 5,
+      tasks: [
+        { name: 'cls', trainSize: 40 },
+        { name: 'reg', trainSize: 30 },
+      ],
+    });
     const steps = log.filter((r) => r.type === 'step');
     expect(steps).toHaveLength(27);
-    expect(steps[0]).toMatchObject({ step: 1, epoch: 1, examplesPerTask: { cls: 4, reg: 4 }, taskMix: { cls: 0.5, reg: 0.5 } });
+    expect(steps[0]).toMatchObject({
+      step: 1,
+      epoch: 1,
+      examplesPerTask: { cls: 4, reg: 4 },
+      taskMix: { cls: 0.5, reg: 0.5 },
+    });
     expect(steps[0].lr).toBe(0); // HF: the first update uses the warmup's step 0
     expect(steps.at(-1)!.loss).toBeLessThan(steps[0].loss);
     expect(log.filter((r) => r.type === 'eval').map((r) => r.step)).toEqual([9, 18, 27]);
@@ -57,13 +86,17 @@ describeEachBackend('Trainer', () => {
     const fs = memoryFileSystem();
     const first = new ToyModel();
     const stop = { stopped: false };
-    const run1 = new Trainer(options(first, fs, { saveEvery: 4, stopSignal: stop, onProgress: (p) => (stop.stopped = p.step >= 13) }));
+    const run1 = new Trainer(
+      options(first, fs, { saveEvery: 4, stopSignal: stop, onProgress: (p) => (stop.stopped = p.step >= 13) }),
+    );
     expect((await run1.run()).reason).toBe('interrupted');
     // A fresh process: new model (other init), new trainer, --resume.
     const second = new ToyModel(99);
     await new Trainer(options(second, fs, { saveEvery: 4, resume: true })).run();
     expect(weights(second)).toEqual(weights(straight));
-    const steps = records(fs).filter((r) => r.type === 'step').map((r) => r.step);
+    const steps = records(fs)
+      .filter((r) => r.type === 'step')
+      .map((r) => r.step);
     expect(steps).toEqual(Array.from({ length: 27 }, (_, i) => i + 1)); // the log reads as one run
     [straight, first, second].forEach((m) => m.store.dispose());
   });
@@ -81,7 +114,9 @@ describeEachBackend('Trainer', () => {
         return fs.writeFileAtomic(path, data);
       },
     };
-    const trainer = new Trainer(options(model, flaky, { saveEvery: 3, onProgress: (p) => p.step === 7 && (failAfter = 1) }));
+    const trainer = new Trainer(
+      options(model, flaky, { saveEvery: 3, onProgress: (p) => p.step === 7 && (failAfter = 1) }),
+    );
     await expect(trainer.run()).rejects.toThrow(/ENOSPC/);
     const latest = await latestCheckpoint('run/checkpoints', fs);
     expect(latest).toBe('run/checkpoints/checkpoint-0000006');
@@ -107,7 +142,11 @@ describeEachBackend('Trainer', () => {
     let after = -1;
     const trainer = new Trainer(
       options(model, fs, {
-        learningRate: 1e-9, evalEvery: 2, earlyStoppingPatience: 2, earlyStoppingMinDelta: 1e-3, epochs: 10,
+        learningRate: 1e-9,
+        evalEvery: 2,
+        earlyStoppingPatience: 2,
+        earlyStoppingMinDelta: 1e-3,
+        epochs: 10,
         onProgress: (p) => {
           if (p.step === 3 && p.phase === 'train') before = tf.memory().numTensors;
           if (p.step === 5 && p.phase === 'train') after = tf.memory().numTensors;

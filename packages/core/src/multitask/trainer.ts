@@ -2,11 +2,23 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { loadHfCheckpoint } from '../io/checkpoint';
 import { AdamW, GradientAccumulator, lrAt, warmupStepsFromRatio } from '../optim';
 import { Rng } from '../rng';
-import { BEST, latestCheckpoint, loadTrainingCheckpoint, pruneCheckpoints, saveTrainingCheckpoint, type TrainerState } from './checkpoint';
+import {
+  BEST,
+  latestCheckpoint,
+  loadTrainingCheckpoint,
+  pruneCheckpoints,
+  saveTrainingCheckpoint,
+  type TrainerState,
+} from './checkpoint';
 import { evaluate, type EvalResult } from './evaluate';
 import type { Draw, Sampler } from './sampler';
 import { gradientNames, makeScorer, trainStep, type StepContext } from './train-step';
-import { resolveTrainerOptions, type ResolvedTrainerOptions, type TrainerOptions, type TrainLogRecord } from './trainer-options';
+import {
+  resolveTrainerOptions,
+  type ResolvedTrainerOptions,
+  type TrainerOptions,
+  type TrainLogRecord,
+} from './trainer-options';
 import { TrainLog } from './train-log';
 
 function variance(xs: number[]): number {
@@ -45,7 +57,12 @@ export class Trainer {
     const o = (this.options = resolveTrainerOptions(options));
     this.vars = o.model.store.trainable();
     this.optimizer = new AdamW(this.vars, { weightDecay: o.weightDecay, eps: o.adamEpsilon });
-    const tasks = o.tasks.map((t, i) => ({ name: t.name, size: o.train[i].length, kind: t.kind, targetVariance: variance(o.train[i].map((r) => r.target)) }));
+    const tasks = o.tasks.map((t, i) => ({
+      name: t.name,
+      size: o.train[i].length,
+      kind: t.kind,
+      targetVariance: variance(o.train[i].map((r) => r.target)),
+    }));
     this.sampler = o.sampler({ tasks, batchSize: o.batchSize, seed: o.seed, epochs: o.epochs });
     this.accumulator = new GradientAccumulator(o.gradientAccumulation);
     this.dropoutRng = new Rng(o.seed + 1);
@@ -56,8 +73,17 @@ export class Trainer {
 
   private freshState(): TrainerState {
     return {
-      version: 1, step: 0, epoch: 1, updates: 0, sampler: {}, dropoutRng: this.dropoutRng.state(), scoreRng: this.scoreRng.state(),
-      best: null, evalsWithoutImprovement: 0, examplesSeen: 0, optimizer: { step: 0, paramSteps: {} },
+      version: 1,
+      step: 0,
+      epoch: 1,
+      updates: 0,
+      sampler: {},
+      dropoutRng: this.dropoutRng.state(),
+      scoreRng: this.scoreRng.state(),
+      best: null,
+      evalsWithoutImprovement: 0,
+      examplesSeen: 0,
+      optimizer: { step: 0, paramSteps: {} },
     };
   }
 
@@ -84,7 +110,15 @@ export class Trainer {
       reason = await this.loop();
     } catch (e) {
       const nan = (e as { code?: string }).code === 'NUMERIC';
-      if (nan) await this.log.write({ type: 'end', step: this.state.step, time: Date.now(), reason: 'nan', final: this.finalSummary(), message: (e as Error).message });
+      if (nan)
+        await this.log.write({
+          type: 'end',
+          step: this.state.step,
+          time: Date.now(),
+          reason: 'nan',
+          final: this.finalSummary(),
+          message: (e as Error).message,
+        });
       throw e;
     }
     if (reason === 'done' && this.lastEvalStep !== this.state.step) await this.evaluateAndSave();
@@ -110,9 +144,13 @@ export class Trainer {
     const usage = this.sampler.usage();
     const names = this.options.tasks.map((t) => t.name);
     return {
-      bestStep: this.state.best?.step ?? null, bestAverage: this.state.best?.average ?? null,
-      metrics: this.lastEval?.metrics ?? {}, scores: this.lastEval?.scores ?? {}, average: this.lastEval?.average ?? null,
-      dataUsed: usage.overall, perTaskDataUsed: Object.fromEntries(names.map((n, t) => [n, usage.perTask[t]])),
+      bestStep: this.state.best?.step ?? null,
+      bestAverage: this.state.best?.average ?? null,
+      metrics: this.lastEval?.metrics ?? {},
+      scores: this.lastEval?.scores ?? {},
+      average: this.lastEval?.average ?? null,
+      dataUsed: usage.overall,
+      perTaskDataUsed: Object.fromEntries(names.map((n, t) => [n, usage.perTask[t]])),
     };
   }
 
@@ -121,8 +159,15 @@ export class Trainer {
   private stepContext(): StepContext {
     const o = this.options;
     return {
-      model: o.model, train: o.train, vars: this.vars, names: gradientNames(this.vars), optimizer: this.optimizer,
-      accumulator: this.accumulator, rng: this.dropoutRng, padTo: o.padding, maxGradNorm: o.maxGradNorm,
+      model: o.model,
+      train: o.train,
+      vars: this.vars,
+      names: gradientNames(this.vars),
+      optimizer: this.optimizer,
+      accumulator: this.accumulator,
+      rng: this.dropoutRng,
+      padTo: o.padding,
+      maxGradNorm: o.maxGradNorm,
     };
   }
 
@@ -137,7 +182,9 @@ export class Trainer {
     const o = this.options;
     const started = Date.now();
     const request = { step: this.state.step, epoch: this.state.epoch };
-    const scorer = this.sampler.needsScorer ? makeScorer(o.model, o.train, o.padding, this.scoreRng, o.batchSize) : undefined;
+    const scorer = this.sampler.needsScorer
+      ? makeScorer(o.model, o.train, o.padding, this.scoreRng, o.batchSize)
+      : undefined;
     const draws = this.sampler.next(request, scorer);
     const lr = this.lr();
     const result = await trainStep(this.stepContext(), draws, this.state.step + 1, lr);
@@ -147,15 +194,25 @@ export class Trainer {
     const stepEpoch = this.state.epoch; // the epoch this step belonged to, for the log
     this.state.epoch = Math.floor(this.state.step / this.epochLength) + 1;
     const seconds = Math.max(1e-3, (Date.now() - started) / 1000);
-    await this.log.write(this.stepRecord(draws, stepEpoch, result.loss, result.perTaskLoss, lr, draws.length / seconds, result.gradNorm));
-    o.onProgress?.({ step: this.state.step, totalSteps: this.totalSteps, epoch: stepEpoch, loss: result.loss, examplesPerSecond: draws.length / seconds, phase: 'train' });
+    await this.log.write(
+      this.stepRecord(draws, stepEpoch, result.loss, result.perTaskLoss, lr, draws.length / seconds, result.gradNorm),
+    );
+    o.onProgress?.({
+      step: this.state.step,
+      totalSteps: this.totalSteps,
+      epoch: stepEpoch,
+      loss: result.loss,
+      examplesPerSecond: draws.length / seconds,
+      phase: 'train',
+    });
   }
 
   /** Evaluates (and saves) at epoch ends and every evalEvery steps; returns true to stop early. */
   private async afterStep(): Promise<boolean> {
     const o = this.options;
     const s = this.state.step;
-    const evalNow = s % this.epochLength === 0 || (o.evalEvery !== undefined && s % o.evalEvery === 0) || s === this.totalSteps;
+    const evalNow =
+      s % this.epochLength === 0 || (o.evalEvery !== undefined && s % o.evalEvery === 0) || s === this.totalSteps;
     if (evalNow) await this.evaluateAndSave();
     else if (o.saveEvery !== undefined && s % o.saveEvery === 0) await this.checkpoint();
     return o.earlyStoppingPatience !== undefined && this.state.evalsWithoutImprovement >= o.earlyStoppingPatience;
@@ -167,7 +224,14 @@ export class Trainer {
       await this.checkpoint();
       return;
     }
-    o.onProgress?.({ step: this.state.step, totalSteps: this.totalSteps, epoch: this.state.epoch, loss: Number.NaN, examplesPerSecond: 0, phase: 'eval' });
+    o.onProgress?.({
+      step: this.state.step,
+      totalSteps: this.totalSteps,
+      epoch: this.state.epoch,
+      loss: Number.NaN,
+      examplesPerSecond: 0,
+      phase: 'eval',
+    });
     const result = await evaluate(o.model, o.dev, { batchSize: o.evalBatchSize, padding: o.padding });
     this.lastEval = result;
     this.lastEvalStep = this.state.step;
@@ -177,9 +241,23 @@ export class Trainer {
     const progressed = result.average !== null && result.average > previous + o.earlyStoppingMinDelta;
     this.state.evalsWithoutImprovement = progressed ? 0 : this.state.evalsWithoutImprovement + 1;
     const epoch = Math.floor((this.state.step - 1) / this.epochLength) + 1; // the epoch just trained
-    await this.log.write({ type: 'eval', step: this.state.step, epoch, time: Date.now(), split: 'dev', metrics: result.metrics, scores: result.scores, average: result.average, best: improved });
+    await this.log.write({
+      type: 'eval',
+      step: this.state.step,
+      epoch,
+      time: Date.now(),
+      split: 'dev',
+      metrics: result.metrics,
+      scores: result.scores,
+      average: result.average,
+      best: improved,
+    });
     const name = await this.checkpoint();
-    if (improved) await o.fs.writeFileAtomic(o.fs.join(this.checkpointRoot, BEST), JSON.stringify({ step: this.state.step, path: name, average: result.average }) + '\n');
+    if (improved)
+      await o.fs.writeFileAtomic(
+        o.fs.join(this.checkpointRoot, BEST),
+        JSON.stringify({ step: this.state.step, path: name, average: result.average }) + '\n',
+      );
   }
 
   private async checkpoint(): Promise<string> {
@@ -191,7 +269,13 @@ export class Trainer {
     this.state.optimizer = { step: opt.step, paramSteps: Object.fromEntries(opt.paramSteps ?? []) };
     const name = await saveTrainingCheckpoint(this.checkpointRoot, o.model, opt, this.state, o.fs);
     await pruneCheckpoints(this.checkpointRoot, o.keepCheckpoints, o.fs);
-    await this.log.write({ type: 'checkpoint', step: this.state.step, time: Date.now(), path: name, best: this.state.best?.step === this.state.step });
+    await this.log.write({
+      type: 'checkpoint',
+      step: this.state.step,
+      time: Date.now(),
+      path: name,
+      best: this.state.best?.step === this.state.step,
+    });
     return name;
   }
 
@@ -224,7 +308,8 @@ export class Trainer {
     if (await fs.exists(bestFile)) {
       const { path } = JSON.parse(await fs.readText(bestFile)) as { path: string };
       await fs.mkdirp(tmp);
-      for (const f of ['config.json', 'model.safetensors']) await fs.writeFileAtomic(fs.join(tmp, f), await fs.readFile(fs.join(this.checkpointRoot, path, f)));
+      for (const f of ['config.json', 'model.safetensors'])
+        await fs.writeFileAtomic(fs.join(tmp, f), await fs.readFile(fs.join(this.checkpointRoot, path, f)));
     } else {
       await model.save(tmp, fs);
     }
@@ -237,22 +322,60 @@ export class Trainer {
     const o = this.options;
     const devSize = (t: number) => o.dev.find((d) => d.taskIndex === t)?.rows.length;
     return {
-      type: 'run', version: 1, time: Date.now(), seed: o.seed, backend: 'unknown', model: { name: 'model' }, ...o.runInfo,
-      tasks: o.tasks.map((t, i) => ({ name: t.name, kind: t.kind, numLabels: t.numLabels, trainSize: o.train[i].length, devSize: devSize(i) })),
-      config: { learningRate: o.learningRate, epochs: o.epochs, batchSize: o.batchSize, totalSteps: this.totalSteps, epochLength: this.epochLength, warmupRatio: o.warmupRatio, sampler: this.sampler.kind, padding: o.padding, ...(o.runInfo?.config as object) },
+      type: 'run',
+      version: 1,
+      time: Date.now(),
+      seed: o.seed,
+      backend: 'unknown',
+      model: { name: 'model' },
+      ...o.runInfo,
+      tasks: o.tasks.map((t, i) => ({
+        name: t.name,
+        kind: t.kind,
+        numLabels: t.numLabels,
+        trainSize: o.train[i].length,
+        devSize: devSize(i),
+      })),
+      config: {
+        learningRate: o.learningRate,
+        epochs: o.epochs,
+        batchSize: o.batchSize,
+        totalSteps: this.totalSteps,
+        epochLength: this.epochLength,
+        warmupRatio: o.warmupRatio,
+        sampler: this.sampler.kind,
+        padding: o.padding,
+        ...(o.runInfo?.config as object),
+      },
     };
   }
 
-  private stepRecord(draws: Draw[], epoch: number, loss: number, perTaskLoss: Array<number | null>, lr: number, examplesPerSecond: number, gradNorm?: number): TrainLogRecord {
+  private stepRecord(
+    draws: Draw[],
+    epoch: number,
+    loss: number,
+    perTaskLoss: Array<number | null>,
+    lr: number,
+    examplesPerSecond: number,
+    gradNorm?: number,
+  ): TrainLogRecord {
     const names = this.options.tasks.map((t) => t.name);
     const counts = names.map((_, t) => draws.filter((d) => d.task === t).length);
     const usage = this.sampler.usage();
     return {
-      type: 'step', step: this.state.step, epoch, time: Date.now(), lr, loss, gradNorm,
+      type: 'step',
+      step: this.state.step,
+      epoch,
+      time: Date.now(),
+      lr,
+      loss,
+      gradNorm,
       perTaskLoss: Object.fromEntries(names.map((n, t) => [n, perTaskLoss[t]])),
       examplesPerTask: Object.fromEntries(names.map((n, t) => [n, counts[t]])),
       taskMix: Object.fromEntries(names.map((n, t) => [n, counts[t] / draws.length])),
-      dataUsed: usage.overall, perTaskDataUsed: Object.fromEntries(names.map((n, t) => [n, usage.perTask[t]])), examplesPerSecond,
+      dataUsed: usage.overall,
+      perTaskDataUsed: Object.fromEntries(names.map((n, t) => [n, usage.perTask[t]])),
+      examplesPerSecond,
     };
   }
 }

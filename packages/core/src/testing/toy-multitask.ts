@@ -22,7 +22,7 @@ export class ToyModel implements MultiTaskModel {
   readonly store: ParamStore;
   readonly taskNames = ['cls', 'reg'];
   readonly numLabelsPerTask = [2, 1];
-  readonly maxSequenceLength = 16;
+  readonly maxSeqLength = 16;
   /** When set, the loss of this step becomes NaN (to test the trainer's guard). */
   poison = false;
 
@@ -47,12 +47,21 @@ export class ToyModel implements MultiTaskModel {
     const isReg = tf.cast(tf.equal(batch.taskIds, 1), 'float32');
     const out: MultiTaskOutputs = { logits, normalizedEntropy: tf.zeros([logits.shape[0]]) as tf.Tensor1D };
     if (batch.labels) {
-      const ce = tf.losses.softmaxCrossEntropy(tf.oneHot(tf.cast(batch.labels, 'int32'), 2), logits, undefined, undefined, tf.Reduction.NONE);
+      const ce = tf.losses.softmaxCrossEntropy(
+        tf.oneHot(tf.cast(batch.labels, 'int32'), 2),
+        logits,
+        undefined,
+        undefined,
+        tf.Reduction.NONE,
+      );
       const se = tf.square(tf.sub(tf.reshape(tf.slice(logits, [0, 0], [-1, 1]), [-1]), batch.labels));
       const perExample = tf.add(tf.mul(isReg, se), tf.mul(tf.sub(1, isReg), ce)); // [B]
       const onehot = tf.oneHot(batch.taskIds, 2); // [B, T]
       const counts = tf.sum(onehot, 0);
-      const perTask = tf.div(tf.sum(tf.mul(onehot, tf.expandDims(perExample, 1)), 0), tf.maximum(counts, 1)) as tf.Tensor1D;
+      const perTask = tf.div(
+        tf.sum(tf.mul(onehot, tf.expandDims(perExample, 1)), 0),
+        tf.maximum(counts, 1),
+      ) as tf.Tensor1D;
       const present = tf.cast(tf.greater(counts, 0), 'float32');
       out.perTaskLoss = perTask;
       out.loss = tf.div(tf.sum(tf.mul(perTask, present)), tf.sum(present)) as tf.Scalar;
@@ -78,10 +87,15 @@ export function toySampler(): SamplerFactory {
       return { task, index };
     };
     return {
-      specificationVersion: 'v1', kind: 'toy', needsScorer: false,
+      specificationVersion: 'v1',
+      kind: 'toy',
+      needsScorer: false,
       epochLength: () => Math.ceil(tasks.reduce((a, t) => a + t.size, 0) / batchSize),
       next: () => Array.from({ length: batchSize }, () => pick(drawn++)),
-      usage: () => ({ overall: used.reduce((a, s) => a + s.size, 0) / tasks.reduce((a, t) => a + t.size, 0), perTask: used.map((s, t) => s.size / tasks[t].size) }),
+      usage: () => ({
+        overall: used.reduce((a, s) => a + s.size, 0) / tasks.reduce((a, t) => a + t.size, 0),
+        perTask: used.map((s, t) => s.size / tasks[t].size),
+      }),
       getState: () => ({ drawn, used: used.map((s) => [...s]) }),
       setState: (s) => {
         drawn = s.drawn as number;
@@ -93,10 +107,22 @@ export function toySampler(): SamplerFactory {
 
 function toyTask(name: string, kind: 'classification' | 'regression'): TaskDefinition {
   return {
-    specificationVersion: 'v1', name, kind, numLabels: kind === 'regression' ? 1 : 2, labels: kind === 'regression' ? undefined : ['0', '1'],
-    splits: {}, devSplits: ['dev'], read: async () => ({ file: '', examples: [], skipped: [] }),
-    target: Number, formatPrediction: String,
-    metrics: (p, t) => ({ accuracy: kind === 'regression' ? -p.reduce((a, x, i) => a + (x - t[i]) ** 2, 0) / p.length : p.filter((x, i) => x === t[i]).length / p.length }),
+    specificationVersion: 'v1',
+    name,
+    kind,
+    numLabels: kind === 'regression' ? 1 : 2,
+    labels: kind === 'regression' ? undefined : ['0', '1'],
+    splits: {},
+    devSplits: ['dev'],
+    read: async () => ({ file: '', examples: [], skipped: [] }),
+    target: Number,
+    formatPrediction: String,
+    metrics: (p, t) => ({
+      accuracy:
+        kind === 'regression'
+          ? -p.reduce((a, x, i) => a + (x - t[i]) ** 2, 0) / p.length
+          : p.filter((x, i) => x === t[i]).length / p.length,
+    }),
     score: (m) => m.accuracy ?? null,
   };
 }

@@ -138,19 +138,19 @@ describe('BertTokenizer: encodeBatch', () => {
     expect(b.inputIds.map((r) => r.length)).toEqual([16, 16, 16]);
     expect(b.inputIds[2]).toEqual([2, 3, ...new Array(14).fill(0)]);
     expect(b.wordIds[2].slice(2)).toEqual(new Array(14).fill(null));
-    const m = tk.encodeBatch(['a b c d e f g h i j'], { padding: 'max_length', maxLength: 8 });
+    const m = tk.encodeBatch(['a b c d e f g h i j'], { padding: 'max_length', maxSeqLength: 8 });
     expect(m.inputIds[0]).toHaveLength(8);
     expect(m.lengths).toEqual([8]);
-    const short = tk.encodeBatch(['a'], { padding: 'max_length', maxLength: 6 });
+    const short = tk.encodeBatch(['a'], { padding: 'max_length', maxSeqLength: 6 });
     expect(short.attentionMask[0]).toEqual([1, 1, 1, 0, 0, 0]);
     expect(short.specialTokensMask[0]).toEqual([1, 0, 1, 1, 1, 1]);
-    expect(() => tk.encodeBatch(['a'], { padding: 'max_length' })).toThrow(/needs maxLength/);
+    expect(() => tk.encodeBatch(['a'], { padding: 'max_length' })).toThrow(/needs maxSeqLength/);
   });
 
   it('truncates each row like encode()', () => {
-    const b = tk.encodeBatch(inputs, { maxLength: 5, padding: 'longest' });
-    expect(b.inputIds[0]).toEqual(tk.encode('hello world', null, { maxLength: 5 }).ids);
-    expect(b.inputIds[1]).toEqual(tk.encode('café', 'naïve', { maxLength: 5 }).ids);
+    const b = tk.encodeBatch(inputs, { maxSeqLength: 5, padding: 'longest' });
+    expect(b.inputIds[0]).toEqual(tk.encode('hello world', null, { maxSeqLength: 5 }).ids);
+    expect(b.inputIds[1]).toEqual(tk.encode('café', 'naïve', { maxSeqLength: 5 }).ids);
   });
 
   it('refuses non-string text', () => {

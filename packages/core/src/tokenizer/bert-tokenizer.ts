@@ -155,16 +155,16 @@ export class BertTokenizer {
     addSpecialTokens: boolean,
   ): [SequenceEncoding, SequenceEncoding | null] {
     const strategy = truncationStrategy(options);
-    if (strategy === null || options.maxLength === undefined) return [first, second];
+    if (strategy === null || options.maxSeqLength === undefined) return [first, second];
     const added = addSpecialTokens ? numSpecialTokens(second !== null) : 0;
-    if (options.maxLength < added) {
+    if (options.maxSeqLength < added) {
       throw new CamtlError(
         'BAD_INPUT',
-        `maxLength ${options.maxLength} is smaller than the ${added} special tokens ${second ? 'a pair' : 'one sequence'} needs`,
-        `use maxLength >= ${added}`,
+        `maxSeqLength ${options.maxSeqLength} is smaller than the ${added} special tokens ${second ? 'a pair' : 'one sequence'} needs`,
+        `use maxSeqLength >= ${added}`,
       );
     }
-    return truncateEncodings(first, second, options.maxLength - added, strategy, options.maxLength);
+    return truncateEncodings(first, second, options.maxSeqLength - added, strategy, options.maxSeqLength);
   }
 
   private requireToken(token: string, role: string): SpecialToken {
@@ -191,10 +191,10 @@ function checkLength(value: number | undefined, name: string): void {
   }
 }
 
-/** maxLength alone means 'longest_first', as with HF's truncation=True. */
+/** maxSeqLength alone means 'longest_first', as with HF's truncation=True. */
 function truncationStrategy(options: EncodeOptions): TruncationStrategy | null {
-  checkLength(options.maxLength, 'maxLength');
-  if (options.truncation === false || options.maxLength === undefined) return null;
+  checkLength(options.maxSeqLength, 'maxSeqLength');
+  if (options.truncation === false || options.maxSeqLength === undefined) return null;
   return options.truncation ?? 'longest_first';
 }
 
@@ -203,10 +203,10 @@ function paddingLength(encodings: Encoding[], options: BatchEncodeOptions): numb
   if (!options.padding) return null;
   let length: number;
   if (options.padding === 'max_length') {
-    if (options.maxLength === undefined) {
-      throw new CamtlError('BAD_INPUT', "tokenizer: padding 'max_length' needs maxLength");
+    if (options.maxSeqLength === undefined) {
+      throw new CamtlError('BAD_INPUT', "tokenizer: padding 'max_length' needs maxSeqLength");
     }
-    length = options.maxLength;
+    length = options.maxSeqLength;
   } else {
     length = encodings.reduce((m, e) => Math.max(m, e.ids.length), 0);
   }

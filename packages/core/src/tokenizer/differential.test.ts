@@ -16,7 +16,7 @@ interface HfEncoding {
   getSpecialTokensMask(): number[];
 }
 interface HfTokenizer {
-  setTruncation(maxLength: number): void;
+  setTruncation(maxSeqLength: number): void;
   disableTruncation(): void;
   encode(a: string, b?: string | null): Promise<HfEncoding>;
 }
@@ -70,12 +70,12 @@ async function compare(theirs: HfTokenizer, mine: BertTokenizer, seed: number, n
   for (let i = 0; i < n; i++) {
     const a = mutate(rng);
     const b = rng.next() < 0.6 ? mutate(rng) : undefined;
-    const maxLength = rng.next() < 0.8 ? 3 + rng.int(40) : undefined;
-    if (maxLength) theirs.setTruncation(maxLength);
+    const maxSeqLength = rng.next() < 0.8 ? 3 + rng.int(40) : undefined;
+    if (maxSeqLength) theirs.setTruncation(maxSeqLength);
     else theirs.disableTruncation();
     const want = await theirs.encode(a, b ?? null);
-    const got = mine.encode(a, b, { maxLength });
-    const label = `${JSON.stringify(a)} | ${JSON.stringify(b)} | max ${maxLength}`;
+    const got = mine.encode(a, b, { maxSeqLength });
+    const label = `${JSON.stringify(a)} | ${JSON.stringify(b)} | max ${maxSeqLength}`;
     expect(got.ids, label).toEqual(want.getIds());
     expect(got.tokens, label).toEqual(want.getTokens());
     expect(got.typeIds, label).toEqual(want.getTypeIds());

@@ -37,7 +37,7 @@ const fromJson = BertTokenizer.fromTokenizerJson(readFileSync(fixturePath('token
 const fromVocab = BertTokenizer.fromVocab(readFileSync(fixturePath('tokenizer', 'vocab.txt'), 'utf8'));
 
 function encodeCase(tk: BertTokenizer, c: FixtureCase): Encoding {
-  return tk.encode(c.text, c.text_pair ?? null, c.max_length === undefined ? {} : { maxLength: c.max_length });
+  return tk.encode(c.text, c.text_pair ?? null, c.max_length === undefined ? {} : { maxSeqLength: c.max_length });
 }
 
 /** The fixture's fields, computed by `tk`, in the fixture's names. */

@@ -38,7 +38,7 @@ describe('longest_first pair budget (HF fast tokenizer)', () => {
     expect(longestFirstLengths(a, b, budget)).toEqual(want);
   });
 
-  it('counts a long sequence only up to the end of the word holding token maxLength', () => {
+  it('counts a long sequence only up to the end of the word holding token maxSeqLength', () => {
     // words of 3, 3, 3, 3 pieces: token 8 lies in the third word, which ends at 9
     const pieces: SequenceEncoding = {
       ids: Array(12).fill(0),
@@ -52,45 +52,45 @@ describe('longest_first pair budget (HF fast tokenizer)', () => {
     // tokenizers 0.23.2: 4 × "consists" (cons ##ist ##s) counts 9 > 8 tokens of "the",
     // so it is the longer one and keeps ceil(5 / 2); 12 × "the" ties and keeps the floor.
     expect(
-      counts(tk.encode(Array(4).fill('consists').join(' '), Array(20).fill('the').join(' '), { maxLength: 8 })),
+      counts(tk.encode(Array(4).fill('consists').join(' '), Array(20).fill('the').join(' '), { maxSeqLength: 8 })),
     ).toEqual([3, 2]);
     expect(
-      counts(tk.encode(Array(12).fill('the').join(' '), Array(20).fill('the').join(' '), { maxLength: 8 })),
+      counts(tk.encode(Array(12).fill('the').join(' '), Array(20).fill('the').join(' '), { maxSeqLength: 8 })),
     ).toEqual([2, 3]);
   });
 
   it('truncates end to end with max_length counting [CLS] A [SEP] B [SEP]', () => {
     const a = 'This variable can not be set directly, use the |:language|';
     const b = "<Tab>.  Spaces are used in indents with the '>' and '<' commands and";
-    const e = tk.encode(a, b, { maxLength: 16 });
+    const e = tk.encode(a, b, { maxSeqLength: 16 });
     expect(e.ids).toHaveLength(16);
     expect(counts(e)).toEqual([6, 7]);
-    expect(counts(tk.encode(b, a, { maxLength: 16 }))).toEqual([7, 6]);
-    expect(tk.encode(a, b, { maxLength: 3 }).tokens).toEqual(['[CLS]', '[SEP]', '[SEP]']);
+    expect(counts(tk.encode(b, a, { maxSeqLength: 16 }))).toEqual([7, 6]);
+    expect(tk.encode(a, b, { maxSeqLength: 3 }).tokens).toEqual(['[CLS]', '[SEP]', '[SEP]']);
   });
 
-  it('single sequences keep the first maxLength − 2 tokens', () => {
+  it('single sequences keep the first maxSeqLength − 2 tokens', () => {
     const full = tk.encode('hello world again');
-    const e = tk.encode('hello world again', null, { maxLength: 4 });
+    const e = tk.encode('hello world again', null, { maxSeqLength: 4 });
     expect(e.tokens).toEqual([...full.tokens.slice(0, 3), '[SEP]']);
     expect(e.wordIds).toEqual([null, ...full.wordIds.slice(1, 3), null]);
-    expect(tk.encode('hello world', null, { maxLength: 2 }).tokens).toEqual(['[CLS]', '[SEP]']);
+    expect(tk.encode('hello world', null, { maxSeqLength: 2 }).tokens).toEqual(['[CLS]', '[SEP]']);
   });
 
-  it('no truncation when it is off, or without maxLength', () => {
+  it('no truncation when it is off, or without maxSeqLength', () => {
     const text = 'a b c d e f g h';
-    expect(tk.encode(text, null, { maxLength: 4, truncation: false }).ids).toHaveLength(10);
+    expect(tk.encode(text, null, { maxSeqLength: 4, truncation: false }).ids).toHaveLength(10);
     expect(tk.encode(text, null, { truncation: 'longest_first' }).ids).toHaveLength(10);
-    expect(tk.encode(text, null, { maxLength: 4, addSpecialTokens: false }).tokens).toEqual(['a', 'b', 'c', 'd']);
+    expect(tk.encode(text, null, { maxSeqLength: 4, addSpecialTokens: false }).tokens).toEqual(['a', 'b', 'c', 'd']);
   });
 
   it('only_first / only_second cut just the named sequence', () => {
-    const e1 = tk.encode('a b c d e f', 'x y', { maxLength: 7, truncation: 'only_first' });
+    const e1 = tk.encode('a b c d e f', 'x y', { maxSeqLength: 7, truncation: 'only_first' });
     expect(counts(e1)).toEqual([2, 2]);
-    const e2 = tk.encode('a b', 'u v w x y z', { maxLength: 7, truncation: 'only_second' });
+    const e2 = tk.encode('a b', 'u v w x y z', { maxSeqLength: 7, truncation: 'only_second' });
     expect(counts(e2)).toEqual([2, 2]);
-    expect(() => tk.encode('a b c d', null, { maxLength: 3, truncation: 'only_second' })).toThrow(/second sequence/);
-    expect(() => tk.encode('a b', 'u v w x', { maxLength: 5, truncation: 'only_first' })).toThrow(/too few/);
+    expect(() => tk.encode('a b c d', null, { maxSeqLength: 3, truncation: 'only_second' })).toThrow(/second sequence/);
+    expect(() => tk.encode('a b', 'u v w x', { maxSeqLength: 5, truncation: 'only_first' })).toThrow(/too few/);
   });
 
   it('truncateEncodings keeps word ids and tokens aligned', () => {
@@ -100,7 +100,7 @@ describe('longest_first pair budget (HF fast tokenizer)', () => {
     expect(a.wordIds).toEqual([0, 1, 2]);
   });
 
-  it('a maxLength below the special-token count is a BAD_INPUT naming the length', () => {
+  it('a maxSeqLength below the special-token count is a BAD_INPUT naming the length', () => {
     const attempt = (fn: () => unknown) => {
       try {
         fn();
@@ -109,12 +109,12 @@ describe('longest_first pair budget (HF fast tokenizer)', () => {
       }
       throw new Error('did not throw');
     };
-    const single = attempt(() => tk.encode('hello', null, { maxLength: 1 }));
+    const single = attempt(() => tk.encode('hello', null, { maxSeqLength: 1 }));
     expect(isCamtlError(single) && single.code).toBe('BAD_INPUT');
-    expect(String((single as Error).message)).toMatch(/maxLength 1 .*2 special tokens/);
-    const pair = attempt(() => tk.encode('hello', 'world', { maxLength: 2 }));
-    expect(String((pair as Error).message)).toMatch(/maxLength 2 .*3 special tokens a pair/);
-    expect(() => tk.encode('x', null, { maxLength: -1 })).toThrow(/non-negative integer/);
-    expect(() => tk.encode('x', null, { maxLength: 2.5 })).toThrow(/non-negative integer/);
+    expect(String((single as Error).message)).toMatch(/maxSeqLength 1 .*2 special tokens/);
+    const pair = attempt(() => tk.encode('hello', 'world', { maxSeqLength: 2 }));
+    expect(String((pair as Error).message)).toMatch(/maxSeqLength 2 .*3 special tokens a pair/);
+    expect(() => tk.encode('x', null, { maxSeqLength: -1 })).toThrow(/non-negative integer/);
+    expect(() => tk.encode('x', null, { maxSeqLength: 2.5 })).toThrow(/non-negative integer/);
   });
 });

@@ -35,17 +35,17 @@ export function longestFirstLengths(firstLength: number, secondLength: number, b
 
 /**
  * The length a sequence counts as in a pair's `longest_first` split. HF
- * tokenizers 0.23 stops word-piecing a sequence once it holds `maxLength`
+ * tokenizers 0.23 stops word-piecing a sequence once it holds `maxSeqLength`
  * tokens, finishing the word it is in, so a longer sequence counts only up to
  * that word's end. This decides which sequence is "shorter" (and gets
  * floor(budget / 2)); e.g. fixture cases public-198/199/200. Verified against
  * the npm `tokenizers@0.23.2` binding on 3,000 random pairs.
  */
-export function countedLength(encoding: SequenceEncoding, maxLength: number): number {
+export function countedLength(encoding: SequenceEncoding, maxSeqLength: number): number {
   const w = encoding.wordIds;
-  if (w.length <= maxLength || maxLength <= 0) return w.length;
-  const last = w[maxLength - 1];
-  let k = maxLength;
+  if (w.length <= maxSeqLength || maxSeqLength <= 0) return w.length;
+  const last = w[maxSeqLength - 1];
+  let k = maxSeqLength;
   while (k < w.length && last !== null && w[k] === last) k++;
   return k;
 }
@@ -55,14 +55,18 @@ export function truncateEncodings(
   second: SequenceEncoding | null,
   budget: number,
   strategy: TruncationStrategy,
-  maxLength = budget,
+  maxSeqLength = budget,
 ): [SequenceEncoding, SequenceEncoding | null] {
   if (budget === 0) return [truncateSequence(first, 0), second && truncateSequence(second, 0)];
   const total = first.ids.length + (second?.ids.length ?? 0);
   if (total <= budget) return [first, second];
   if (strategy === 'longest_first') {
     if (!second) return [truncateSequence(first, budget), null];
-    const [n1, n2] = longestFirstLengths(countedLength(first, maxLength), countedLength(second, maxLength), budget);
+    const [n1, n2] = longestFirstLengths(
+      countedLength(first, maxSeqLength),
+      countedLength(second, maxSeqLength),
+      budget,
+    );
     return [truncateSequence(first, n1), truncateSequence(second, n2)];
   }
   const toRemove = total - budget;
@@ -74,7 +78,7 @@ export function truncateEncodings(
     throw new CamtlError(
       'BAD_INPUT',
       `truncation '${strategy}': the sequence has ${target.ids.length} tokens, too few to remove the ${toRemove} needed to fit the budget of ${budget}`,
-      "use truncation 'longest_first' or a larger maxLength",
+      "use truncation 'longest_first' or a larger maxSeqLength",
     );
   }
   const kept = truncateSequence(target, target.ids.length - toRemove);

@@ -19,15 +19,15 @@ export type TruncationStrategy = 'longest_first' | 'only_first' | 'only_second';
 
 export interface EncodeOptions {
   /** Counts the special tokens, as in HF. */
-  maxLength?: number;
-  /** Defaults to 'longest_first' when maxLength is given. */
+  maxSeqLength?: number;
+  /** Defaults to 'longest_first' when maxSeqLength is given. */
   truncation?: TruncationStrategy | false;
   /** Defaults to true: [CLS] A [SEP] (B [SEP]). */
   addSpecialTokens?: boolean;
 }
 
 export interface BatchEncodeOptions extends EncodeOptions {
-  /** Defaults to false (no padding), as in HF. 'max_length' needs maxLength. */
+  /** Defaults to false (no padding), as in HF. 'max_length' needs maxSeqLength. */
   padding?: 'longest' | 'max_length' | false;
   padToMultipleOf?: number;
 }

@@ -3,7 +3,7 @@
 // plain BERT step, recording tfjs's live tensor count. Any growth after the
 // first step is a leak: over an epoch of GLUE it would exhaust memory.
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng, collate, disposeBatch, makeScorer, trainContext } from '@camtl/core';
+import { Rng, collate, disposeBatch, trainContext } from '@camtl/core';
 import { LEAK_CONFIG } from './configs';
 import { buildModel, caMtl, disposeBench, makeTrainStep, makeUpdate, syntheticBatch, torchLikeAdamW } from './models';
 import { mtuSampler, taskPools } from './mt-setup';
@@ -35,12 +35,11 @@ async function camtlSteps(job: LeakJob): Promise<{ step: Step; dispose: () => vo
   const model = await caMtl(c, job.seed);
   const pools = taskPools(c.tasks!, 64, c.vocab, c.seq, job.seed);
   const rng = new Rng(job.seed + 1);
-  const sampler = mtuSampler(model, pools, c.batch, c.batch, job.seed);
-  const scorer = makeScorer(model, pools, 'longest', rng);
+  const sampler = mtuSampler(model, pools, { batchSize: c.batch, candidates: c.batch, seed: job.seed });
   const optimizer = torchLikeAdamW(model.store.trainable());
   const update = makeUpdate(model.store.trainable(), optimizer);
   const step: Step = async (i) => {
-    const draws = sampler.next({ step: i, epoch: 1 }, scorer);
+    const draws = await sampler.next({ step: i, epoch: 1 });
     const batch = collate(
       draws.map((d) => pools[d.task][d.index]),
       { padTo: 'longest', labels: true },

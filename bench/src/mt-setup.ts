@@ -1,8 +1,7 @@
 // What `bench mtu` and `bench leak` share: task pools of GLUE-like examples,
-// and an MT-Uncertainty sampler over them (scored by core's makeScorer).
-import type { EncodedExample, Sampler } from '@camtl/core';
+// and an MT-Uncertainty sampler over them (it scores with the model itself).
+import type { EncodedExample, MultiTaskModel, Sampler } from '@camtl/core';
 import { mtUncertainty } from '@camtl/sampler';
-import type { CaMtlModel } from '@camtl/ca-mtl';
 import { randomRows } from './epoch-data';
 import { glueLengths, sampleLengths } from './lengths';
 
@@ -29,19 +28,23 @@ function variance(xs: number[]): number {
   return xs.reduce((a, b) => a + (b - m) ** 2, 0) / xs.length;
 }
 
+export interface MtuSetup {
+  batchSize: number;
+  candidates: number;
+  seed: number;
+  padTo?: PadTo;
+  /** Candidates per scoring forward (default: the batch size). */
+  scoreChunkSize?: number;
+}
+
 /** The MT-U sampler as the trainer builds it (residual regression uncertainty needs the target variance). */
-export function mtuSampler(
-  model: CaMtlModel,
-  pools: EncodedExample[][],
-  batchSize: number,
-  candidates: number,
-  seed: number,
-): Sampler {
+export function mtuSampler(model: MultiTaskModel, pools: EncodedExample[][], o: MtuSetup): Sampler {
   const tasks = model.taskNames.map((name, t) => ({
     name,
     size: pools[t].length,
     kind: model.numLabelsPerTask[t] === 1 ? ('regression' as const) : ('classification' as const),
     targetVariance: variance(pools[t].map((r) => r.target)),
   }));
-  return mtUncertainty({ candidatesPerTask: candidates })({ tasks, batchSize, seed, epochs: 1 });
+  const sampler = mtUncertainty({ candidatesPerTask: o.candidates, scoreChunkSize: o.scoreChunkSize });
+  return sampler({ tasks, batchSize: o.batchSize, seed: o.seed, epochs: 1, model, train: pools, padTo: o.padTo });
 }

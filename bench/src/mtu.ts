@@ -7,13 +7,12 @@ import type { CaMtlModel } from '@camtl/ca-mtl';
 import {
   Rng,
   collate,
-  makeScorer,
   disposeBatch,
   trainContext,
   type Draw,
   type EncodedExample,
+  type MultiTaskModel,
   type Sampler,
-  type Scorer,
 } from '@camtl/core';
 import { CONFIGS, type BenchConfig } from './configs';
 import { GLUE_LENGTHS, MAX_LENGTH } from './lengths';
@@ -44,13 +43,23 @@ export interface MtuResult {
   notes: string[];
 }
 
-/** A scorer that adds its own wall time to `spent` (the forward, on synchronous backends). */
-function timed(scorer: Scorer, spent: { ms: number }): Scorer {
-  return (draws, options) => {
-    const t0 = performance.now();
-    const out = scorer(draws, options);
-    spent.ms += performance.now() - t0;
-    return out;
+/**
+ * The model as the sampler sees it, with each forward's wall time added to
+ * `spent`: the scoring forwards, exact on synchronous backends (cpu, wasm).
+ */
+function timed(model: CaMtlModel, spent: { ms: number }): MultiTaskModel {
+  return {
+    store: model.store,
+    taskNames: model.taskNames,
+    numLabelsPerTask: model.numLabelsPerTask,
+    maxSeqLength: model.maxSeqLength,
+    save: (dir, fs) => model.save(dir, fs),
+    forward(batch, ctx) {
+      const t0 = performance.now();
+      const out = model.forward(batch, ctx);
+      spent.ms += performance.now() - t0;
+      return out;
+    },
   };
 }
 
@@ -65,7 +74,6 @@ interface Setup {
   model: CaMtlModel;
   pools: EncodedExample[][];
   sampler: Sampler;
-  scorer: Scorer;
   spent: { ms: number };
   update: (loss: () => tf.Scalar) => Promise<number>;
   padTo: PadTo;
@@ -76,7 +84,7 @@ interface Setup {
 async function step(s: Setup, i: number): Promise<StepTimes> {
   s.spent.ms = 0;
   const t0 = performance.now();
-  const draws: Draw[] = s.sampler.next({ step: i, epoch: 1 }, s.scorer);
+  const draws: Draw[] = await s.sampler.next({ step: i, epoch: 1 });
   const t1 = performance.now();
   const rows = draws.map((d) => s.pools[d.task][d.index]);
   const batch = collate(rows, { padTo: s.padTo, labels: true });
@@ -97,16 +105,20 @@ export async function runMtu(
   const pools = taskPools(tasks, job.pool, config.vocab, MAX_LENGTH, job.seed);
   const padTo: PadTo = job.padding === 'max' ? MAX_LENGTH : 'longest';
   const rng = new Rng(job.seed + 3);
-  const grouped = job.scoreGroup > 0 && padTo === 'longest';
   const spent = { ms: 0 };
-  const base = makeScorer(model, pools, padTo, rng, grouped ? job.scoreGroup : Number.POSITIVE_INFINITY);
   const optimizer = torchLikeAdamW(model.store.trainable());
-  const sampler = mtuSampler(model, pools, config.batch, job.candidates, job.seed);
+  const sampler = mtuSampler(timed(model, spent), pools, {
+    batchSize: config.batch,
+    candidates: job.candidates,
+    seed: job.seed,
+    padTo,
+    // 0 = the whole pool in one forward.
+    scoreChunkSize: job.scoreGroup > 0 ? job.scoreGroup : Number.MAX_SAFE_INTEGER,
+  });
   const s: Setup = {
     model,
     pools,
     sampler,
-    scorer: timed(base, spent),
     spent,
     padTo,
     rng,

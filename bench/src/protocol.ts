@@ -36,7 +36,7 @@ export interface MtuJob {
   config: string;
   candidates: number;
   padding: 'longest' | 'max';
-  /** Score the candidates in length-sorted groups of this many rows (0: one batch, as core's makeScorer). */
+  /** Score the candidates in length-sorted groups of this many rows (MT-U's scoreChunkSize; 0: one forward). */
   scoreGroup: number;
   warmup: number;
   steps: number;

@@ -1,6 +1,6 @@
 /** One input through every task head of a CA-MTL model. */
 import * as tf from '@tensorflow/tfjs-core';
-import { collate, disposeBatch, type EncodedExample } from '@camtl/core';
+import { collate, disposeBatch, normalizedEntropy, type EncodedExample } from '@camtl/core';
 import type { LoadedModel } from './model';
 
 export interface TaskPrediction {
@@ -49,7 +49,7 @@ export async function predictAll(loaded: LoadedModel, textA: string, textB?: str
   try {
     const [l, e] = tf.tidy(() => {
       const out = model.forward(batch);
-      return [out.logits, out.normalizedEntropy];
+      return [out.logits, normalizedEntropy(out.logits, batch.taskIds, model.numLabelsPerTask)];
     });
     logits = (await l.array()) as number[][];
     entropy = Array.from(await e.data());

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { CamtlError, mount, zeros, type ParamSpec, type Params } from '@camtl/core';
-import { film, filmSpecs } from '@camtl/hypernet-adapters';
+import { CamtlError, film, filmSpecs, mount, zeros, type ParamSpec, type Params } from '@camtl/core';
 import { blockDiagonalIndex, blockLayout, type BlockLayoutOptions } from './layout';
 
 /**

@@ -1,7 +1,7 @@
 import { numel, parseBertConfig, summarize, type ParamSummary } from '@camtl/core';
 import { resolveNumLabels, type CaMtlConfig, type CaMtlOptions, type CaMtlVariant } from './config';
 import { caMtlComponent, referenceTrainable, type FreezeOptions } from './freeze';
-import { CaMtlDefinition } from './model';
+import { CaMtlDefinition } from './ca-mtl-definition';
 
 /** The backbones of the reference presets (spec §2.1): bert-base-cased and bert-large-cased. */
 export const PRESET_BACKBONES: Record<CaMtlVariant, Record<string, unknown>> = {

@@ -1,12 +1,22 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { dropout, normal, oneHotFloat, zeros, type ModuleContext, type ParamSpec, type Params } from '@camtl/core';
+import {
+  dropout,
+  maskedLogSoftmax,
+  normal,
+  oneHotFloat,
+  rowClasses,
+  zeros,
+  type ModuleContext,
+  type ParamSpec,
+  type Params,
+} from '@camtl/core';
 
 /**
  * Per-task heads (reference `Decoder`: dropout(0.1), Linear(H, C_t)) for a
  * batch that mixes tasks, without looping over tasks: every head is applied
  * to every row at once ([B, ΣC]), and a constant 0/1 selection picks each
  * row's own slice into [B, C_max]. Padding classes (c ≥ C_t) are 0 and masked
- * out of the loss and the entropy.
+ * out of the loss (and of MT-U's entropy, core's `normalizedEntropy`).
  */
 export interface HeadLayout {
   numLabels: number[];
@@ -61,32 +71,6 @@ export function taskHeads(
   return tf.reshape(picked, [B, layout.maxLabels]) as tf.Tensor2D; // [B, C_max]
 }
 
-/** Per-row facts of the batch's tasks: class mask [B, C_max] and regression flag [B]. */
-export function rowTasks(
-  taskIds: tf.Tensor1D,
-  layout: HeadLayout,
-): { classMask: tf.Tensor2D; isRegression: tf.Tensor1D; numLabels: tf.Tensor1D } {
-  const numLabels = tf.gather(tf.tensor1d(layout.numLabels, 'float32'), taskIds) as tf.Tensor1D; // [B]
-  const classes = tf.range(0, layout.maxLabels, 1, 'float32'); // [C_max]
-  const classMask = tf.cast(tf.less(tf.expandDims(classes, 0), tf.expandDims(numLabels, 1)), 'float32') as tf.Tensor2D;
-  return { classMask, isRegression: tf.cast(tf.equal(numLabels, 1), 'float32') as tf.Tensor1D, numLabels };
-}
-
-function maskedLogSoftmax(logits: tf.Tensor2D, classMask: tf.Tensor2D): tf.Tensor2D {
-  return tf.logSoftmax(tf.add(logits, tf.mul(tf.sub(1, classMask), -1e9))) as tf.Tensor2D;
-}
-
-/**
- * Normalised entropy H(softmax)/(log C_t + 1e-5) per row, as the reference's
- * `Decoder.calculate_entropy`; 0 for regression heads (one "class").
- */
-export function normalizedEntropy(logits: tf.Tensor2D, taskIds: tf.Tensor1D, layout: HeadLayout): tf.Tensor1D {
-  const { classMask, numLabels } = rowTasks(taskIds, layout);
-  const logp = maskedLogSoftmax(logits, classMask);
-  const entropy = tf.neg(tf.sum(tf.mul(tf.exp(logp), tf.mul(logp, classMask)), -1)); // [B]
-  return tf.div(entropy, tf.add(tf.log(numLabels), 1e-5)) as tf.Tensor1D;
-}
-
 /** Per-row loss [B]: cross-entropy over the row's classes, or squared error for regression. */
 export function perExampleLoss(
   logits: tf.Tensor2D,
@@ -94,7 +78,7 @@ export function perExampleLoss(
   taskIds: tf.Tensor1D,
   layout: HeadLayout,
 ): tf.Tensor1D {
-  const { classMask, isRegression } = rowTasks(taskIds, layout);
+  const { classMask, isRegression } = rowClasses(taskIds, layout.numLabels, layout.maxLabels);
   const logp = maskedLogSoftmax(logits, classMask);
   // Regression labels (floats) never index a class: clamp, then mask their CE away.
   const classIds = tf.clipByValue(tf.cast(labels, 'int32'), 0, layout.maxLabels - 1) as tf.Tensor1D;
@@ -106,8 +90,10 @@ export function perExampleLoss(
 
 /**
  * The reference loss: each task's mean over its rows, then the unweighted mean
- * over the tasks present. Per-task sums are a one-hot matmul (no loop, and no
- * UnsortedSegmentSum, which wasm lacks).
+ * over the tasks present. The per-task sums and counts are one [1, B]·[B, T]
+ * product with a one-hot matrix: no loop over tasks, one small matmul whose
+ * gradient is another matmul on every backend (unsortedSegmentSum would do
+ * too; core patches it in for wasm).
  */
 export function multiTaskLoss(
   perExample: tf.Tensor1D,

@@ -20,17 +20,8 @@ export {
   referenceTrainable,
   type FreezeOptions,
 } from './freeze';
-export {
-  headLayout,
-  headSpecs,
-  multiTaskLoss,
-  normalizedEntropy,
-  perExampleLoss,
-  rowTasks,
-  taskHeads,
-  type HeadLayout,
-} from './heads';
+export { headLayout, headSpecs, multiTaskLoss, perExampleLoss, taskHeads, type HeadLayout } from './heads';
 export { adapterTopLayer, caMtlAttention, caMtlLayerNorm, conditionalBertLayer } from './layers';
-export { CaMtlDefinition, type CaMtlInputs, type CaMtlOutputs } from './model';
-export { CaMtlModel, createCaMtl, loadCaMtl, parameter, saveCaMtl, type CreateCaMtlOptions } from './model-store';
+export { CaMtlDefinition, type CaMtlInputs, type CaMtlOutputs } from './ca-mtl-definition';
+export { CaMtlModel, createCaMtl, loadCaMtl, parameter, saveCaMtl, type CreateCaMtlOptions } from './ca-mtl-model';
 export { PRESET_BACKBONES, caMtlParamCounts, presetConfig, type ParamCounts, type PresetCountOptions } from './counts';

@@ -1,7 +1,7 @@
 // Test-only helpers: a small random BERT checkpoint and CA-MTL batches.
 import * as tf from '@tensorflow/tfjs-core';
 import { BertModel, memoryFileSystem, parseBertConfig, saveBertModel, type FileSystem } from '@camtl/core';
-import type { CaMtlInputs } from './model';
+import type { CaMtlInputs } from './ca-mtl-definition';
 
 export const SMALL_BERT = {
   model_type: 'bert',

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { readFileSync } from 'node:fs';
-import { memoryFileSystem } from '@camtl/core';
+import { memoryFileSystem, normalizedEntropy } from '@camtl/core';
 import { conditionalAttentionBias } from '@camtl/attention';
 import {
   camtlFixturePath,
@@ -11,8 +11,8 @@ import {
   worstViolation,
 } from '@camtl/testkit';
 import { expect, it } from 'vitest';
-import { loadCaMtl, type CaMtlModel } from './model-store';
-import type { CaMtlInputs } from './model';
+import { loadCaMtl, type CaMtlModel } from './ca-mtl-model';
+import type { CaMtlInputs } from './ca-mtl-definition';
 
 const expected = readCamtlFixtureJson('model', 'tiny-base', 'expected.json');
 
@@ -53,12 +53,14 @@ describeEachBackend('CA-MTL-base vs the reference (tiny-base fixture)', () => {
 
   it('loss, per-task logits, pooled output and normalised entropies', async () => {
     const model = await load();
-    const out = model.forward(inputs());
+    const x = inputs();
+    const out = model.forward(x);
     const o = expected.outputs;
     expect(Math.abs(out.loss!.dataSync()[0] - o.loss)).toBeLessThan(1e-4);
     expect(maxAbsDiff(out.pooledOutput.dataSync(), o.pooled_output.data)).toBeLessThan(1e-4);
     const logits = out.logits.arraySync() as number[][];
-    const entropy = out.normalizedEntropy.dataSync();
+    // MT-U derives the entropy from the logits and the head layout, as the reference's Decoder does.
+    const entropy = normalizedEntropy(out.logits, x.taskIds, model.numLabelsPerTask).dataSync();
     const perTask = out.perTaskLoss!.dataSync();
     for (const task of Object.values<any>(o.per_task)) {
       const ours = task.rows.flatMap((r: number) => logits[r].slice(0, task.num_labels));

@@ -76,6 +76,7 @@ export {
   oneHotFloat,
   type Activation,
 } from './modules/basic';
+export { film, filmParams, filmSpecs } from './modules/film';
 export {
   attentionNames,
   registerAttention,
@@ -215,7 +216,6 @@ export {
   type TaskKind,
 } from './multitask/tasks';
 export type {
-  CandidateScores,
   Draw,
   SampleRequest,
   Sampler,
@@ -223,14 +223,16 @@ export type {
   SamplerFactory,
   SamplerState,
   SamplerTask,
-  Scorer,
 } from './multitask/sampler';
 export type { MultiTaskBatch, MultiTaskModel, MultiTaskOutputs } from './multitask/model';
+export { maskedLogSoftmax, normalizedEntropy, rowClasses } from './multitask/task-heads';
+export { REFERENCE_RECIPE, type TrainingRecipe } from './multitask/recipe';
 export {
   collate,
   disposeBatch,
   encodeExamples,
   lengthBuckets,
+  taskIdTensor,
   type CollateOptions,
   type EncodedExample,
 } from './multitask/data';
@@ -246,6 +248,5 @@ export {
   type TrainerState,
 } from './multitask/checkpoint';
 export { Trainer, type TrainResult } from './multitask/trainer';
-export { makeScorer } from './multitask/train-step';
 export { TrainLog } from './multitask/train-log';
-export type { TrainLogRecord, TrainProgress, TrainerOptions } from './multitask/trainer-options';
+export type { TrainLogRecord, TrainProgress, TrainerOptions, TrainerRecipe } from './multitask/trainer-options';

@@ -3,7 +3,7 @@ import { mount } from '@camtl/core';
 import { describeEachBackend, maxAbsDiff } from '@camtl/testkit';
 import { expect, it } from 'vitest';
 import { conditionalAlignment, conditionalAlignmentSpecs } from './alignment';
-import { film, filmParams } from './film';
+import { film, filmParams } from '@camtl/core';
 import { expectNoLeak, expectRowByRow, randn, randomStore } from './test-helpers-random';
 
 const H = 8;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CamtlError, zeros, type ParamSpec, type Params } from '@camtl/core';
-import { film, filmParams, filmSpecs } from './film';
+import { film, filmParams, filmSpecs } from '@camtl/core';
 
 /**
  * Conditional alignment, applied once between the BERT embeddings and

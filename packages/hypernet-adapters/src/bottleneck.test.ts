@@ -3,7 +3,7 @@ import { getActivation, linear } from '@camtl/core';
 import { describeEachBackend, maxAbsDiff } from '@camtl/testkit';
 import { expect, it } from 'vitest';
 import { bottleneckSize, conditionalBottleneck, conditionalBottleneckSpecs } from './bottleneck';
-import { film } from './film';
+import { film } from '@camtl/core';
 import { expectNoLeak, expectRowByRow, randn, randomStore } from './test-helpers-random';
 
 const H = 12;

@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { CamtlError, getActivation, linear, normal, zeros, type ParamSpec, type Params } from '@camtl/core';
-import { film, filmSpecs } from './film';
+import { film, filmSpecs } from '@camtl/core';
 
 /**
  * The reference `ConditionalBottleNeck` (CA-MTL-base top layer, and the

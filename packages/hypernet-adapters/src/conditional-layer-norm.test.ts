@@ -19,7 +19,7 @@ import {
   firstRowOfTask,
   type ConditionalLayerNormOptions,
 } from './conditional-layer-norm';
-import { film } from './film';
+import { film } from '@camtl/core';
 import { expectNoLeak, expectRowByRow, randn, randomStore } from './test-helpers-random';
 
 const H = 8;

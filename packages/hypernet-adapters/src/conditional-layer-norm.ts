@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CamtlError, ones, zeros, type ModuleContext, type NormModule, type ParamSpec, type Params } from '@camtl/core';
-import { film, filmSpecs } from './film';
+import { film, filmSpecs } from '@camtl/core';
 import { checkTaskIds } from './task-embedding';
 
 /**
@@ -82,7 +82,7 @@ function selectConditionRows(
       "pass taskIds (ctx.taskIds), or use conditionRows: 'per-example'",
     );
   }
-  checkTaskIds(taskIds, undefined, condition.shape[0]);
+  checkTaskIds(taskIds, condition.shape[0]);
   // A gather: rows that are not the first of their task receive no gradient.
   return tf.gather(condition, firstRowOfTask(taskIds)) as tf.Tensor2D; // [B, d_c]
 }

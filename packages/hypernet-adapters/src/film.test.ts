@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { mount } from '@camtl/core';
 import { describeEachBackend, maxAbsDiff } from '@camtl/testkit';
 import { expect, it } from 'vitest';
-import { film, filmParams, filmSpecs } from './film';
+import { film, filmParams, filmSpecs } from '@camtl/core';
 import { expectNoLeak, expectRowByRow, randn, randomStore } from './test-helpers-random';
 
 describeEachBackend('FiLM', () => {

@@ -16,7 +16,7 @@ import {
 import { expect, it } from 'vitest';
 import { conditionalBottleneck } from './bottleneck';
 import { conditionalLayerNormApply } from './conditional-layer-norm';
-import { film } from './film';
+import { film } from '@camtl/core';
 
 const condition = (get: (n: string) => tf.Tensor) => tf.gather(get('task_table'), get('task_ids')) as tf.Tensor2D;
 

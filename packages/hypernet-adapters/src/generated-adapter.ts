@@ -42,8 +42,6 @@ export interface GeneratedAdapterOptions extends HypernetOptions {
   layerNormEps?: number;
   /** Where the shared hypernetwork is mounted in the model's parameter tree; default 'adapter_hypernet'. */
   prefix?: string;
-  /** Check task ids against T on the host (one small readback per adapter call); default true. */
-  validateTaskIds?: boolean;
 }
 
 /** y + A(y) for y [B, S, d], with weights for every task gathered by taskIds int32 [B]. */
@@ -93,10 +91,9 @@ export function generatedAdapter(options: GeneratedAdapterOptions): GeneratedAda
     prefix: options.prefix ?? 'adapter_hypernet',
   };
   getActivation(resolved.activation); // fail at construction on an unknown name
-  const validate = options.validateTaskIds ?? true;
   const adapter = (layerIndex: number, position: AdapterPosition): AdapterModule => {
     checkLayer(layerIndex, resolved.numLayers);
-    return adapterModule(resolved, validate, layerIndex, position);
+    return adapterModule(resolved, layerIndex, position);
   };
   return {
     options: resolved,
@@ -111,12 +108,7 @@ export function generatedAdapter(options: GeneratedAdapterOptions): GeneratedAda
 }
 
 /** One (layer, position) adapter; it finds the shared hypernetwork at `p.root().at(prefix)`. */
-function adapterModule(
-  o: ResolvedAdapterOptions,
-  validate: boolean,
-  layerIndex: number,
-  position: AdapterPosition,
-): AdapterModule {
+function adapterModule(o: ResolvedAdapterOptions, layerIndex: number, position: AdapterPosition): AdapterModule {
   return {
     specificationVersion: 'v1',
     kind: 'hyperformer-generated-adapter',
@@ -124,7 +116,7 @@ function adapterModule(
     paramSpecs: () => [],
     apply(p: Params, y: tf.Tensor3D, ctx: ModuleContext) {
       const taskIds = requireTaskIds(ctx, p);
-      checkTaskIds(taskIds, validate ? o.numTasks : undefined, y.shape[0]);
+      checkTaskIds(taskIds, y.shape[0]);
       const weights = generateAdapterWeights(p.root().at(o.prefix), layerIndex, position, o);
       return applyGeneratedAdapter(weights, y, taskIds, o);
     },

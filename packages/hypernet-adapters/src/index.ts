@@ -1,6 +1,6 @@
-// @camtl/hypernet-adapters — task embeddings, FiLM hypernetworks, conditional
-// layer norm, alignment and bottleneck, and a Hyperformer-style generated adapter.
-export { film, filmParams, filmSpecs } from './film';
+// @camtl/hypernet-adapters — task embeddings, the conditional layer norm,
+// alignment and bottleneck (FiLM-conditioned; FiLM itself is a core module),
+// and a Hyperformer-style generated adapter.
 export {
   checkTaskIds,
   taskEmbedding,

@@ -6,7 +6,6 @@ import {
   type Sampler,
   type SamplerContext,
   type SamplerState,
-  type Scorer,
 } from '@camtl/core';
 import { isRngState, PermutationStream, type StreamState } from './stream';
 import { UsageTracker } from './usage';
@@ -27,7 +26,6 @@ const STATE_VERSION = 1;
 export abstract class BaseSampler implements Sampler {
   readonly specificationVersion = 'v1' as const;
   abstract readonly kind: string;
-  readonly needsScorer: boolean = false;
   protected readonly sizes: number[];
   protected readonly batchSize: number;
   /** Generator for task choices; each permutation stream has its own. */
@@ -36,6 +34,8 @@ export abstract class BaseSampler implements Sampler {
   protected batches = 0;
   private readonly tracker: UsageTracker;
   private readonly streamSeeds: number[];
+  /** Seed of a generator for scoring with dropout (MT-U); drawn after the stream seeds, so theirs are unchanged. */
+  protected readonly scoringSeed: number;
 
   constructor(
     protected readonly context: SamplerContext,
@@ -50,21 +50,22 @@ export abstract class BaseSampler implements Sampler {
     const master = new Rng(context.seed);
     this.rng = master.fork();
     this.streamSeeds = Array.from({ length: 1 + this.sizes.length }, () => master.nextUint32());
+    this.scoringSeed = master.nextUint32();
     this.tracker = new UsageTracker(this.sizes);
   }
 
   /** Steps per epoch as this sampler defines it, unless overridden. */
   protected abstract defaultEpochLength(): number;
-  protected abstract draw(request: SampleRequest, scorer?: Scorer): Draw[];
-  protected abstract saveExtra(): Record<string, unknown>;
+  protected abstract draw(request: SampleRequest): Draw[] | Promise<Draw[]>;
+  protected abstract saveExtra(): Record<string, unknown> | Promise<Record<string, unknown>>;
   protected abstract loadExtra(state: Record<string, unknown>): void;
 
   epochLength(): number {
     return this.common.epochLength ?? this.defaultEpochLength();
   }
 
-  next(request: SampleRequest, scorer?: Scorer): Draw[] {
-    const draws = this.draw(request, scorer);
+  async next(request: SampleRequest): Promise<Draw[]> {
+    const draws = await this.draw(request);
     for (const d of draws) this.tracker.mark(d.task, d.index);
     this.batches += 1;
     return draws;
@@ -74,18 +75,18 @@ export abstract class BaseSampler implements Sampler {
     return this.tracker.usage();
   }
 
-  getState(): SamplerState {
+  async getState(): Promise<SamplerState> {
     return {
       kind: this.kind,
       version: STATE_VERSION,
       batches: this.batches,
       rng: this.rng.state(),
       usage: this.tracker.toJSON(),
-      ...this.saveExtra(),
+      ...(await this.saveExtra()),
     };
   }
 
-  setState(state: SamplerState): void {
+  async setState(state: SamplerState): Promise<void> {
     if (state?.kind !== this.kind || state.version !== STATE_VERSION) {
       throw new CamtlError(
         'BAD_INPUT',

@@ -1,5 +1,6 @@
 // Statistical checks: empirical task frequencies against each sampler's p,
 // by Pearson's chi-square at a fixed seed against the 0.1 % critical value.
+import type { Draw } from '@camtl/core';
 import { describe, expect, it } from 'vitest';
 import {
   annealedDistribution,
@@ -18,7 +19,7 @@ const CRIT = CHI2_CRIT_001[T - 1]; // 16.266 for 3 degrees of freedom
 const B = 16;
 
 describe('task distributions', () => {
-  it('follow their closed forms', () => {
+  it('follow their closed forms', async () => {
     expect(proportionalDistribution([3, 1])).toEqual([0.75, 0.25]);
     expect(temperatureDistribution([3, 1], 1)[0]).toBeCloseTo(0.75, 12);
     const p2 = temperatureDistribution([400, 100], 2);
@@ -34,25 +35,25 @@ describe('task distributions', () => {
 });
 
 describe('empirical task frequencies (chi-square, α = 0.001)', () => {
-  it('proportional: example-level shuffling over the union', () => {
+  it('proportional: example-level shuffling over the union', async () => {
     const s = proportional()(context(SIZES, B));
     // 300 batches = 4800 of 6560 examples: a partial epoch, so not trivially exact.
-    const counts = taskCounts(run(s, 300).flat(), T);
+    const counts = taskCounts((await run(s, 300)).flat(), T);
     const stat = chiSquare(counts, proportionalDistribution(SIZES));
     expect(stat).toBeLessThan(CRIT);
   });
 
   for (const temp of [1, 2, 10]) {
-    it(`temperature T=${temp}, mixed batches`, () => {
+    it(`temperature T=${temp}, mixed batches`, async () => {
       const s = temperature({ T: temp })(context(SIZES, B));
-      const counts = taskCounts(run(s, 500).flat(), T);
+      const counts = taskCounts((await run(s, 500)).flat(), T);
       expect(chiSquare(counts, temperatureDistribution(SIZES, temp))).toBeLessThan(CRIT);
     });
   }
 
-  it('temperature T=10, single-task batches: one task per batch, batch tasks ~ p', () => {
+  it('temperature T=10, single-task batches: one task per batch, batch tasks ~ p', async () => {
     const s = temperature({ T: 10, batches: 'single-task' })(context(SIZES, 4));
-    const batches = run(s, 4000);
+    const batches = await run(s, 4000);
     for (const batch of batches) expect(new Set(batch.map((d) => d.task)).size).toBe(1);
     const counts = taskCounts(
       batches.map((b) => b[0]),
@@ -61,11 +62,12 @@ describe('empirical task frequencies (chi-square, α = 0.001)', () => {
     expect(chiSquare(counts, temperatureDistribution(SIZES, 10))).toBeLessThan(CRIT);
   });
 
-  it('annealed: p follows α(e) at several epochs', () => {
+  it('annealed: p follows α(e) at several epochs', async () => {
     const E = 5;
     for (const epoch of [1, 3, 5]) {
       const s = annealed()(context(SIZES, B, { epochs: E, seed: 10 + epoch }));
-      const draws = Array.from({ length: 500 }, (_, step) => s.next({ step, epoch })).flat();
+      const draws: Draw[] = [];
+      for (let step = 0; step < 500; step++) draws.push(...(await s.next({ step, epoch })));
       const p = annealedDistribution(SIZES, epoch, E);
       expect(chiSquare(taskCounts(draws, T), p)).toBeLessThan(CRIT);
       // and it is far from the other epochs' distributions
@@ -74,41 +76,41 @@ describe('empirical task frequencies (chi-square, α = 0.001)', () => {
     }
   });
 
-  it('uniform, mixed and single-task', () => {
+  it('uniform, mixed and single-task', async () => {
     const mixed = uniform()(context(SIZES, B));
-    expect(chiSquare(taskCounts(run(mixed, 500).flat(), T), uniformDistribution(SIZES))).toBeLessThan(CRIT);
+    expect(chiSquare(taskCounts((await run(mixed, 500)).flat(), T), uniformDistribution(SIZES))).toBeLessThan(CRIT);
     const single = uniform({ batches: 'single-task' })(context(SIZES, B));
-    const firsts = run(single, 4000).map((b) => b[0]);
+    const firsts = (await run(single, 4000)).map((b) => b[0]);
     expect(chiSquare(taskCounts(firsts, T), uniformDistribution(SIZES))).toBeLessThan(CRIT);
   });
 
-  it('a wrong p is rejected by the same test (the check has power)', () => {
+  it('a wrong p is rejected by the same test (the check has power)', async () => {
     const s = temperature({ T: 2 })(context(SIZES, B));
-    const counts = taskCounts(run(s, 500).flat(), T);
+    const counts = taskCounts((await run(s, 500)).flat(), T);
     expect(chiSquare(counts, temperatureDistribution(SIZES, 10))).toBeGreaterThan(CRIT);
     expect(chiSquare(counts, proportionalDistribution(SIZES))).toBeGreaterThan(CRIT);
   });
 });
 
 describe('round-robin', () => {
-  it('single-task (default): batch k is task k mod T', () => {
-    const batches = run(roundRobin()(context(SIZES, B)), 40);
+  it('single-task (default): batch k is task k mod T', async () => {
+    const batches = await run(roundRobin()(context(SIZES, B)), 40);
     batches.forEach((batch, k) => {
       expect(batch.every((d) => d.task === k % T)).toBe(true);
     });
   });
 
-  it('mixed: example j of the run is task j mod T', () => {
-    const flat = run(roundRobin({ batches: 'mixed' })(context(SIZES, 6)), 20).flat();
+  it('mixed: example j of the run is task j mod T', async () => {
+    const flat = (await run(roundRobin({ batches: 'mixed' })(context(SIZES, 6)), 20)).flat();
     flat.forEach((d, j) => expect(d.task).toBe(j % T));
   });
 });
 
 describe('batch composition', () => {
-  it('mixed batches mix tasks; single-task batches never do', () => {
-    const mixed = run(temperature({ T: 1 })(context([100, 100], 8)), 50);
+  it('mixed batches mix tasks; single-task batches never do', async () => {
+    const mixed = await run(temperature({ T: 1 })(context([100, 100], 8)), 50);
     expect(mixed.some((b) => new Set(b.map((d) => d.task)).size > 1)).toBe(true);
-    const single = run(temperature({ T: 1, batches: 'single-task' })(context([100, 100], 8)), 50);
+    const single = await run(temperature({ T: 1, batches: 'single-task' })(context([100, 100], 8)), 50);
     expect(single.every((b) => new Set(b.map((d) => d.task)).size === 1)).toBe(true);
   });
 });

@@ -1,11 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { CamtlError, oneHotFloat, type CandidateScores, type Draw, type Scorer } from '@camtl/core';
+import { CamtlError, oneHotFloat, type Draw } from '@camtl/core';
+import type { CandidateScores, Scorer } from './candidate-scoring';
 
 /**
  * MT-Uncertainty scoring on the device. Everything from the scorer's output
  * to the top-k runs as tensor ops on the active backend; only the k chosen
- * pool positions are read back. Per-task reductions are one-hot matmuls
- * (no loops over tasks, no unsortedSegmentSum, which wasm lacks).
+ * pool positions come back, in one awaited read. Per-task means are one
+ * [1, n]·[n, T] product with a one-hot matrix: no loop over tasks, and one
+ * kernel that every backend runs fast.
  */
 
 export type ScoreFormula = 'reference' | 'paper';
@@ -43,8 +45,11 @@ export interface SelectOptions {
   spread: SpreadEstimate;
 }
 
-/** The k pool positions with the highest scores, best first; ties go to the lower position. */
-export function selectTopK(scorer: Scorer, options: SelectOptions): number[] {
+/**
+ * The k pool positions with the highest scores, best first; ties go to the
+ * lower position. Asynchronous: the indices are the one device read of a step.
+ */
+export async function selectTopK(scorer: Scorer, options: SelectOptions): Promise<number[]> {
   const previous = options.spread.ema;
   const top = tf.tidy(() => {
     const scores = candidateScores(scorer, options);
@@ -52,9 +57,11 @@ export function selectTopK(scorer: Scorer, options: SelectOptions): number[] {
   });
   // The running spread was replaced (and kept) inside the tidy; free the old one.
   if (previous && previous !== options.spread.ema) previous.dispose();
-  const indices = Array.from(top.dataSync());
-  top.dispose();
-  return indices;
+  try {
+    return Array.from(await top.data());
+  } finally {
+    top.dispose();
+  }
 }
 
 /** s(x) for every candidate: 'reference' ĥ·H̄_t/Ĥ, 'paper' ĥ/Ĥ. */
@@ -189,5 +196,5 @@ function checkScores(scores: CandidateScores, rows: number): CandidateScores {
 /** Duck-typed, so tensors from an ESM and a CJS copy of tfjs-core both pass. */
 function isTensor(value: unknown): value is tf.Tensor {
   const t = value as tf.Tensor | undefined;
-  return t != null && Array.isArray(t.shape) && typeof t.dataSync === 'function';
+  return t != null && Array.isArray(t.shape) && typeof t.dispose === 'function' && typeof t.dtype === 'string';
 }

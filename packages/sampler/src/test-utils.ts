@@ -1,6 +1,8 @@
 // Test helpers (not exported): contexts, a recording fake scorer, chi-square.
 import * as tf from '@tensorflow/tfjs-core';
-import type { Draw, Sampler, SamplerContext, SamplerTask, Scorer } from '@camtl/core';
+import type { Draw, Sampler, SamplerContext, SamplerFactory, SamplerTask } from '@camtl/core';
+import type { Scorer } from './candidate-scoring';
+import { mtUncertaintyWith, type MtUncertaintyOptions } from './mt-uncertainty';
 
 /**
  * A sampler context. Regression tasks get `targetVariance` 1 (the trainer always
@@ -60,13 +62,26 @@ export function fakeScorer(spec: FakeScorerSpec): { scorer: Scorer; calls: Score
   return { scorer, calls };
 }
 
-/** Runs `steps` batches; epoch advances every epochLength() steps. */
-export function run(sampler: Sampler, steps: number, scorer?: Scorer, from = 0): Draw[][] {
+/** A scorer a test can swap between steps (`slot.scorer = …`). */
+export interface ScorerSlot {
+  scorer: Scorer;
+}
+
+/** MT-U over a fake scorer (or a swappable slot) instead of a model's forward pass. */
+export function mtuWith(options: MtUncertaintyOptions, scorer: Scorer | ScorerSlot): SamplerFactory {
+  const current = typeof scorer === 'function' ? () => scorer : () => scorer.scorer;
+  return mtUncertaintyWith(options, () => () => (draws, o) => current()(draws, o));
+}
+
+/** Runs `steps` batches in order; epoch advances every epochLength() steps. */
+export async function run(sampler: Sampler, steps: number, from = 0): Promise<Draw[][]> {
   const L = sampler.epochLength();
-  return Array.from({ length: steps }, (_, i) => {
+  const out: Draw[][] = [];
+  for (let i = 0; i < steps; i++) {
     const step = from + i;
-    return sampler.next({ step, epoch: Math.floor(step / L) + 1 }, scorer);
-  });
+    out.push(await sampler.next({ step, epoch: Math.floor(step / L) + 1 }));
+  }
+  return out;
 }
 
 /** Pearson's chi-square statistic of observed counts against probabilities p. */

@@ -33,4 +33,4 @@ export {
   syntheticTaskDefinitions,
   syntheticTaskSpec,
 } from './definitions';
-export { DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING, type DefaultTraining } from './config';
+export { DEFAULT_MODEL_CONFIG, DEFAULT_TRAINING } from './config';

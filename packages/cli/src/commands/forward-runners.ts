@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { CamtlError, loadBertModel, toJsonTensorAsync, type FileSystem } from '@camtl/core';
+import { CamtlError, loadBertModel, normalizedEntropy, toJsonTensorAsync, type FileSystem } from '@camtl/core';
 import { loadCaMtl } from '@camtl/ca-mtl';
 import { parseForwardInputs } from '../inputs';
 
@@ -74,7 +74,9 @@ export async function forwardCaMtl(
     const out = model.forward({ ...inputs, taskIds: inputs.taskId });
     const taskIds = Array.from(await inputs.taskId.data());
     const logits = (await out.logits.array()) as number[][];
-    const entropy = Array.from(await out.normalizedEntropy.data());
+    const h = normalizedEntropy(out.logits, inputs.taskId, model.numLabelsPerTask); // what MT-U scores by
+    const entropy = Array.from(await h.data());
+    h.dispose();
     const perTask: Record<string, unknown> = {};
     const summary = [`sequence_output [${out.sequenceOutput.shape}]`, `pooled_output [${out.pooledOutput.shape}]`];
     cfg.tasks.forEach((task, t) => {

@@ -1,4 +1,4 @@
-import { CamtlError, parseLayerRange } from '@camtl/core';
+import { CamtlError, REFERENCE_RECIPE, parseLayerRange, type TrainingRecipe } from '@camtl/core';
 import { samplerNames } from '@camtl/sampler';
 import { DEFAULT_TRAINING } from '@camtl/synthetic';
 
@@ -8,7 +8,7 @@ import { DEFAULT_TRAINING } from '@camtl/synthetic';
  * the reference (spec §5) for real data, the synthetic suite's own for the
  * built-in default (a model trained from scratch needs a far larger lr).
  */
-export interface TrainConfig {
+export interface TrainConfig extends TrainingRecipe {
   output: string;
   /** HF BERT folder to start from; absent = from scratch (the built-in default). */
   model?: string;
@@ -19,19 +19,10 @@ export interface TrainConfig {
   variant: 'base' | 'large';
   freeze?: [number, number];
   sampler: string;
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  warmupRatio: number;
-  weightDecay: number;
-  maxGradNorm: number;
-  accumulation: number;
-  maxSeqLength: number;
   maxSteps?: number;
   evalEvery?: number;
   saveEvery?: number;
   earlyStopping?: number;
-  seed: number;
   padding: 'longest' | 'max';
   limit?: number;
   skipBadRows: boolean;
@@ -74,13 +65,25 @@ function freezeRange(v: unknown, pretrained: boolean, variant: 'base' | 'large')
   return r;
 }
 
-/** Merges a config file's object with the flags (camelCase or kebab-case keys) and fills defaults. */
-export function resolveTrainConfig(fileConfig: Raw, flags: Raw): TrainConfig {
-  const raw: Raw = {};
-  for (const [k, v] of [...Object.entries(fileConfig), ...Object.entries(flags)])
-    if (v !== undefined) raw[camel(k)] = v;
-  if (raw.glue !== undefined && raw.data === undefined) raw.data = raw.glue;
-  const synthetic = raw.data === undefined;
+/** The recipe part: flags (and the keys older train-config.json files used) over the defaults `d`. */
+function recipe(raw: Raw, d: Readonly<TrainingRecipe>): TrainingRecipe {
+  const int = (key: string, fallback: number) => num(raw, key, fallback, true)!;
+  const real = (key: string, fallback: number) => num(raw, key, fallback, false)!;
+  return {
+    epochs: int('epochs', d.epochs),
+    batchSize: int('batchSize', d.batchSize),
+    learningRate: real('lr', real('learningRate', d.learningRate)),
+    warmupRatio: real('warmup', real('warmupRatio', d.warmupRatio)),
+    weightDecay: real('weightDecay', d.weightDecay),
+    maxGradNorm: real('maxGradNorm', d.maxGradNorm),
+    gradientAccumulation: int('accumulation', int('gradientAccumulation', d.gradientAccumulation)),
+    maxSeqLength: int('maxSeqLength', int('maxLength', d.maxSeqLength)),
+    seed: int('seed', d.seed),
+  };
+}
+
+/** The named choices, checked: variant, sampler, padding (and that real data comes with a model). */
+function choices(raw: Raw, synthetic: boolean): Pick<TrainConfig, 'variant' | 'sampler' | 'padding'> {
   const variant = (raw.variant ?? 'base') as TrainConfig['variant'];
   if (variant !== 'base' && variant !== 'large')
     throw new CamtlError('BAD_CONFIG', `--variant: expected base or large, got "${String(variant)}"`);
@@ -97,18 +100,18 @@ export function resolveTrainConfig(fileConfig: Raw, flags: Raw): TrainConfig {
   const padding = String(raw.padding ?? 'longest');
   if (padding !== 'longest' && padding !== 'max')
     throw new CamtlError('BAD_CONFIG', `--padding: expected longest or max, got "${padding}"`);
-  const d = synthetic
-    ? DEFAULT_TRAINING
-    : {
-        epochs: 5,
-        batchSize: 32,
-        learningRate: 2e-5,
-        warmupRatio: 0.1,
-        weightDecay: 0,
-        maxGradNorm: 1,
-        maxSeqLength: 128,
-        seed: 12,
-      };
+  return { variant, sampler, padding: padding as TrainConfig['padding'] };
+}
+
+/** Merges a config file's object with the flags (camelCase or kebab-case keys) and fills defaults. */
+export function resolveTrainConfig(fileConfig: Raw, flags: Raw): TrainConfig {
+  const raw: Raw = {};
+  for (const [k, v] of [...Object.entries(fileConfig), ...Object.entries(flags)])
+    if (v !== undefined) raw[camel(k)] = v;
+  if (raw.glue !== undefined && raw.data === undefined) raw.data = raw.glue;
+  const synthetic = raw.data === undefined;
+  const { variant, sampler, padding } = choices(raw, synthetic);
+  const d = synthetic ? DEFAULT_TRAINING : REFERENCE_RECIPE;
   return {
     output: String(raw.output ?? 'camtl-run'),
     model: raw.model === undefined ? undefined : String(raw.model),
@@ -118,20 +121,12 @@ export function resolveTrainConfig(fileConfig: Raw, flags: Raw): TrainConfig {
     variant,
     freeze: freezeRange(raw.freeze, raw.model !== undefined, variant),
     sampler,
-    epochs: num(raw, 'epochs', d.epochs, true)!,
-    batchSize: num(raw, 'batchSize', d.batchSize, true)!,
-    learningRate: num(raw, 'lr', num(raw, 'learningRate', d.learningRate, false), false)!,
-    warmupRatio: num(raw, 'warmup', num(raw, 'warmupRatio', d.warmupRatio, false), false)!,
-    weightDecay: num(raw, 'weightDecay', d.weightDecay, false)!,
-    maxGradNorm: num(raw, 'maxGradNorm', d.maxGradNorm, false)!,
-    accumulation: num(raw, 'accumulation', 1, true)!,
-    maxSeqLength: num(raw, 'maxSeqLength', num(raw, 'maxLength', d.maxSeqLength, true), true)!,
+    ...recipe(raw, d),
     maxSteps: num(raw, 'maxSteps', undefined, true),
     evalEvery: num(raw, 'evalEvery', undefined, true),
     saveEvery: num(raw, 'saveEvery', undefined, true),
     earlyStopping: num(raw, 'earlyStopping', undefined, true),
-    seed: num(raw, 'seed', d.seed, true)!,
-    padding: padding as TrainConfig['padding'],
+    padding,
     limit: num(raw, 'limit', undefined, true),
     skipBadRows: Boolean(raw.skipBadRows ?? false),
     resume: Boolean(raw.resume ?? false),

@@ -115,7 +115,7 @@ export async function runTraining(cfg: TrainConfig, io: CliIO): Promise<number> 
       warmupRatio: cfg.warmupRatio,
       weightDecay: cfg.weightDecay,
       maxGradNorm: cfg.maxGradNorm,
-      gradientAccumulation: cfg.accumulation,
+      gradientAccumulation: cfg.gradientAccumulation,
       padding: cfg.padding === 'max' ? cfg.maxSeqLength : 'longest',
       evalEvery: cfg.evalEvery,
       saveEvery: cfg.saveEvery,

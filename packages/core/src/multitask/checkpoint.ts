@@ -23,7 +23,6 @@ export interface TrainerState {
   updates: number;
   sampler: SamplerState;
   dropoutRng: RngState;
-  scoreRng: RngState;
   best: { step: number; average: number } | null;
   evalsWithoutImprovement: number;
   examplesSeen: number;

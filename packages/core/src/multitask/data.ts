@@ -85,6 +85,25 @@ export function collate(rows: readonly EncodedExample[], options: CollateOptions
   return batch;
 }
 
+/**
+ * int32 [B] task ids from host numbers, each checked to lie in [0, numTasks):
+ * the check at the data edge. Models trust the ids they are given (reading
+ * them back in every forward would stall the device), and an out-of-range
+ * gather is not an error on every backend: it can silently read zeros.
+ */
+export function taskIdTensor(ids: ArrayLike<number>, numTasks: number, source = 'task ids'): tf.Tensor1D {
+  for (let i = 0; i < ids.length; i++) {
+    if (!(Number.isInteger(ids[i]) && ids[i] >= 0 && ids[i] < numTasks)) {
+      throw new CamtlError(
+        'BAD_INPUT',
+        `${source}: task id ${ids[i]} (example ${i}) is outside [0, ${numTasks})`,
+        'task ids index the task list the model was built with',
+      );
+    }
+  }
+  return tf.tensor1d(Array.from(ids), 'int32');
+}
+
 export function disposeBatch(batch: MultiTaskBatch): void {
   tf.dispose(Object.values(batch).filter(Boolean) as tf.Tensor[]);
 }

@@ -19,10 +19,15 @@ export interface MultiTaskOutputs {
   loss?: tf.Scalar;
   /** [T], 0 where a task is absent. */
   perTaskLoss?: tf.Tensor1D;
-  /** [B, C_max]: each row's own head; classes ≥ C_t are 0. */
+  /** [B, C_max]: each row's own head; classes ≥ C_t are 0; a regression head's prediction is column 0. */
   logits: tf.Tensor2D;
-  /** [B]: normalised entropy of each row's head (0 for regression). */
-  normalizedEntropy: tf.Tensor1D;
+  /**
+   * [B]: each row's uncertainty in [0, 1], for MT-Uncertainty sampling. Optional:
+   * without it MT-U takes the normalised entropy of each row's own head from
+   * `logits` and `numLabelsPerTask` (`normalizedEntropy`); a model whose heads
+   * are not softmax classifiers offers its own here.
+   */
+  normalizedEntropy?: tf.Tensor1D;
 }
 
 /** What the trainer needs of a model: CA-MTL implements it, and so can a plain multi-head BERT. */

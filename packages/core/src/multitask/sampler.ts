@@ -1,4 +1,5 @@
-import type * as tf from '@tensorflow/tfjs-core';
+import type { CollateOptions, EncodedExample } from './data';
+import type { MultiTaskModel } from './model';
 import type { TaskKind } from './tasks';
 
 /** One training example chosen by a sampler: its task and its index in that task's data. */
@@ -21,6 +22,16 @@ export interface SamplerContext {
   seed: number;
   /** Planned epochs (the annealed sampler needs it). */
   epochs: number;
+  /**
+   * The model being trained, for samplers that look at it (MT-Uncertainty
+   * scores candidates with a forward pass). The others ignore it. The
+   * Trainer always gives it.
+   */
+  model?: MultiTaskModel;
+  /** The tokenized training rows, per task, in the model's task order (`Draw` indexes them). */
+  train?: readonly (readonly EncodedExample[])[];
+  /** How the trainer pads its batches; a sampler that runs the model pads alike. */
+  padTo?: CollateOptions['padTo'];
 }
 
 /** `next` must be called in order: samplers keep their own counters (`step` is informative). */
@@ -30,36 +41,25 @@ export interface SampleRequest {
   epoch: number;
 }
 
-/**
- * Model scores of candidate examples, computed on the device: the normalised
- * entropy of each row's head, and the raw prediction (regression heads).
- */
-export interface CandidateScores {
-  normalizedEntropy: tf.Tensor1D;
-  prediction: tf.Tensor1D;
-  /** The candidates' training targets (regression uncertainty by residuals). */
-  target?: tf.Tensor1D;
-}
-
-/** Scores candidates with the current model (inference mode unless `dropout`); the sampler disposes the tensors. */
-export type Scorer = (draws: Draw[], options: { dropout: boolean }) => CandidateScores;
-
 /** JSON-serialisable sampler state, so a resumed run draws exactly what it would have. */
 export type SamplerState = Record<string, unknown>;
 
+/**
+ * Chooses the examples of every training step. Asynchronous, so a sampler
+ * that reads results of the device (MT-Uncertainty's top-k) awaits them
+ * instead of blocking: WebGPU cannot read synchronously in Node.
+ */
 export interface Sampler {
   readonly specificationVersion: 'v1';
   readonly kind: string;
-  /** Whether `next` needs a scorer (MT-Uncertainty). */
-  readonly needsScorer: boolean;
   /** Steps in one epoch, by this sampler's definition of an epoch. */
   epochLength(): number;
   /** The next batch (it may mix tasks). */
-  next(request: SampleRequest, scorer?: Scorer): Draw[];
+  next(request: SampleRequest): Promise<Draw[]>;
   /** Fraction of the training examples ever returned by `next`, overall and per task. */
   usage(): { overall: number; perTask: number[] };
-  getState(): SamplerState;
-  setState(state: SamplerState): void;
+  getState(): Promise<SamplerState>;
+  setState(state: SamplerState): Promise<void>;
   /** Frees device memory the sampler holds (e.g. MT-U's running statistics). */
   dispose?(): void;
 }

@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CamtlError } from '../errors';
-import { evalContext, trainContext, type ModuleContext } from '../modules/context';
-import { clipByGlobalNorm, type AdamW, type GradientAccumulator } from '../optim';
+import { trainContext } from '../modules/context';
+import { clipByGlobalNorm, type AdamW, type ClipResult, type GradientAccumulator } from '../optim';
 import type { Rng } from '../rng';
-import { collate, disposeBatch, lengthBuckets, type CollateOptions, type EncodedExample } from './data';
+import { collate, disposeBatch, type CollateOptions, type EncodedExample } from './data';
 import type { MultiTaskModel } from './model';
-import type { CandidateScores, Draw, Scorer } from './sampler';
+import type { Draw } from './sampler';
 
 export interface StepResult {
   loss: number;
@@ -42,12 +42,7 @@ function lossAndGrads(
   }
 }
 
-function failOnNonFinite(
-  step: number,
-  loss: number,
-  perTask: Array<number | null>,
-  taskNames: readonly string[],
-): void {
+function failOnNonFinite(step: number, loss: number, perTask: Array<number | null>, taskNames: readonly string[]) {
   if (Number.isFinite(loss)) return;
   const bad = perTask.flatMap((v, t) => (v !== null && !Number.isFinite(v) ? [taskNames[t]] : []));
   throw new CamtlError(
@@ -59,7 +54,7 @@ function failOnNonFinite(
 
 export interface StepContext {
   model: MultiTaskModel;
-  train: EncodedExample[][];
+  train: readonly (readonly EncodedExample[])[];
   vars: Map<string, tf.Variable>;
   names: Map<string, string>;
   optimizer: AdamW;
@@ -69,90 +64,45 @@ export interface StepContext {
   maxGradNorm: number;
 }
 
+/** The clipped update of a full accumulation group, or undefined mid-group. */
+function takeUpdate(c: StepContext): ClipResult | undefined {
+  if (!c.accumulator.ready) return undefined;
+  const summed = c.accumulator.take();
+  try {
+    return clipByGlobalNorm(summed, c.maxGradNorm);
+  } finally {
+    tf.dispose([...summed.values()]);
+  }
+}
+
 /**
- * Forward, backward, NaN check, accumulation, clipping and the AdamW update of
- * one batch. Reads are asynchronous: WebGPU cannot read synchronously in Node
- * (and returns zeros for sync reads on some adapters).
+ * Forward, backward, accumulation, clipping, the NaN check and the AdamW
+ * update of one batch. Everything the host needs (loss, per-task losses, the
+ * pre-clip norm) comes back in ONE awaited read, before the update is
+ * applied: WebGPU cannot read synchronously in Node, and every read is a
+ * device round trip. A non-finite loss throws before any parameter moves (the
+ * accumulator is left dirty, but a failed step ends the run).
  */
 export async function trainStep(c: StepContext, draws: Draw[], step: number, lr: number): Promise<StepResult> {
   const rows = draws.map((d) => c.train[d.task][d.index]);
   const { value, grads, perTask, present } = lossAndGrads(c.model, rows, c.padTo, c.rng, [...c.vars.values()]);
-  const loss = (await value.data())[0];
-  const perTaskValues = Array.from(await perTask.data(), (v, t) => (present.has(t) ? v : null));
-  tf.dispose([value, perTask]);
-  try {
-    failOnNonFinite(step, loss, perTaskValues, c.model.taskNames);
-  } catch (e) {
-    tf.dispose(Object.values(grads));
-    throw e;
-  }
   c.accumulator.add(new Map(Object.entries(grads).map(([k, g]) => [c.names.get(k)!, g])));
-  if (!c.accumulator.ready) return { loss, perTaskLoss: perTaskValues };
-  const summed = c.accumulator.take();
-  const { grads: clipped, norm } = clipByGlobalNorm(summed, c.maxGradNorm);
-  const gradNorm = (await norm.data())[0];
-  c.optimizer.step(clipped, lr);
-  tf.dispose([...summed.values(), ...clipped.values(), norm]);
-  return { loss, perTaskLoss: perTaskValues, gradNorm };
-}
-
-/** Forward of one padded chunk: per row normalised entropy, first logit and target. */
-function scoreRows(model: MultiTaskModel, rows: EncodedExample[], padTo: CollateOptions['padTo'], ctx: ModuleContext) {
-  const batch = collate(rows, { padTo });
+  const update = takeUpdate(c);
+  const T = perTask.size;
+  const packed = tf.tidy(() =>
+    tf.concat([tf.reshape(value, [1]), perTask, ...(update ? [tf.reshape(update.norm, [1])] : [])]),
+  );
+  tf.dispose([value, perTask, ...(update ? [update.norm] : [])]);
+  const read = await packed.data(); // [loss, perTask (T), norm?]
+  packed.dispose();
+  const loss = read[0];
+  const perTaskLoss = Array.from(read.subarray(1, 1 + T), (v, t) => (present.has(t) ? v : null));
   try {
-    const out = model.forward(batch, ctx);
-    return {
-      normalizedEntropy: out.normalizedEntropy,
-      prediction: tf.reshape(tf.slice(out.logits, [0, 0], [-1, 1]), [-1]) as tf.Tensor1D, // [n]
-      target: tf.tensor1d(
-        rows.map((r) => (Number.isNaN(r.target) ? 0 : r.target)),
-        'float32',
-      ),
-    };
+    failOnNonFinite(step, loss, perTaskLoss, c.model.taskNames);
+    if (!update) return { loss, perTaskLoss };
+    c.optimizer.step(update.grads, lr);
+    return { loss, perTaskLoss, gradNorm: read[1 + T] };
   } finally {
-    disposeBatch(batch);
+    if (update) tf.dispose([...update.grads.values()]);
   }
-}
-
-/**
- * The scorer MT-Uncertainty calls: a forward pass without a tape (inference
- * mode unless `dropout`). With dynamic padding the T·c candidates are sorted
- * by length and scored in chunks of `chunkSize`, each padded to its own
- * longest row, so short tasks (SST-2) do not pay for long ones (RTE); the
- * scores come back in candidate order. Chunks are by length, never by task.
- */
-export function makeScorer(
-  model: MultiTaskModel,
-  train: EncodedExample[][],
-  padTo: CollateOptions['padTo'],
-  rng: Rng,
-  chunkSize = Number.POSITIVE_INFINITY,
-): Scorer {
-  return (draws: Draw[], options: { dropout: boolean }): CandidateScores => {
-    const rows = draws.map((d) => train[d.task][d.index]);
-    const ctx = options.dropout ? trainContext(rng) : evalContext();
-    const chunks =
-      typeof padTo === 'number' || rows.length <= chunkSize ? [rows.map((_, i) => i)] : lengthBuckets(rows, chunkSize);
-    return tf.tidy(() => {
-      const parts = chunks.map((idx) =>
-        scoreRows(
-          model,
-          idx.map((i) => rows[i]),
-          padTo,
-          ctx,
-        ),
-      );
-      if (parts.length === 1) return parts[0];
-      const order = chunks.flat(); // chunk position → candidate index
-      const inverse = tf.tensor1d(inversePermutation(order), 'int32'); // candidate index → chunk position
-      const join = (k: keyof CandidateScores) => tf.gather(tf.concat(parts.map((p) => p[k]!)), inverse) as tf.Tensor1D;
-      return { normalizedEntropy: join('normalizedEntropy'), prediction: join('prediction'), target: join('target') };
-    });
-  };
-}
-
-function inversePermutation(order: readonly number[]): Int32Array {
-  const inv = new Int32Array(order.length);
-  order.forEach((candidate, position) => (inv[candidate] = position));
-  return inv;
 }

@@ -3,6 +3,7 @@ import type { FileSystem } from '../io/fs';
 import type { CollateOptions, EncodedExample } from './data';
 import type { EvalSet } from './evaluate';
 import type { MultiTaskModel } from './model';
+import { REFERENCE_RECIPE, type TrainingRecipe } from './recipe';
 import type { SamplerFactory } from './sampler';
 import type { TaskDefinition } from './tasks';
 
@@ -18,28 +19,24 @@ export interface TrainProgress {
   phase: 'train' | 'eval';
 }
 
-export interface TrainerOptions {
+/** The recipe's hyper-parameters the trainer uses (maxSeqLength is the tokenizer's and the model's). */
+export type TrainerRecipe = Omit<TrainingRecipe, 'maxSeqLength'>;
+
+export interface TrainerOptions extends Partial<TrainerRecipe> {
   model: MultiTaskModel;
   /** Task definitions in the model's task order. */
   tasks: TaskDefinition[];
-  /** Tokenized training examples, per task (same order). */
+  /** Tokenized training examples, per task (same order); row.task is its task's index. */
   train: EncodedExample[][];
   /** Labelled evaluation sets (dev splits). */
   dev: EvalSet[];
   sampler: SamplerFactory;
   outputDir: string;
   fs: FileSystem;
-  /** Recipe defaults (spec §5): 2e-5, 5 epochs, 10 % warmup, linear decay, clip 1.0, batch 32. */
-  learningRate?: number;
-  epochs?: number;
+  /** Stop after this many steps (default: epochs × the sampler's epoch length). */
   maxSteps?: number;
-  batchSize?: number;
-  warmupRatio?: number;
   decay?: 'linear' | 'cosine' | 'constant';
-  weightDecay?: number;
   adamEpsilon?: number;
-  maxGradNorm?: number;
-  gradientAccumulation?: number;
   padding?: CollateOptions['padTo'];
   /** Evaluate every N steps (and at the end of every epoch). */
   evalEvery?: number;
@@ -51,7 +48,6 @@ export interface TrainerOptions {
   earlyStoppingPatience?: number;
   /** How much better the average must get to reset the patience (default 0). */
   earlyStoppingMinDelta?: number;
-  seed?: number;
   /** Continue from the latest checkpoint in outputDir. */
   resume?: boolean;
   /** Extra fields for the log's "run" record (config, backend, …). */
@@ -61,16 +57,16 @@ export interface TrainerOptions {
   stopSignal?: { stopped: boolean };
 }
 
-export type ResolvedTrainerOptions = Required<
-  Omit<
-    TrainerOptions,
-    'maxSteps' | 'evalEvery' | 'saveEvery' | 'earlyStoppingPatience' | 'runInfo' | 'onProgress' | 'stopSignal'
-  >
-> &
-  Pick<
-    TrainerOptions,
-    'maxSteps' | 'evalEvery' | 'saveEvery' | 'earlyStoppingPatience' | 'runInfo' | 'onProgress' | 'stopSignal'
-  >;
+type OptionalKeys =
+  | 'maxSteps'
+  | 'evalEvery'
+  | 'saveEvery'
+  | 'earlyStoppingPatience'
+  | 'runInfo'
+  | 'onProgress'
+  | 'stopSignal';
+
+export type ResolvedTrainerOptions = Required<Omit<TrainerOptions, OptionalKeys>> & Pick<TrainerOptions, OptionalKeys>;
 
 function positive(name: string, v: number, integer: boolean): void {
   if (!(Number.isFinite(v) && v > 0) || (integer && !Number.isInteger(v))) {
@@ -81,25 +77,56 @@ function positive(name: string, v: number, integer: boolean): void {
   }
 }
 
-export function resolveTrainerOptions(o: TrainerOptions): ResolvedTrainerOptions {
-  const r: ResolvedTrainerOptions = {
-    learningRate: 2e-5,
-    epochs: 5,
-    batchSize: 32,
-    warmupRatio: 0.1,
+/** Defaults: the reference recipe (REFERENCE_RECIPE) and the trainer's own. */
+function withDefaults(o: TrainerOptions): ResolvedTrainerOptions {
+  const { maxSeqLength: _unused, ...recipe } = REFERENCE_RECIPE;
+  const given = Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as TrainerOptions;
+  return {
+    ...recipe,
     decay: 'linear',
-    weightDecay: 0,
     adamEpsilon: 1e-8,
-    maxGradNorm: 1.0,
-    gradientAccumulation: 1,
     padding: 'longest',
     evalBatchSize: 64,
     keepCheckpoints: 2,
-    seed: 12,
     resume: false,
     earlyStoppingMinDelta: 0,
-    ...o,
+    ...given,
   };
+}
+
+/**
+ * Task ids are checked here, at the data edge, once: every training row of
+ * set t and every dev row carries its task's index. The model then trusts
+ * the ids it is given (an out-of-range gather is not an error on every
+ * backend, and checking in the forward would be a device read per step).
+ */
+function checkRowTasks(o: TrainerOptions): void {
+  const T = o.tasks.length;
+  const bad = (rows: readonly EncodedExample[], t: number) => rows.findIndex((r) => r.task !== t);
+  o.train.forEach((rows, t) => {
+    if (rows.length === 0)
+      throw new CamtlError('BAD_INPUT', `trainer: task "${o.tasks[t].name}" has no training examples`);
+    const i = bad(rows, t);
+    if (i >= 0)
+      throw new CamtlError(
+        'BAD_INPUT',
+        `trainer: training row ${i} of task "${o.tasks[t].name}" has task id ${rows[i].task}, not ${t}`,
+        "encode each task's rows with its index in the model's task list (encodeExamples(…, taskIndex))",
+      );
+  });
+  for (const set of o.dev) {
+    const i =
+      Number.isInteger(set.taskIndex) && set.taskIndex >= 0 && set.taskIndex < T ? bad(set.rows, set.taskIndex) : 0;
+    if (i >= 0 && set.rows.length > 0)
+      throw new CamtlError(
+        'BAD_INPUT',
+        `trainer: dev set "${set.key}" (task index ${set.taskIndex}) has a row with task id ${set.rows[i].task}; the model has ${T} tasks`,
+      );
+  }
+}
+
+export function resolveTrainerOptions(o: TrainerOptions): ResolvedTrainerOptions {
+  const r = withDefaults(o);
   for (const k of [
     'learningRate',
     'epochs',
@@ -120,9 +147,6 @@ export function resolveTrainerOptions(o: TrainerOptions): ResolvedTrainerOptions
       `trainer: ${o.tasks.length} task definitions and ${o.train.length} training sets for a model with ${o.model.taskNames.length} tasks`,
     );
   }
-  o.train.forEach((rows, t) => {
-    if (rows.length === 0)
-      throw new CamtlError('BAD_INPUT', `trainer: task "${o.tasks[t].name}" has no training examples`);
-  });
+  checkRowTasks(o);
   return r;
 }

@@ -12,7 +12,7 @@ import {
 } from './checkpoint';
 import { evaluate, type EvalResult } from './evaluate';
 import type { Draw, Sampler } from './sampler';
-import { gradientNames, makeScorer, trainStep, type StepContext } from './train-step';
+import { gradientNames, trainStep, type StepContext } from './train-step';
 import {
   resolveTrainerOptions,
   type ResolvedTrainerOptions,
@@ -48,7 +48,6 @@ export class Trainer {
   private readonly sampler: Sampler;
   private readonly accumulator: GradientAccumulator;
   private readonly dropoutRng: Rng;
-  private readonly scoreRng: Rng;
   private readonly log: TrainLog;
   private state: TrainerState;
   private lastEval?: EvalResult;
@@ -63,10 +62,18 @@ export class Trainer {
       kind: t.kind,
       targetVariance: variance(o.train[i].map((r) => r.target)),
     }));
-    this.sampler = o.sampler({ tasks, batchSize: o.batchSize, seed: o.seed, epochs: o.epochs });
+    // Samplers that score candidates (MT-U) get the model and the rows; the others ignore them.
+    this.sampler = o.sampler({
+      tasks,
+      batchSize: o.batchSize,
+      seed: o.seed,
+      epochs: o.epochs,
+      model: o.model,
+      train: o.train,
+      padTo: o.padding,
+    });
     this.accumulator = new GradientAccumulator(o.gradientAccumulation);
     this.dropoutRng = new Rng(o.seed + 1);
-    this.scoreRng = new Rng(o.seed + 2);
     this.log = new TrainLog(o.fs, o.fs.join(o.outputDir, 'train.jsonl'));
     this.state = this.freshState();
   }
@@ -79,7 +86,6 @@ export class Trainer {
       updates: 0,
       sampler: {},
       dropoutRng: this.dropoutRng.state(),
-      scoreRng: this.scoreRng.state(),
       best: null,
       evalsWithoutImprovement: 0,
       examplesSeen: 0,
@@ -182,10 +188,7 @@ export class Trainer {
     const o = this.options;
     const started = Date.now();
     const request = { step: this.state.step, epoch: this.state.epoch };
-    const scorer = this.sampler.needsScorer
-      ? makeScorer(o.model, o.train, o.padding, this.scoreRng, o.batchSize)
-      : undefined;
-    const draws = this.sampler.next(request, scorer);
+    const draws = await this.sampler.next(request);
     const lr = this.lr();
     const result = await trainStep(this.stepContext(), draws, this.state.step + 1, lr);
     this.state.step += 1;
@@ -262,9 +265,8 @@ export class Trainer {
 
   private async checkpoint(): Promise<string> {
     const o = this.options;
-    this.state.sampler = this.sampler.getState();
+    this.state.sampler = await this.sampler.getState();
     this.state.dropoutRng = this.dropoutRng.state();
-    this.state.scoreRng = this.scoreRng.state();
     const opt = await this.optimizer.readState();
     this.state.optimizer = { step: opt.step, paramSteps: Object.fromEntries(opt.paramSteps ?? []) };
     const name = await saveTrainingCheckpoint(this.checkpointRoot, o.model, opt, this.state, o.fs);
@@ -291,9 +293,8 @@ export class Trainer {
       if (t) o.model.store.assign(name, t.shape, t.data);
     }
     this.optimizer.setState(optimizer);
-    this.sampler.setState(state.sampler);
+    await this.sampler.setState(state.sampler);
     this.dropoutRng.setState(state.dropoutRng);
-    this.scoreRng.setState(state.scoreRng);
     this.state = state;
     this.lastEvalStep = state.step;
     return true;

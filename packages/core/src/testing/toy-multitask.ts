@@ -45,7 +45,7 @@ export class ToyModel implements MultiTaskModel {
     const b = tf.gather(this.store.get('heads.bias'), batch.taskIds); // [B, 2]
     const logits = tf.add(tf.reshape(tf.matMul(tf.expandDims(pooled, 1), w), [-1, 2]), b) as tf.Tensor2D; // [B, 2]
     const isReg = tf.cast(tf.equal(batch.taskIds, 1), 'float32');
-    const out: MultiTaskOutputs = { logits, normalizedEntropy: tf.zeros([logits.shape[0]]) as tf.Tensor1D };
+    const out: MultiTaskOutputs = { logits };
     if (batch.labels) {
       const ce = tf.losses.softmaxCrossEntropy(
         tf.oneHot(tf.cast(batch.labels, 'int32'), 2),
@@ -89,15 +89,14 @@ export function toySampler(): SamplerFactory {
     return {
       specificationVersion: 'v1',
       kind: 'toy',
-      needsScorer: false,
       epochLength: () => Math.ceil(tasks.reduce((a, t) => a + t.size, 0) / batchSize),
-      next: () => Array.from({ length: batchSize }, () => pick(drawn++)),
+      next: async () => Array.from({ length: batchSize }, () => pick(drawn++)),
       usage: () => ({
         overall: used.reduce((a, s) => a + s.size, 0) / tasks.reduce((a, t) => a + t.size, 0),
         perTask: used.map((s, t) => s.size / tasks[t].size),
       }),
-      getState: () => ({ drawn, used: used.map((s) => [...s]) }),
-      setState: (s) => {
+      getState: async () => ({ drawn, used: used.map((s) => [...s]) }),
+      setState: async (s) => {
         drawn = s.drawn as number;
         (s.used as number[][]).forEach((u, t) => (used[t] = new Set(u)));
       },

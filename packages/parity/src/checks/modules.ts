@@ -4,9 +4,9 @@
 // the fixture loss Σ_k Σ(outputs[k] ⊙ loss_weights[k]) w.r.t. every parameter
 // and float input (as packages/testkit/src/module-cases.ts runs them).
 import * as tf from '@tensorflow/tfjs-core';
-import { additiveMask, evalContext, paramsFromRecord, type Params } from '@camtl/core';
+import { additiveMask, evalContext, film, paramsFromRecord, type Params } from '@camtl/core';
 import { conditionalAttention, conditionalAttentionBias } from '@camtl/attention';
-import { conditionalBottleneck, conditionalLayerNormApply, film } from '@camtl/hypernet-adapters';
+import { conditionalBottleneck, conditionalLayerNormApply } from '@camtl/hypernet-adapters';
 import { measure, read } from '../compare';
 import { MODULES_EXPECTED, cachedJson, float32Tensors, isIntTensor, jsonTensor, type JsonTensor } from '../fixtures';
 import type { Measure, ParityCheck } from '../types';

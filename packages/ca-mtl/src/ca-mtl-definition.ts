@@ -24,15 +24,7 @@ import {
   taskTransformationSpecs,
 } from '@camtl/hypernet-adapters';
 import { baseLayout, largeLayout, type CaMtlConfig } from './config';
-import {
-  headLayout,
-  headSpecs,
-  multiTaskLoss,
-  normalizedEntropy,
-  perExampleLoss,
-  taskHeads,
-  type HeadLayout,
-} from './heads';
+import { headLayout, headSpecs, multiTaskLoss, perExampleLoss, taskHeads, type HeadLayout } from './heads';
 import { adapterTopLayer, caMtlBottleneckOptions, conditionalBertLayer } from './layers';
 
 export interface CaMtlInputs {
@@ -53,8 +45,6 @@ export interface CaMtlOutputs {
   pooledOutput: tf.Tensor2D;
   /** [B, C_max]: each row's own head; classes ≥ C_t are 0. */
   logits: tf.Tensor2D;
-  /** [B]: H(softmax)/(log C_t + 1e-5), 0 for regression rows. */
-  normalizedEntropy: tf.Tensor1D;
   loss?: tf.Scalar;
   /** [T]: each task's mean loss (0 where the task is absent). */
   perTaskLoss?: tf.Tensor1D;
@@ -136,12 +126,7 @@ export class CaMtlDefinition {
     const sequenceOutput = this.encode(p.at('encoder'), aligned as tf.Tensor3D, mask, layerCtx, keep);
     const pooledOutput = keep('pooled_output', bertPooler(p.at('pooler'), sequenceOutput)) as tf.Tensor2D;
     const logits = taskHeads(root, pooledOutput, taskIds, this.heads, this.config.options.headDropout ?? 0.1, ctx);
-    const out: CaMtlOutputs = {
-      sequenceOutput,
-      pooledOutput,
-      logits,
-      normalizedEntropy: normalizedEntropy(logits, taskIds, this.heads),
-    };
+    const out: CaMtlOutputs = { sequenceOutput, pooledOutput, logits };
     if (inputs.labels) {
       out.perExampleLoss = perExampleLoss(logits, inputs.labels, taskIds, this.heads);
       const { loss, perTask } = multiTaskLoss(out.perExampleLoss, taskIds, this.numTasks);

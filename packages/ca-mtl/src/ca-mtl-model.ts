@@ -30,7 +30,7 @@ import {
   type CaMtlVariant,
 } from './config';
 import { caMtlComponent, freezeEncoderLayers, type FreezeOptions } from './freeze';
-import { CaMtlDefinition, type CaMtlInputs, type CaMtlOutputs } from './model';
+import { CaMtlDefinition, type CaMtlInputs, type CaMtlOutputs } from './ca-mtl-definition';
 
 /** A CA-MTL definition plus its weights; a `MultiTaskModel` the core trainer can train. */
 export class CaMtlModel implements MultiTaskModel {

@@ -1,5 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { CamtlError, linear, normal, zeros, type ParamSpec, type Params } from '@camtl/core';
+import { CamtlError } from '../errors';
+import { normal, zeros } from '../params/init';
+import type { ParamSpec } from '../params/spec';
+import type { Params } from '../params/store';
+import { linear } from './basic';
 
 /**
  * FiLM (feature-wise linear modulation), as the reference `FiLM` module

@@ -1,0 +1,111 @@
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  CamtlError,
+  collate,
+  disposeBatch,
+  evalContext,
+  lengthBuckets,
+  normalizedEntropy,
+  trainContext,
+  type CollateOptions,
+  type Draw,
+  type EncodedExample,
+  type ModuleContext,
+  type MultiTaskModel,
+  type Rng,
+  type SamplerContext,
+} from '@camtl/core';
+
+/**
+ * What MT-Uncertainty needs of each candidate, on the device: the normalised
+ * entropy of its own head, its raw prediction (column 0 of the logits: a
+ * regression head's output) and its training target.
+ */
+export interface CandidateScores {
+  normalizedEntropy: tf.Tensor1D;
+  prediction: tf.Tensor1D;
+  /** The candidates' training targets (regression uncertainty by residuals). */
+  target?: tf.Tensor1D;
+}
+
+/** Scores candidates (inference mode unless `dropout`); the caller disposes the tensors. */
+export type Scorer = (draws: Draw[], options: { dropout: boolean }) => CandidateScores;
+
+interface ScoringSource {
+  model: MultiTaskModel;
+  train: readonly (readonly EncodedExample[])[];
+  padTo: CollateOptions['padTo'];
+}
+
+/** The model and rows MT-U scores with, from the sampler context (the Trainer gives them). */
+export function scoringSource(context: SamplerContext): ScoringSource {
+  const { model, train } = context;
+  if (!model || !train || train.length !== context.tasks.length) {
+    throw new CamtlError(
+      'BAD_CONFIG',
+      'mt-uncertainty scores candidates with the model being trained: its sampler context needs `model` and `train` (one row list per task)',
+      'train with camtl’s Trainer, which passes them, or give them in the SamplerContext',
+    );
+  }
+  return { model, train, padTo: context.padTo ?? 'longest' };
+}
+
+/** Forward of one padded chunk: per row normalised entropy, first logit and target. */
+function scoreRows(source: ScoringSource, rows: EncodedExample[], ctx: ModuleContext): CandidateScores {
+  const { model, padTo } = source;
+  const batch = collate(rows, { padTo });
+  try {
+    const out = model.forward(batch, ctx);
+    return {
+      // A model whose heads are not softmax classifiers gives its own uncertainty.
+      normalizedEntropy: out.normalizedEntropy ?? normalizedEntropy(out.logits, batch.taskIds, model.numLabelsPerTask),
+      prediction: tf.reshape(tf.slice(out.logits, [0, 0], [-1, 1]), [-1]) as tf.Tensor1D, // [n, 1] → [n]
+      target: tf.tensor1d(
+        rows.map((r) => (Number.isNaN(r.target) ? 0 : r.target)),
+        'float32',
+      ),
+    };
+  } finally {
+    disposeBatch(batch);
+  }
+}
+
+function inversePermutation(order: readonly number[]): Int32Array {
+  const inv = new Int32Array(order.length);
+  order.forEach((candidate, position) => (inv[candidate] = position));
+  return inv;
+}
+
+/**
+ * The scorer MT-Uncertainty calls: a forward pass of the model without a
+ * tape (inference mode unless `dropout`, then with `rng`'s dropout masks).
+ * With dynamic padding the T·c candidates are sorted by length and scored in
+ * chunks of `chunkSize`, each padded to its own longest row, so short tasks
+ * (SST-2) do not pay for long ones (RTE); the scores come back in candidate
+ * order. Chunks are by length, never by task.
+ */
+export function modelScorer(source: ScoringSource, rng: Rng, chunkSize: number): Scorer {
+  return (draws, options) => {
+    const rows = draws.map((d) => source.train[d.task][d.index]);
+    const ctx = options.dropout ? trainContext(rng) : evalContext();
+    const chunks =
+      typeof source.padTo === 'number' || rows.length <= chunkSize
+        ? [rows.map((_, i) => i)]
+        : lengthBuckets(rows, chunkSize);
+    // tidy keeps a list of tensors ([entropy, prediction, target]); CandidateScores is not a TensorContainer type.
+    const [normalizedEntropy, prediction, target] = tf.tidy(() => {
+      const parts = chunks.map((idx) =>
+        scoreRows(
+          source,
+          idx.map((i) => rows[i]),
+          ctx,
+        ),
+      );
+      const keys = ['normalizedEntropy', 'prediction', 'target'] as const;
+      if (parts.length === 1) return keys.map((k) => parts[0][k]!);
+      const inverse = tf.tensor1d(inversePermutation(chunks.flat()), 'int32'); // candidate → chunk position
+      return keys.map((k) => tf.gather(tf.concat(parts.map((p) => p[k]!)), inverse) as tf.Tensor1D);
+    });
+    return { normalizedEntropy, prediction, target };
+  };
+}

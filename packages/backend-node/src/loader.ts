@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 /**
@@ -140,4 +142,22 @@ export function installHint(pkg: string): string {
   if (pkg === 'webgpu')
     return 'pnpm add webgpu (Dawn for Node; needs a Vulkan driver on Linux: apt-get install libvulkan1)';
   return `pnpm add ${pkg}`;
+}
+
+/** The version in the package.json of `name`, found walking up from its resolved entry file. */
+export function packageVersion(resolvedMain: string, name: string): string | undefined {
+  let dir = path.dirname(resolvedMain);
+  for (let i = 0; i < 4; i++) {
+    try {
+      const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
+      if (pkg.name === name) return pkg.version;
+    } catch {
+      // keep walking up
+    }
+    dir = path.dirname(dir);
+  }
+  return undefined;
 }

@@ -47,53 +47,46 @@ export function nodeIoError(file: string, e: unknown, doing: string): CamtlError
   }
 }
 
-async function openSource(file: string): Promise<ByteSource> {
-  let size: number;
+/** Runs `f`, turning what it throws into a one-line CamtlError about `file`. */
+async function io<T>(file: string, doing: string, f: () => Promise<T>): Promise<T> {
   try {
+    return await f();
+  } catch (e) {
+    throw nodeIoError(file, e, doing);
+  }
+}
+
+async function openSource(file: string): Promise<ByteSource> {
+  const size = await io(file, 'opening', async () => {
     const st = await fsp.stat(file);
     if (st.isDirectory()) throw Object.assign(new Error('EISDIR'), { code: 'EISDIR' });
-    size = st.size;
-  } catch (e) {
-    throw nodeIoError(file, e, 'opening');
+    return st.size;
+  });
+  return { name: file, size, read: (offset, length) => readRange(file, size, offset, length) };
+}
+
+async function readRange(file: string, size: number, offset: number, length: number): Promise<Uint8Array> {
+  if (!Number.isInteger(offset) || !Number.isInteger(length) || offset < 0 || length < 0 || offset + length > size) {
+    throw new RangeError(`${file}: read of ${length} bytes at ${offset} is past the end (${size} bytes)`);
   }
-  return {
-    name: file,
-    size,
-    async read(offset: number, length: number): Promise<Uint8Array> {
-      if (
-        !Number.isInteger(offset) ||
-        !Number.isInteger(length) ||
-        offset < 0 ||
-        length < 0 ||
-        offset + length > size
-      ) {
-        throw new RangeError(`${file}: read of ${length} bytes at ${offset} is past the end (${size} bytes)`);
-      }
-      // Opened per read: a ByteSource has no close(), and reads are few and large.
-      let handle: fsp.FileHandle;
-      try {
-        handle = await fsp.open(file, 'r');
-      } catch (e) {
-        throw nodeIoError(file, e, 'reading');
-      }
-      try {
-        const buf = new Uint8Array(length);
-        let done = 0;
-        // read() may return fewer bytes than asked (large reads, network file systems).
-        while (done < length) {
-          const { bytesRead } = await handle.read(buf, done, length - done, offset + done);
-          if (bytesRead === 0)
-            throw new RangeError(`${file}: file shrank while reading (${done} of ${length} bytes at ${offset})`);
-          done += bytesRead;
-        }
-        return buf;
-      } catch (e) {
-        throw e instanceof RangeError ? e : nodeIoError(file, e, 'reading');
-      } finally {
-        await handle.close();
-      }
-    },
-  };
+  // Opened per read: a ByteSource has no close(), and reads are few and large.
+  const handle = await io(file, 'reading', () => fsp.open(file, 'r'));
+  try {
+    const buf = new Uint8Array(length);
+    let done = 0;
+    // read() may return fewer bytes than asked (large reads, network file systems).
+    while (done < length) {
+      const { bytesRead } = await handle.read(buf, done, length - done, offset + done);
+      if (bytesRead === 0)
+        throw new RangeError(`${file}: file shrank while reading (${done} of ${length} bytes at ${offset})`);
+      done += bytesRead;
+    }
+    return buf;
+  } catch (e) {
+    throw e instanceof RangeError ? e : nodeIoError(file, e, 'reading');
+  } finally {
+    await handle.close();
+  }
 }
 
 let tmpCounter = 0;
@@ -133,93 +126,67 @@ export interface NodeFileSystemOptions {
 export function nodeFileSystem(options: NodeFileSystemOptions = {}): FileSystem {
   const durable = options.durable ?? true;
   return {
-    async exists(p) {
-      return fsp.access(p).then(
-        () => true,
-        () => false,
-      );
-    },
-    async readFile(p) {
-      try {
-        return new Uint8Array(await fsp.readFile(p));
-      } catch (e) {
-        throw nodeIoError(p, e, 'reading');
-      }
-    },
-    async readText(p) {
-      try {
-        return await fsp.readFile(p, 'utf8');
-      } catch (e) {
-        throw nodeIoError(p, e, 'reading');
-      }
-    },
+    exists: pathExists,
+    readFile: (p) => io(p, 'reading', async () => new Uint8Array(await fsp.readFile(p))),
+    readText: (p) => io(p, 'reading', () => fsp.readFile(p, 'utf8')),
     open: openSource,
-    async writeFileAtomic(file, data) {
-      const tmp = tempName(file);
-      try {
-        const handle = await fsp.open(tmp, 'wx');
-        try {
-          await handle.writeFile(data);
-          await handle.sync();
-        } finally {
-          await handle.close();
-        }
-        await fsp.rename(tmp, file);
-      } catch (e) {
-        await fsp.rm(tmp, { force: true }).catch(() => undefined);
-        throw nodeIoError(file, e, 'writing');
-      }
-      if (durable) await syncDir(path.dirname(file));
-    },
-    async mkdirp(p) {
-      try {
+    writeFileAtomic: (file, data) => writeFileAtomic(file, data, durable),
+    mkdirp: (p) =>
+      io(p, 'creating the directory', async () => {
         await fsp.mkdir(p, { recursive: true });
-      } catch (e) {
-        throw nodeIoError(p, e, 'creating the directory');
-      }
-    },
-    async appendText(p, text) {
-      try {
-        await fsp.appendFile(p, text);
-      } catch (e) {
-        throw nodeIoError(p, e, 'appending');
-      }
-    },
-    async rename(from, to) {
-      try {
-        await fsp.rename(from, to);
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException)?.code;
-        // A missing source is about `from`; anything else (full disk, permissions) about the target.
-        if (
-          code === 'ENOENT' &&
-          !(await fsp.access(from).then(
-            () => true,
-            () => false,
-          ))
-        )
-          throw nodeIoError(from, e, `renaming to ${to}`);
-        throw nodeIoError(to, e, `renaming ${from}`);
-      }
-      if (durable) await syncDir(path.dirname(to));
-    },
-    async remove(p) {
-      try {
-        await fsp.rm(p, { recursive: true, force: true });
-      } catch (e) {
-        throw nodeIoError(p, e, 'removing');
-      }
-    },
-    async list(dir) {
-      try {
-        return (await fsp.readdir(dir)).sort();
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException)?.code === 'ENOENT') return [];
-        throw nodeIoError(dir, e, 'listing');
-      }
-    },
+      }),
+    appendText: (p, text) => io(p, 'appending', () => fsp.appendFile(p, text)),
+    rename: (from, to) => rename(from, to, durable),
+    remove: (p) => io(p, 'removing', () => fsp.rm(p, { recursive: true, force: true })),
+    list,
     join: (...parts) => path.join(...parts),
   };
+}
+
+async function pathExists(p: string): Promise<boolean> {
+  return fsp.access(p).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function writeFileAtomic(file: string, data: Uint8Array | string, durable: boolean): Promise<void> {
+  const tmp = tempName(file);
+  try {
+    const handle = await fsp.open(tmp, 'wx');
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fsp.rename(tmp, file);
+  } catch (e) {
+    await fsp.rm(tmp, { force: true }).catch(() => undefined);
+    throw nodeIoError(file, e, 'writing');
+  }
+  if (durable) await syncDir(path.dirname(file));
+}
+
+async function rename(from: string, to: string, durable: boolean): Promise<void> {
+  try {
+    await fsp.rename(from, to);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException)?.code;
+    // A missing source is about `from`; anything else (full disk, permissions) about the target.
+    if (code === 'ENOENT' && !(await pathExists(from))) throw nodeIoError(from, e, `renaming to ${to}`);
+    throw nodeIoError(to, e, `renaming ${from}`);
+  }
+  if (durable) await syncDir(path.dirname(to));
+}
+
+async function list(dir: string): Promise<string[]> {
+  try {
+    return (await fsp.readdir(dir)).sort();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException)?.code === 'ENOENT') return [];
+    throw nodeIoError(dir, e, 'listing');
+  }
 }
 
 /** Free bytes on the file system holding `p` (for a check before writing a checkpoint); undefined if unknown. */

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { CamtlError, formatBackendSummary } from '@camtl/core';
+import { formatBackendSummary, parseBackendPreference, tryBackends, type Attempt } from '@camtl/core';
+import { tryCpu } from './cpu';
 import { silenceCpuBanner } from './engine';
 import { defaultLoader } from './loader';
 import { nodeSystem } from './system';
@@ -8,14 +9,12 @@ import {
   AUTO_ORDER,
   BACKEND_CHOICES,
   TFJS_BACKEND,
-  type Attempt,
   type AttemptContext,
   type BackendChoice,
   type BackendReport,
-  type SkippedBackend,
   type UseNodeBackendOptions,
 } from './types';
-import { tryCpu, tryWasm } from './wasm';
+import { tryWasm } from './wasm';
 import { resolveWasmThreads } from './wasm-threads';
 import { tryWebGpu } from './webgpu';
 
@@ -28,43 +27,18 @@ export function parsePreference(prefer: UseNodeBackendOptions['prefer'] = 'auto'
   order: BackendChoice[];
   explicit: boolean;
 } {
-  const names = (Array.isArray(prefer) ? prefer : String(prefer).split(','))
-    .map((s) => s.trim().toLowerCase())
-    .filter(Boolean);
-  if (names.length === 0) names.push('auto');
-  const order: BackendChoice[] = [];
-  for (const name of names) {
-    if (!(BACKEND_CHOICES as readonly string[]).includes(name)) {
-      throw new CamtlError('BAD_INPUT', `unknown backend "${name}"`, `use one of: ${BACKEND_CHOICES.join(', ')}`);
-    }
-    const add = name === 'auto' ? AUTO_ORDER : [name as BackendChoice];
-    for (const c of add) if (!order.includes(c)) order.push(c);
-  }
-  return { order, explicit: !names.includes('auto') };
+  const { order, explicit } = parseBackendPreference(prefer, BACKEND_CHOICES, AUTO_ORDER);
+  return { order, explicit };
 }
 
-async function attempt(choice: BackendChoice, ctx: AttemptContext): Promise<Attempt> {
-  try {
-    switch (choice) {
-      case 'cuda':
-        return await tryTensorflow('cuda', ctx);
-      case 'tensorflow':
-        return await tryTensorflow('tensorflow', ctx);
-      case 'webgpu':
-        return await tryWebGpu(ctx);
-      case 'wasm':
-        return await tryWasm(ctx.wasmThreads);
-      case 'cpu':
-        return await tryCpu();
-    }
-  } catch (e) {
-    // An attempt never throws by design; anything that does is reported, not swallowed.
-    return {
-      ok: false,
-      reason: `${choice} failed unexpectedly: ${(e as Error)?.message?.split('\n')[0] ?? String(e)}`,
-    };
-  }
-}
+/** One attempt per choice. */
+const ATTEMPTS: Record<BackendChoice, (ctx: AttemptContext) => Promise<Attempt>> = {
+  cuda: (ctx) => tryTensorflow('cuda', ctx),
+  tensorflow: (ctx) => tryTensorflow('tensorflow', ctx),
+  webgpu: tryWebGpu,
+  wasm: (ctx) => tryWasm(ctx.wasmThreads),
+  cpu: () => tryCpu(),
+};
 
 /** The summary line (kept under its original name). */
 export { formatBackendSummary as formatSummary };
@@ -78,9 +52,37 @@ export { formatBackendSummary as formatSummary };
  * with the reason and what to do, never a silent fallback.
  */
 export async function useNodeBackend(options: UseNodeBackendOptions = {}): Promise<BackendReport> {
-  const { order, explicit } = parsePreference(options.prefer);
+  const preference = parsePreference(options.prefer);
+  const ctx = attemptContext(options);
+  const previous = activeBackend();
+  const { choice, result, skipped } = await tryBackends(preference, (c) => ATTEMPTS[c](ctx), { log: ctx.log }).catch(
+    async (e: unknown) => {
+      // Nothing ran, but loading a package may have switched tfjs (tfjs-node does on import): switch back.
+      if (previous && previous !== activeBackend()) await tf.setBackend(previous).catch(() => false);
+      throw e;
+    },
+  );
+  silenceCpuBanner();
+  const backend = TFJS_BACKEND[choice];
+  const notes = result.notes ?? [];
+  // Shown in the one line: what was changed in the environment, and a wasm threads fallback.
+  const shown = notes.filter((n) => n.startsWith('VK_ICD_FILENAMES') || / requested, running 1: /.test(n));
+  return {
+    backend,
+    choice,
+    device: result.device,
+    detail: result.detail,
+    versions: result.versions,
+    skipped,
+    notes,
+    summary: formatBackendSummary(backend, result.detail, skipped, shown),
+  };
+}
+
+/** The options with their defaults (CAMTL_WASM_THREADS for wasmThreads when the option is not given). */
+function attemptContext(options: UseNodeBackendOptions): AttemptContext {
   const env = options.env ?? process.env;
-  const ctx: AttemptContext = {
+  return {
     loader: options.loader ?? defaultLoader,
     env,
     system: options.system ?? nodeSystem(env),
@@ -92,49 +94,8 @@ export async function useNodeBackend(options: UseNodeBackendOptions = {}): Promi
         ? resolveWasmThreads(options.wasmThreads)
         : resolveWasmThreads(env.CAMTL_WASM_THREADS, undefined, 'CAMTL_WASM_THREADS'),
   };
-  const activeName = () => (tf.engine() as unknown as { backendName?: string | null }).backendName ?? undefined;
-  const previous = activeName();
-  const skipped: SkippedBackend[] = [];
-  for (const choice of order) {
-    ctx.log(`trying ${choice}`);
-    const result = await attempt(choice, ctx);
-    if (!result.ok) {
-      ctx.log(`${choice} skipped: ${result.reason}`);
-      skipped.push({ choice, reason: result.reason, ...(result.hint ? { hint: result.hint } : {}) });
-      continue;
-    }
-    silenceCpuBanner();
-    const backend = TFJS_BACKEND[choice];
-    const notes = result.notes ?? [];
-    return {
-      backend,
-      choice,
-      device: result.device,
-      detail: result.detail,
-      versions: result.versions,
-      skipped,
-      notes,
-      summary: formatBackendSummary(
-        backend,
-        result.detail,
-        skipped,
-        // Shown in the one line: what was changed in the environment, and a wasm threads fallback.
-        notes.filter((n) => n.startsWith('VK_ICD_FILENAMES') || / requested, running 1: /.test(n)),
-      ),
-    };
-  }
-  // Nothing ran: put the previous backend back, then explain.
-  if (previous && previous !== activeName()) await tf.setBackend(previous).catch(() => false);
-  if (explicit && skipped.length === 1) {
-    const [s] = skipped;
-    throw new CamtlError('UNSUPPORTED', `backend ${s.choice} is not available: ${s.reason}`, s.hint);
-  }
-  throw new CamtlError(
-    'UNSUPPORTED',
-    `no backend could run: ${skipped.map((s) => `${s.choice}: ${s.reason}`).join('; ')}`,
-    skipped
-      .map((s) => s.hint)
-      .filter(Boolean)
-      .join('; ') || undefined,
-  );
+}
+
+function activeBackend(): string | undefined {
+  return (tf.engine() as unknown as { backendName?: string | null }).backendName ?? undefined;
 }

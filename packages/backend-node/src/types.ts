@@ -1,3 +1,4 @@
+import type { SkippedBackend as Skipped } from '@camtl/core';
 import type { ModuleLoader } from './loader';
 import type { SystemProbe } from './system';
 
@@ -19,13 +20,8 @@ export const TFJS_BACKEND: Record<BackendChoice, string> = {
   cpu: 'cpu',
 };
 
-export interface SkippedBackend {
-  choice: BackendChoice;
-  /** One line, e.g. "@tensorflow/tfjs-node-gpu not installed". */
-  reason: string;
-  /** What to do to get it. */
-  hint?: string;
-}
+/** A backend that was tried and could not run: e.g. "@tensorflow/tfjs-node-gpu not installed", and what to do. */
+export type SkippedBackend = Skipped<BackendChoice>;
 
 export interface BackendReport {
   /** The tfjs backend now active ("tensorflow", "webgpu", "wasm" or "cpu"). */
@@ -79,11 +75,7 @@ export interface UseNodeBackendOptions {
   wasmThreads?: number | 'auto';
 }
 
-/** The outcome of one attempt. */
-export type Attempt =
-  | { ok: true; device: string; detail: string; versions: Record<string, string>; notes?: string[] }
-  | { ok: false; reason: string; hint?: string };
-
+/** What each attempt is given: the options, with their defaults filled in. */
 export interface AttemptContext {
   loader: ModuleLoader;
   env: Record<string, string | undefined>;

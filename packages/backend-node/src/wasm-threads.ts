@@ -94,85 +94,142 @@ export async function startThreadedWasm(threads: number, timeoutMs = 60_000): Pr
   if (typeof SharedArrayBuffer !== 'function' || typeof Atomics !== 'object') {
     throw new Error('this Node has no SharedArrayBuffer / Atomics');
   }
+  const build = readThreadedBuild();
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'camtl-wasm-'));
+  const hadWorkerGlobal = 'Worker' in globalThis;
+  const listenersBefore = processListeners();
+  const watch = startupWatch();
+  const config: EmscriptenConfig = {};
+  try {
+    Object.assign(config, emscriptenConfig(build, writeWorkerScript(dir, build.script), threads, config, watch));
+    const ready = build.factory(config);
+    // A worker that fails before emscripten listens (e.g. a missing script) emits 'error' here.
+    for (const w of config.PThread?.unusedWorkers ?? []) w.on('error', watch.fail);
+    watch.timer = setTimeout(
+      () => watch.fail(new Error(`its workers did not load within ${timeoutMs / 1000} s`)),
+      timeoutMs,
+    );
+    watch.timer.unref();
+    const module = await Promise.race([ready, watch.failed]);
+    for (const [w, h] of watch.savedOnError) w.onerror = h;
+    for (const w of [...module.PThread.unusedWorkers, ...module.PThread.runningWorkers]) w.off('error', watch.fail);
+    bindTfjs(module);
+    return module;
+  } catch (e) {
+    config.PThread?.terminateAllThreads();
+    removeNewListeners(listenersBefore);
+    throw e;
+  } finally {
+    clearTimeout(watch.timer);
+    rmSync(dir, { recursive: true, force: true });
+    // emscripten sets a global Worker (node:worker_threads') for itself; Node has none.
+    if (!hadWorkerGlobal) delete (globalThis as { Worker?: unknown }).Worker;
+  }
+}
+
+/** The threaded build, loaded: its worker script (as text), binary and module factory. */
+interface ThreadedBuild {
+  files: ReturnType<typeof threadedWasmFiles>;
+  script: string;
+  binary: Buffer<ArrayBuffer>;
+  factory: EmscriptenFactory;
+}
+
+function readThreadedBuild(): ThreadedBuild {
   const files = threadedWasmFiles();
   for (const f of Object.values(files)) if (!existsSync(f)) throw new Error(`${f} is missing`);
   // tfjs keeps the script in a template literal, whose "\n" escapes became real
   // newlines inside string literals: escape them back, as tfjs does for its Blob.
   const { wasmWorkerContents } = localRequire(files.workerSource) as { wasmWorkerContents: string };
-  const script = wasmWorkerContents.replace(/\n/g, '\\n');
-  const binary = readFileSync(files.binary);
-  const factory = localRequire(files.factory) as EmscriptenFactory;
+  return {
+    files,
+    script: wasmWorkerContents.replace(/\n/g, '\\n'),
+    binary: readFileSync(files.binary),
+    factory: localRequire(files.factory) as EmscriptenFactory,
+  };
+}
 
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'camtl-wasm-'));
-  const hadWorkerGlobal = 'Worker' in globalThis;
-  const listenersBefore = processListeners();
-  const savedOnError = new Map<NodeWorker, NodeWorker['onerror']>();
+/** Writes the worker script into `dir`; returns its path. */
+function writeWorkerScript(dir: string, script: string): string {
+  // .cjs: the script uses require(), whatever package.json "type" is nearby.
+  const hash = createHash('sha256').update(script).digest('hex').slice(0, 12);
+  const workerFile = path.join(dir, `tfjs-backend-wasm-threaded-simd.worker.${hash}.cjs`);
+  writeFileSync(workerFile, script);
+  return workerFile;
+}
+
+/** How a start-up fails: any of emscripten's error paths, or the time limit, rejects `failed`. */
+interface StartupWatch {
+  fail: (e: unknown) => void;
+  failed: Promise<never>;
+  /** The workers' own onerror handlers, replaced while starting. */
+  savedOnError: Map<NodeWorker, NodeWorker['onerror']>;
+  timer?: NodeJS.Timeout;
+}
+
+function startupWatch(): StartupWatch {
   let fail!: (e: unknown) => void;
   const failed = new Promise<never>((_, reject) => (fail = reject));
-  const config: Record<string, unknown> & { PThread?: PThreadApi } = {};
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    // .cjs: the script uses require(), whatever package.json "type" is nearby.
-    const hash = createHash('sha256').update(script).digest('hex').slice(0, 12);
-    const workerFile = path.join(dir, `tfjs-backend-wasm-threaded-simd.worker.${hash}.cjs`);
-    writeFileSync(workerFile, script);
-    Object.assign(config, {
-      locateFile: (p: string, prefix: string) =>
-        p.endsWith('.worker.js') ? workerFile : p.endsWith('.wasm') ? files.binary : prefix + p,
-      // A file path: the workers read it with fs (tfjs passes a Blob here).
-      mainScriptUrlOrBlob: files.factory,
-      // tfjs caps the pool at emscripten_num_logical_cores() / 2 (it assumes two
-      // hyperthreads per core), which is 1 on a 2-core machine: report 2 × threads.
-      instantiateWasm(
-        info: { env: Record<string, unknown> },
-        receive: (i: WebAssembly.Instance, m: WebAssembly.Module) => void,
-      ) {
-        const imports = { ...info, env: { ...info.env, emscripten_num_logical_cores: () => 2 * threads } };
-        WebAssembly.instantiate(binary, imports as WebAssembly.Imports)
-          .then(({ instance, module }) => {
-            receive(instance, module);
-            // emscripten's worker error handler throws (an uncaught exception, fatal
-            // under its own process handler): while starting, report it instead.
-            for (const w of config.PThread?.unusedWorkers ?? []) {
-              savedOnError.set(w, w.onerror);
-              w.onerror = fail;
-            }
-          })
-          .catch(fail);
-        return {};
-      },
-      onAbort: (what: unknown) => fail(new Error(`the threaded module aborted: ${String(what)}`)),
-    });
-    const ready = factory(config);
-    // A worker that fails before emscripten listens (e.g. a missing script) emits 'error' here.
-    for (const w of config.PThread?.unusedWorkers ?? []) w.on('error', fail);
-    timer = setTimeout(() => fail(new Error(`its workers did not load within ${timeoutMs / 1000} s`)), timeoutMs);
-    timer.unref();
-    const module = await Promise.race([ready, failed]);
-    for (const [w, h] of savedOnError) w.onerror = h;
-    for (const w of [...module.PThread.unusedWorkers, ...module.PThread.runningWorkers]) w.off('error', fail);
-    module.tfjs = {
-      init: module.cwrap('init', null, []),
-      initWithThreadsCount: module.cwrap('init_with_threads_count', null, ['number']),
-      getThreadsCount: module.cwrap('get_threads_count', 'number', []),
-      registerTensor: module.cwrap('register_tensor', null, ['number', 'number', 'number']),
-      disposeData: module.cwrap('dispose_data', null, ['number']),
-      dispose: module.cwrap('dispose', null, []),
-    };
-    return module;
-  } catch (e) {
-    config.PThread?.terminateAllThreads();
-    for (const [event, before] of listenersBefore) {
-      for (const l of process.listeners(event as 'uncaughtException')) {
-        if (!before.includes(l)) process.removeListener(event, l as (...a: unknown[]) => void);
-      }
+  return { fail, failed, savedOnError: new Map() };
+}
+
+type EmscriptenConfig = Record<string, unknown> & { PThread?: PThreadApi };
+
+/** emscripten's module settings: where its files are, and how to instantiate the binary. */
+function emscriptenConfig(
+  build: ThreadedBuild,
+  workerFile: string,
+  threads: number,
+  config: EmscriptenConfig,
+  watch: StartupWatch,
+): Record<string, unknown> {
+  return {
+    locateFile: (p: string, prefix: string) =>
+      p.endsWith('.worker.js') ? workerFile : p.endsWith('.wasm') ? build.files.binary : prefix + p,
+    // A file path: the workers read it with fs (tfjs passes a Blob here).
+    mainScriptUrlOrBlob: build.files.factory,
+    // tfjs caps the pool at emscripten_num_logical_cores() / 2 (it assumes two
+    // hyperthreads per core), which is 1 on a 2-core machine: report 2 × threads.
+    instantiateWasm(
+      info: { env: Record<string, unknown> },
+      receive: (i: WebAssembly.Instance, m: WebAssembly.Module) => void,
+    ) {
+      const imports = { ...info, env: { ...info.env, emscripten_num_logical_cores: () => 2 * threads } };
+      WebAssembly.instantiate(build.binary, imports as WebAssembly.Imports)
+        .then(({ instance, module }) => {
+          receive(instance, module);
+          // emscripten's worker error handler throws (an uncaught exception, fatal
+          // under its own process handler): while starting, report it instead.
+          for (const w of config.PThread?.unusedWorkers ?? []) {
+            watch.savedOnError.set(w, w.onerror);
+            w.onerror = watch.fail;
+          }
+        })
+        .catch(watch.fail);
+      return {};
+    },
+    onAbort: (what: unknown) => watch.fail(new Error(`the threaded module aborted: ${String(what)}`)),
+  };
+}
+
+/** The C functions tfjs's BackendWasm calls, as its own loader wraps them. */
+function bindTfjs(module: ThreadedModule): void {
+  module.tfjs = {
+    init: module.cwrap('init', null, []),
+    initWithThreadsCount: module.cwrap('init_with_threads_count', null, ['number']),
+    getThreadsCount: module.cwrap('get_threads_count', 'number', []),
+    registerTensor: module.cwrap('register_tensor', null, ['number', 'number', 'number']),
+    disposeData: module.cwrap('dispose_data', null, ['number']),
+    dispose: module.cwrap('dispose', null, []),
+  };
+}
+
+/** Removes the process listeners emscripten added since `before`: a failed start leaves none behind. */
+function removeNewListeners(before: Map<string, Function[]>): void {
+  for (const [event, listeners] of before) {
+    for (const l of process.listeners(event as 'uncaughtException')) {
+      if (!listeners.includes(l)) process.removeListener(event, l as (...a: unknown[]) => void);
     }
-    throw e;
-  } finally {
-    clearTimeout(timer);
-    rmSync(dir, { recursive: true, force: true });
-    // emscripten sets a global Worker (node:worker_threads') for itself; Node has none.
-    if (!hadWorkerGlobal) delete (globalThis as { Worker?: unknown }).Worker;
   }
 }
 

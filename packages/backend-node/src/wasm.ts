@@ -1,10 +1,11 @@
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { isKernelPatched, listKernelPatches } from '@camtl/core';
+import { isKernelPatched, listKernelPatches, type Attempt } from '@camtl/core';
 import { activate, initializedBackend, replaceBackendFactory } from './engine';
 import { threadedWasmFactory, type ThreadsOutcome } from './wasm-threads';
-import type { Attempt } from './types';
+
+type WasmPackage = typeof import('@tensorflow/tfjs-backend-wasm');
 
 const localRequire = createRequire(import.meta.url);
 
@@ -26,7 +27,7 @@ export function wasmBinaryFolder(): string {
  * the single-threaded SIMD build and says why in a note.
  */
 export async function tryWasm(threads = 1): Promise<Attempt> {
-  let wasm: typeof import('@tensorflow/tfjs-backend-wasm');
+  let wasm: WasmPackage;
   try {
     wasm = await import('@tensorflow/tfjs-backend-wasm');
   } catch (e) {
@@ -35,65 +36,64 @@ export async function tryWasm(threads = 1): Promise<Attempt> {
       reason: `@tensorflow/tfjs-backend-wasm failed to load: ${(e as Error).message.split('\n')[0]}`,
     };
   }
-  const notes: string[] = [];
-  let outcome: ThreadsOutcome | undefined;
   const fresh = !initializedBackend('wasm');
-  if (fresh) {
-    // Must happen before the backend initialises; a no-op for the file names afterwards.
-    wasm.setWasmPaths(wasmBinaryFolder());
-    const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
-    if (threads > 1 && !simd) outcome = { threads: 1, fallback: 'no WebAssembly SIMD (the threaded build needs it)' };
-    const threaded = threads > 1 && simd;
-    replaceBackendFactory('wasm', (stock) =>
-      threaded ? threadedWasmFactory(wasm, threads, stock, (o) => (outcome = o)) : stock,
-    );
-  }
+  const start: ThreadsStart = {};
+  if (fresh) await prepareFreshWasm(wasm, threads, start);
   const on = await activate('wasm');
   if (!on.ok) return { ok: false, reason: on.reason, hint: `check that ${wasmBinaryFolder()} holds the .wasm files` };
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
-  let actual = 1;
-  try {
-    actual = Math.max(1, wasm.getThreadsCount());
-  } catch {
-    actual = 1;
-  }
-  if (outcome && 'fallback' in outcome) {
-    notes.push(`wasm threads: ${threads} requested, running 1: ${outcome.fallback}`);
-  } else if (actual > 1 && fresh) {
-    notes.push(`wasm threads: ${actual} (tfjs's threaded SIMD build, workers started from a file)`);
-  } else if (!fresh && actual !== threads) {
-    notes.push(
-      `wasm threads: ${actual}, not ${threads}: the backend was already initialised (the thread count is fixed then)`,
-    );
-  }
-  const patched = listKernelPatches('wasm')
-    .map((p) => p.kernelName)
-    .filter((k) => isKernelPatched(k, 'wasm'));
-  if (patched.length) notes.unshift(`wasm kernel fixes: ${patched.join(', ')}`);
+  const actual = threadsRunning(wasm);
   const detail = `${simd ? 'SIMD' : 'no SIMD'}, ${actual} thread${actual === 1 ? '' : 's'}`;
   return {
     ok: true,
     device: `CPU (wasm, ${detail})`,
     detail,
     versions: { 'tfjs-core': tf.version_core, 'tfjs-backend-wasm': wasm.version_wasm },
-    notes,
+    notes: [...kernelFixNotes(), ...threadNotes(threads, actual, fresh, start.outcome)],
   };
 }
 
-/** The plain-JS cpu backend: always there, slowest. */
-export async function tryCpu(): Promise<Attempt> {
-  let cpu: typeof import('@tensorflow/tfjs-backend-cpu');
+/** How the threaded start went; the factory reports it during activation. */
+interface ThreadsStart {
+  outcome?: ThreadsOutcome;
+}
+
+/** Before the first initialisation: the binaries' folder, and the threaded factory when threads > 1. */
+async function prepareFreshWasm(wasm: WasmPackage, threads: number, start: ThreadsStart): Promise<void> {
+  // Must happen before the backend initialises; a no-op for the file names afterwards.
+  wasm.setWasmPaths(wasmBinaryFolder());
+  const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
+  if (threads > 1 && !simd)
+    start.outcome = { threads: 1, fallback: 'no WebAssembly SIMD (the threaded build needs it)' };
+  const threaded = threads > 1 && simd;
+  replaceBackendFactory('wasm', (stock) =>
+    threaded ? threadedWasmFactory(wasm, threads, stock, (o) => (start.outcome = o)) : stock,
+  );
+}
+
+function threadsRunning(wasm: WasmPackage): number {
   try {
-    cpu = await import('@tensorflow/tfjs-backend-cpu');
-  } catch (e) {
-    return { ok: false, reason: `@tensorflow/tfjs-backend-cpu failed to load: ${(e as Error).message.split('\n')[0]}` };
+    return Math.max(1, wasm.getThreadsCount());
+  } catch {
+    return 1;
   }
-  const on = await activate('cpu');
-  if (!on.ok) return { ok: false, reason: on.reason };
-  return {
-    ok: true,
-    device: 'CPU (plain JavaScript)',
-    detail: 'plain JS',
-    versions: { 'tfjs-core': tf.version_core, 'tfjs-backend-cpu': cpu.version_cpu },
-  };
+}
+
+/** Says why the thread count is not the one asked for, or that the threaded build runs. */
+function threadNotes(threads: number, actual: number, fresh: boolean, outcome?: ThreadsOutcome): string[] {
+  if (outcome && 'fallback' in outcome) return [`wasm threads: ${threads} requested, running 1: ${outcome.fallback}`];
+  if (actual > 1 && fresh) return [`wasm threads: ${actual} (tfjs's threaded SIMD build, workers started from a file)`];
+  if (!fresh && actual !== threads) {
+    return [
+      `wasm threads: ${actual}, not ${threads}: the backend was already initialised (the thread count is fixed then)`,
+    ];
+  }
+  return [];
+}
+
+function kernelFixNotes(): string[] {
+  const patched = listKernelPatches('wasm')
+    .map((p) => p.kernelName)
+    .filter((k) => isKernelPatched(k, 'wasm'));
+  return patched.length ? [`wasm kernel fixes: ${patched.join(', ')}`] : [];
 }

@@ -70,135 +70,18 @@ function copy(bytes: Uint8Array): ArrayBuffer {
 }
 
 export function cachedFileSystem(inner: BrowserFileSystem, options: CacheOptions = {}): CachedFileSystem {
-  const factory = options.indexedDB ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB;
-  const db = factory ? new Idb(options.dbName ?? DEFAULT_CACHE_DB, factory) : undefined;
-  const policy = options.policy ?? 'revalidate';
-  const maxFileBytes = options.maxFileBytes ?? 1024 ** 3;
-  const stats: CacheStats = { hits: 0, misses: 0, offlineHits: 0, bytesFromCache: 0, bytesFetched: 0 };
-  let broken = false; // IndexedDB failed once (quota, private mode): stop using it
-
-  const emit = (path: string, key: string, kind: CacheEventKind, bytes: number) =>
-    options.onEvent?.({ path, key, kind, bytes });
-
-  async function lookup(key: string): Promise<CachedRecord | undefined> {
-    if (!db || broken) return undefined;
-    try {
-      return await db.get(key);
-    } catch {
-      broken = true;
-      return undefined;
-    }
-  }
-
-  async function store(key: string, bytes: Uint8Array, st: FileStat | undefined): Promise<void> {
-    if (!db || broken || bytes.byteLength > maxFileBytes) return;
-    try {
-      await db.put({
-        key,
-        size: bytes.byteLength,
-        ...(st?.etag ? { etag: st.etag } : {}),
-        bytes: copy(bytes),
-        storedAt: Date.now(),
-      });
-    } catch {
-      broken = true; // e.g. QuotaExceededError: keep working uncached
-    }
-  }
-
-  function served(path: string, key: string, rec: CachedRecord, kind: 'hit' | 'offline-hit'): Uint8Array {
-    stats.hits++;
-    if (kind === 'offline-hit') stats.offlineHits++;
-    stats.bytesFromCache += rec.size;
-    emit(path, key, kind, rec.size);
-    return new Uint8Array(rec.bytes);
-  }
-
-  async function fetched(
-    path: string,
-    key: string,
-    st: FileStat | undefined,
-    kind: 'miss' | 'stale',
-  ): Promise<Uint8Array> {
-    const bytes = await inner.readFile(path);
-    stats.misses++;
-    stats.bytesFetched += bytes.byteLength;
-    await store(key, bytes, st);
-    emit(path, key, kind, bytes.byteLength);
-    return bytes;
-  }
-
-  type Stat = { ok: true; st: FileStat } | { ok: false; error: unknown };
-
-  async function statOf(path: string): Promise<Stat> {
-    try {
-      return { ok: true, st: await inner.stat(path) };
-    } catch (error) {
-      return { ok: false, error };
-    }
-  }
-
-  async function readWith(path: string, stat: () => Promise<Stat>): Promise<Uint8Array> {
-    const key = inner.cacheKey(path);
-    if (!db || broken) return inner.readFile(path);
-    if (policy === 'cache-first') {
-      const rec = await lookup(key);
-      if (rec) return served(path, key, rec, 'hit');
-    }
-    const s = await stat();
-    if (!s.ok) {
-      if (!unreachable(s.error)) throw s.error;
-      const rec = await lookup(key);
-      if (rec) return served(path, key, rec, 'offline-hit');
-      throw s.error;
-    }
-    const rec = await lookup(key);
-    if (rec && rec.size === s.st.size && (s.st.etag === undefined || rec.etag === s.st.etag))
-      return served(path, key, rec, 'hit');
-    try {
-      return await fetched(path, key, s.st, rec ? 'stale' : 'miss');
-    } catch (e) {
-      // Stat answered but the download failed (connection lost mid-way): an old copy beats nothing.
-      if (rec && unreachable(e)) return served(path, key, rec, 'offline-hit');
-      throw e;
-    }
-  }
-
-  const readFile = (path: string) => readWith(path, () => statOf(path));
-
+  const cache = new FileCache(inner, options);
+  const readFile = (path: string) => cache.read(path, () => cache.statOf(path));
   return {
     description: `${inner.description} (cached in IndexedDB ${options.dbName ?? DEFAULT_CACHE_DB})`,
     cacheKey: (path) => inner.cacheKey(path),
-    async stat(path) {
-      try {
-        return await inner.stat(path);
-      } catch (e) {
-        const rec = unreachable(e) ? await lookup(inner.cacheKey(path)) : undefined;
-        if (!rec) throw e;
-        return { size: rec.size, ...(rec.etag ? { etag: rec.etag } : {}) };
-      }
-    },
-    async exists(path) {
-      try {
-        return await inner.exists(path);
-      } catch (e) {
-        if (!unreachable(e)) throw e;
-        if (await lookup(inner.cacheKey(path))) return true;
-        throw e;
-      }
-    },
+    stat: (path) => cache.stat(path),
+    exists: (path) => cache.exists(path),
     readFile,
     async readText(path) {
       return utf8.decode(await readFile(path));
     },
-    async open(path): Promise<ByteSource> {
-      if (!db || broken) return inner.open(path);
-      const s = policy === 'cache-first' && (await lookup(inner.cacheKey(path))) ? undefined : await statOf(path);
-      if (s?.ok && s.st.size > maxFileBytes) {
-        emit(path, inner.cacheKey(path), 'bypass', s.st.size);
-        return inner.open(path);
-      }
-      return bytesSource(await readWith(path, async () => s ?? statOf(path)), path);
-    },
+    open: (path) => cache.open(path),
     async list(dir) {
       try {
         return await inner.list(dir);
@@ -209,18 +92,163 @@ export function cachedFileSystem(inner: BrowserFileSystem, options: CacheOptions
     },
     async writeFileAtomic(path, data) {
       await inner.writeFileAtomic(path, data);
-      await db?.delete(inner.cacheKey(path)).catch(() => undefined);
+      await cache.db?.delete(inner.cacheKey(path)).catch(() => undefined);
     },
     mkdirp: (path) => inner.mkdirp(path),
     appendText: (path, text) => inner.appendText(path, text),
     rename: (from, to) => inner.rename(from, to),
     remove: (path) => inner.remove(path),
     join: (...parts) => inner.join(...parts),
-    cache: {
+    cache: cache.controls(),
+  };
+}
+
+type Stat = { ok: true; st: FileStat } | { ok: false; error: unknown };
+
+/** The IndexedDB side of one cached file system: lookups, stores, the policy and the counters. */
+class FileCache {
+  readonly db: Idb | undefined;
+  /** IndexedDB failed once (quota, private mode): stop using it. */
+  broken = false;
+  readonly policy: 'revalidate' | 'cache-first';
+  readonly maxFileBytes: number;
+  readonly stats: CacheStats = { hits: 0, misses: 0, offlineHits: 0, bytesFromCache: 0, bytesFetched: 0 };
+
+  constructor(
+    readonly inner: BrowserFileSystem,
+    readonly options: CacheOptions,
+  ) {
+    const factory = options.indexedDB ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB;
+    this.db = factory ? new Idb(options.dbName ?? DEFAULT_CACHE_DB, factory) : undefined;
+    this.policy = options.policy ?? 'revalidate';
+    this.maxFileBytes = options.maxFileBytes ?? 1024 ** 3;
+  }
+
+  get usable(): boolean {
+    return !!this.db && !this.broken;
+  }
+
+  emit(path: string, key: string, kind: CacheEventKind, bytes: number): void {
+    this.options.onEvent?.({ path, key, kind, bytes });
+  }
+
+  async lookup(key: string): Promise<CachedRecord | undefined> {
+    if (!this.db || this.broken) return undefined;
+    try {
+      return await this.db.get(key);
+    } catch {
+      this.broken = true;
+      return undefined;
+    }
+  }
+
+  async store(key: string, bytes: Uint8Array, st: FileStat | undefined): Promise<void> {
+    if (!this.db || this.broken || bytes.byteLength > this.maxFileBytes) return;
+    try {
+      await this.db.put({
+        key,
+        size: bytes.byteLength,
+        ...(st?.etag ? { etag: st.etag } : {}),
+        bytes: copy(bytes),
+        storedAt: Date.now(),
+      });
+    } catch {
+      this.broken = true; // e.g. QuotaExceededError: keep working uncached
+    }
+  }
+
+  served(path: string, key: string, rec: CachedRecord, kind: 'hit' | 'offline-hit'): Uint8Array {
+    this.stats.hits++;
+    if (kind === 'offline-hit') this.stats.offlineHits++;
+    this.stats.bytesFromCache += rec.size;
+    this.emit(path, key, kind, rec.size);
+    return new Uint8Array(rec.bytes);
+  }
+
+  async fetched(path: string, key: string, st: FileStat | undefined, kind: 'miss' | 'stale'): Promise<Uint8Array> {
+    const bytes = await this.inner.readFile(path);
+    this.stats.misses++;
+    this.stats.bytesFetched += bytes.byteLength;
+    await this.store(key, bytes, st);
+    this.emit(path, key, kind, bytes.byteLength);
+    return bytes;
+  }
+
+  async statOf(path: string): Promise<Stat> {
+    try {
+      return { ok: true, st: await this.inner.stat(path) };
+    } catch (error) {
+      return { ok: false, error };
+    }
+  }
+
+  /** A file, from the cache or the inner file system as the policy and `stat` (called at most once) say. */
+  async read(path: string, stat: () => Promise<Stat>): Promise<Uint8Array> {
+    const key = this.inner.cacheKey(path);
+    if (!this.usable) return this.inner.readFile(path);
+    if (this.policy === 'cache-first') {
+      const rec = await this.lookup(key);
+      if (rec) return this.served(path, key, rec, 'hit');
+    }
+    const s = await stat();
+    if (!s.ok) {
+      if (!unreachable(s.error)) throw s.error;
+      const rec = await this.lookup(key);
+      if (rec) return this.served(path, key, rec, 'offline-hit');
+      throw s.error;
+    }
+    const rec = await this.lookup(key);
+    if (rec && rec.size === s.st.size && (s.st.etag === undefined || rec.etag === s.st.etag))
+      return this.served(path, key, rec, 'hit');
+    try {
+      return await this.fetched(path, key, s.st, rec ? 'stale' : 'miss');
+    } catch (e) {
+      // Stat answered but the download failed (connection lost mid-way): an old copy beats nothing.
+      if (rec && unreachable(e)) return this.served(path, key, rec, 'offline-hit');
+      throw e;
+    }
+  }
+
+  async open(path: string): Promise<ByteSource> {
+    if (!this.usable) return this.inner.open(path);
+    const cachedFirst = this.policy === 'cache-first' && (await this.lookup(this.inner.cacheKey(path)));
+    const s = cachedFirst ? undefined : await this.statOf(path);
+    if (s?.ok && s.st.size > this.maxFileBytes) {
+      this.emit(path, this.inner.cacheKey(path), 'bypass', s.st.size);
+      return this.inner.open(path);
+    }
+    return bytesSource(await this.read(path, async () => s ?? this.statOf(path)), path);
+  }
+
+  async stat(path: string): Promise<FileStat> {
+    try {
+      return await this.inner.stat(path);
+    } catch (e) {
+      const rec = unreachable(e) ? await this.lookup(this.inner.cacheKey(path)) : undefined;
+      if (!rec) throw e;
+      return { size: rec.size, ...(rec.etag ? { etag: rec.etag } : {}) };
+    }
+  }
+
+  async exists(path: string): Promise<boolean> {
+    try {
+      return await this.inner.exists(path);
+    } catch (e) {
+      if (!unreachable(e)) throw e;
+      if (await this.lookup(this.inner.cacheKey(path))) return true;
+      throw e;
+    }
+  }
+
+  /** `fs.cache`: what a page shows and does with the cache. */
+  controls(): CachedFileSystem['cache'] {
+    const { db, inner } = this;
+    const usable = () => this.usable;
+    return {
       get available() {
-        return !!db && !broken;
+        return usable();
       },
-      stats,
+      stats: this.stats,
       keys: async () => (db ? db.keys() : []),
       clear: async (path?: string) => {
         if (!db) return;
@@ -228,8 +256,8 @@ export function cachedFileSystem(inner: BrowserFileSystem, options: CacheOptions
         else await db.delete(inner.cacheKey(path));
       },
       close: async () => db?.close(),
-    },
-  };
+    };
+  }
 }
 
 /** Deletes a cache database entirely (e.g. a "clear cache" button). */

@@ -36,12 +36,7 @@ function toPicked(input: FilesInput): PickedFile[] {
  * the root (`loadCaMtl('', fs)`), and kept in `root`.
  */
 export function filesFileSystem(input: FilesInput): FilesFileSystem {
-  const picked = toPicked(input).map((p) => ({ ...p, path: normalizePath(p.path) }));
-  const tops = new Set(picked.map((p) => (p.path.includes('/') ? p.path.split('/')[0] : '')));
-  const root = tops.size === 1 && !tops.has('') ? [...tops][0] : '';
-  const files = new Map<string, PickedFile['file']>();
-  for (const p of picked) files.set(root ? p.path.slice(root.length + 1) : p.path, p.file);
-
+  const { root, files } = asFolder(input);
   const get = (path: string) => {
     const f = files.get(normalizePath(path));
     if (!f) throw notFound(path, `not among the ${files.size} picked files`);
@@ -70,22 +65,36 @@ export function filesFileSystem(input: FilesInput): FilesFileSystem {
     async open(path): Promise<ByteSource> {
       const f = get(path);
       const name = normalizePath(path);
-      if (typeof f.slice !== 'function') return bytesSource(await readFile(path), name);
-      return {
-        name,
-        size: f.size,
-        async read(offset, length) {
-          if (offset < 0 || length < 0 || offset + length > f.size) {
-            throw new RangeError(`${name}: read of ${length} bytes at ${offset} is past the end (${f.size} bytes)`);
-          }
-          return new Uint8Array(await f.slice(offset, offset + length).arrayBuffer());
-        },
-      };
+      return typeof f.slice === 'function' ? blobSource(f, name) : bytesSource(await readFile(path), name);
     },
     async list(dir) {
       return listUnder(files.keys(), dir);
     },
     ...readOnlyWrites(description),
+  };
+}
+
+/** The picked files by path, with the top folder they all share (if any) dropped and returned as `root`. */
+function asFolder(input: FilesInput): { root: string; files: Map<string, PickedFile['file']> } {
+  const picked = toPicked(input).map((p) => ({ ...p, path: normalizePath(p.path) }));
+  const tops = new Set(picked.map((p) => (p.path.includes('/') ? p.path.split('/')[0] : '')));
+  const root = tops.size === 1 && !tops.has('') ? [...tops][0] : '';
+  const files = new Map<string, PickedFile['file']>();
+  for (const p of picked) files.set(root ? p.path.slice(root.length + 1) : p.path, p.file);
+  return { root, files };
+}
+
+/** Ranged reads of a Blob: only the slice asked for is read. */
+function blobSource(f: PickedFile['file'], name: string): ByteSource {
+  return {
+    name,
+    size: f.size,
+    async read(offset, length) {
+      if (offset < 0 || length < 0 || offset + length > f.size) {
+        throw new RangeError(`${name}: read of ${length} bytes at ${offset} is past the end (${f.size} bytes)`);
+      }
+      return new Uint8Array(await f.slice(offset, offset + length).arrayBuffer());
+    },
   };
 }
 

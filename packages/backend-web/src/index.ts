@@ -2,18 +2,20 @@
 // (WebGPU → WebGL → wasm → cpu, with reasons), FileSystems over URLs, picked
 // files and an IndexedDB cache, and saving trained models as downloads.
 // No Node imports: everything here runs in a page or a worker.
+export { parseWebPreference, useWebBackend } from './select';
 export {
   WASM_FILES,
   WEB_BACKENDS,
-  defaultWasmPrefix,
-  useWebBackend,
+  WEB_BACKEND_CHOICES,
   type BackendReport,
   type GpuAdapterInfo,
   type SkippedBackend,
   type UseWebBackendOptions,
   type WasmFileName,
   type WebBackendName,
-} from './backend';
+  type WebBackendPreference,
+} from './types';
+export { defaultWasmPrefix } from './wasm';
 export { normalizePath, type BrowserFileSystem, type FileStat } from './fs-common';
 export {
   MANIFEST_FILE,

@@ -85,9 +85,40 @@ function validator(res: Response): string | undefined {
 
 /** A read-only FileSystem for the folder at `baseUrl` (relative URLs resolve against the page). */
 export function urlFileSystem(baseUrl: string, options: UrlFileSystemOptions = {}): UrlFileSystem {
+  const f = webFolder(baseUrl, options);
+  const readFile = (path: string) => readUrl(f, path);
+  return {
+    description: f.base,
+    baseUrl: f.base,
+    url: f.url,
+    cacheKey: f.url,
+    stat: (path) => statUrl(f, path),
+    exists: (path) => existsUrl(f, path),
+    readFile,
+    async readText(path) {
+      return utf8.decode(await readFile(path));
+    },
+    open: (path) => openUrl(f, path),
+    async list(dir) {
+      return f.known ? listUnder(f.known.keys(), dir) : [];
+    },
+    ...readOnlyWrites(`the web folder ${f.base}`),
+  };
+}
+
+/** One url file system's folder, its known files, and how it sends requests. */
+interface WebFolder {
+  base: string;
+  /** From `options.files`: then exists/list/stat make no requests. */
+  known?: Map<string, ManifestEntry>;
+  wholeFileBytes: number;
+  url(path: string): string;
+  get(path: string, headers?: Record<string, string>, method?: string): Promise<Response>;
+}
+
+function webFolder(baseUrl: string, options: UrlFileSystemOptions): WebFolder {
   const base = folderUrl(baseUrl);
   const doFetch = options.fetch ?? ((...args: Parameters<typeof fetch>) => globalThis.fetch(...args));
-  const wholeFileBytes = options.wholeFileBytes ?? 64 * 1024 * 1024;
   const known = options.files
     ? new Map(
         options.files.map((f) => (typeof f === 'string' ? { path: f } : f)).map((f) => [normalizePath(f.path), f]),
@@ -100,93 +131,83 @@ export function urlFileSystem(baseUrl: string, options: UrlFileSystemOptions = {
       method,
       headers: { ...(options.init?.headers as Record<string, string>), ...headers },
     });
+  return { base, known, wholeFileBytes: options.wholeFileBytes ?? 64 * 1024 * 1024, url, get };
+}
 
-  async function readFile(path: string): Promise<Uint8Array> {
-    const res = await get(path);
-    if (!res.ok) throw await failed(url(path), res);
-    return new Uint8Array(await res.arrayBuffer());
+async function readUrl(f: WebFolder, path: string): Promise<Uint8Array> {
+  const res = await f.get(path);
+  if (!res.ok) throw await failed(f.url(path), res);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+async function head(f: WebFolder, path: string): Promise<Response | undefined> {
+  const res = await f.get(path, {}, 'HEAD');
+  await drain(res); // empty; reading it ends the request cleanly (else browsers log it as aborted)
+  if (res.status === 405 || res.status === 501) return undefined; // no HEAD: callers fall back to GET
+  return res;
+}
+
+async function statUrl(f: WebFolder, path: string): Promise<FileStat> {
+  const entry = f.known?.get(normalizePath(path));
+  if (f.known && !entry) throw notFound(f.url(path), 'not in the folder manifest');
+  if (entry?.size !== undefined) return { size: entry.size, ...(entry.etag ? { etag: entry.etag } : {}) };
+  const res = await head(f, path);
+  if (res && !res.ok) throw await failed(f.url(path), res);
+  const length = res?.headers.get('content-length');
+  const encoded = res?.headers.get('content-encoding');
+  if (res && length !== null && length !== undefined && !encoded) {
+    const etag = entry?.etag ?? validator(res);
+    return { size: Number(length), ...(etag ? { etag } : {}) };
   }
+  // No usable length (no HEAD, or a compressed response): the body tells.
+  const bytes = await readUrl(f, path);
+  return { size: bytes.byteLength, ...(entry?.etag ? { etag: entry.etag } : {}) };
+}
 
-  async function head(path: string): Promise<Response | undefined> {
-    const res = await get(path, {}, 'HEAD');
-    await drain(res); // empty; reading it ends the request cleanly (else browsers log it as aborted)
-    if (res.status === 405 || res.status === 501) return undefined; // no HEAD: callers fall back to GET
-    return res;
+async function existsUrl(f: WebFolder, path: string): Promise<boolean> {
+  const p = normalizePath(path);
+  if (f.known) return f.known.has(p) || [...f.known.keys()].some((k) => p === '' || k.startsWith(p + '/'));
+  const res = await head(f, path);
+  if (!res) {
+    const r = await f.get(path, { Range: 'bytes=0-0' });
+    await drain(r);
+    return r.ok;
   }
+  if (res.ok) return true;
+  if (res.status === 404 || res.status === 410) return false;
+  throw httpError(f.url(path), res);
+}
 
-  async function stat(path: string): Promise<FileStat> {
-    const entry = known?.get(normalizePath(path));
-    if (known && !entry) throw notFound(url(path), 'not in the folder manifest');
-    if (entry?.size !== undefined) return { size: entry.size, ...(entry.etag ? { etag: entry.etag } : {}) };
-    const res = await head(path);
-    if (res && !res.ok) throw await failed(url(path), res);
-    const length = res?.headers.get('content-length');
-    const encoded = res?.headers.get('content-encoding');
-    if (res && length !== null && length !== undefined && !encoded) {
-      const etag = entry?.etag ?? validator(res);
-      return { size: Number(length), ...(etag ? { etag } : {}) };
-    }
-    // No usable length (no HEAD, or a compressed response): the body tells.
-    const bytes = await readFile(path);
-    return { size: bytes.byteLength, ...(entry?.etag ? { etag: entry.etag } : {}) };
-  }
-
+/** Ranged reads: the whole file on first use when small, else Range requests (or all of it, if Range is ignored). */
+async function openUrl(f: WebFolder, path: string): Promise<ByteSource> {
+  const name = f.url(path);
+  const { size } = await statUrl(f, path);
+  let whole: Promise<Uint8Array> | undefined;
+  const wholeFile = () => (whole ??= readUrl(f, path));
   return {
-    description: base,
-    baseUrl: base,
-    url,
-    cacheKey: url,
-    stat,
-    async exists(path) {
-      const p = normalizePath(path);
-      if (known) return known.has(p) || [...known.keys()].some((k) => p === '' || k.startsWith(p + '/'));
-      const res = await head(path);
-      if (!res) {
-        const r = await get(path, { Range: 'bytes=0-0' });
-        await drain(r);
-        return r.ok;
+    name,
+    size,
+    async read(offset, length) {
+      if (offset < 0 || length < 0 || offset + length > size) {
+        throw new RangeError(`${name}: read of ${length} bytes at ${offset} is past the end (${size} bytes)`);
       }
-      if (res.ok) return true;
-      if (res.status === 404 || res.status === 410) return false;
-      throw httpError(url(path), res);
+      if (length === 0) return new Uint8Array(0);
+      if (whole || size <= f.wholeFileBytes) return (await wholeFile()).subarray(offset, offset + length);
+      const res = await f.get(path, { Range: `bytes=${offset}-${offset + length - 1}` });
+      if (res.status === 206) return rangeBytes(res, name, offset, length);
+      if (!res.ok) throw await failed(name, res);
+      // The server ignored Range and sent everything: keep it for the next reads.
+      whole = res.arrayBuffer().then((b) => new Uint8Array(b));
+      return (await whole).subarray(offset, offset + length);
     },
-    readFile,
-    async readText(path) {
-      return utf8.decode(await readFile(path));
-    },
-    async open(path): Promise<ByteSource> {
-      const name = url(path);
-      const { size } = await stat(path);
-      let whole: Promise<Uint8Array> | undefined;
-      const wholeFile = () => (whole ??= readFile(path));
-      return {
-        name,
-        size,
-        async read(offset, length) {
-          if (offset < 0 || length < 0 || offset + length > size) {
-            throw new RangeError(`${name}: read of ${length} bytes at ${offset} is past the end (${size} bytes)`);
-          }
-          if (length === 0) return new Uint8Array(0);
-          if (whole || size <= wholeFileBytes) return (await wholeFile()).subarray(offset, offset + length);
-          const res = await get(path, { Range: `bytes=${offset}-${offset + length - 1}` });
-          if (res.status === 206) {
-            const bytes = new Uint8Array(await res.arrayBuffer());
-            if (bytes.byteLength !== length)
-              throw new CamtlError('IO', `${name}: asked for ${length} bytes at ${offset}, got ${bytes.byteLength}`);
-            return bytes;
-          }
-          if (!res.ok) throw await failed(name, res);
-          // The server ignored Range and sent everything: keep it for the next reads.
-          whole = res.arrayBuffer().then((b) => new Uint8Array(b));
-          return (await whole).subarray(offset, offset + length);
-        },
-      };
-    },
-    async list(dir) {
-      return known ? listUnder(known.keys(), dir) : [];
-    },
-    ...readOnlyWrites(`the web folder ${base}`),
   };
+}
+
+async function rangeBytes(res: Response, name: string, offset: number, length: number): Promise<Uint8Array> {
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  if (bytes.byteLength !== length)
+    throw new CamtlError('IO', `${name}: asked for ${length} bytes at ${offset}, got ${bytes.byteLength}`);
+  return bytes;
 }
 
 /** The manifest of a folder's files: paths, sizes and SHA-256 digests (crypto.subtle). */

@@ -12,6 +12,18 @@ export { CamtlError, isCamtlError, type CamtlErrorCode } from './errors';
 export { Rng, type RngState } from './rng';
 export { formatBackendSummary, useBackend } from './backend';
 export {
+  parseBackendPreference,
+  tryBackends,
+  type Attempt,
+  type AttemptFailure,
+  type AttemptSuccess,
+  type BackendFailureWording,
+  type BackendSelection,
+  type ParsedPreference,
+  type SkippedBackend,
+  type TryBackendsOptions,
+} from './backend-selection';
+export {
   applyKernelPatches,
   isKernelPatched,
   listKernelPatches,

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { formatBackendSummary, isKernelPatched } from '@camtl/core';
-import { parseWebPreference, useWebBackend } from './backend';
+import { parseWebPreference, useWebBackend } from './select';
 
 describe('parseWebPreference (as backend-node)', () => {
   it('expands auto, lists and comma-separated names', () => {
@@ -109,6 +109,23 @@ describe('useWebBackend (Node, no GPU, no DOM)', () => {
           'the only adapter is a software one (google swiftshader SwiftShader Device (Subzero)), slower than wasm',
         hint: "prefer: 'webgpu' uses it anyway",
       });
+    });
+
+    it('gives up on an adapter request that never answers, with the time it waited', async () => {
+      const had = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
+      Object.defineProperty(globalThis, 'navigator', {
+        value: { gpu: { requestAdapter: () => new Promise(() => undefined) }, userAgent: 'test' },
+        configurable: true,
+        writable: true,
+      });
+      try {
+        const r = await useWebBackend({ prefer: 'webgpu,cpu', timeoutMs: 50 });
+        expect(r.backend).toBe('cpu');
+        expect(r.skipped).toEqual([{ choice: 'webgpu', reason: 'webgpu initialisation did not finish within 50 ms' }]);
+      } finally {
+        if (had) Object.defineProperty(globalThis, 'navigator', had);
+        else delete (globalThis as { navigator?: unknown }).navigator;
+      }
     });
 
     it("uses a software adapter when webgpu is named, and keeps tfjs's reason when it fails", async () => {

@@ -7,7 +7,7 @@ import { isCamtlError, type Draw, type SamplerContext } from '@camtl/core';
 import { describeEachBackend } from '@camtl/testkit';
 import { expect, it } from 'vitest';
 import { mtUncertainty, type MtUncertaintyOptions } from './mt-uncertainty';
-import { context, fakeScorer, hashUnit, run, type FakeScorerSpec } from './test-utils';
+import { context, fakeScorer, hashUnit, run, type FakeScorerSpec } from './test-helpers';
 
 type Formula = 'reference' | 'paper';
 const K = 3;

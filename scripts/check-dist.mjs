@@ -74,6 +74,13 @@ for (const dir of readdirSync(packagesDir)) {
     ],
     `${pkg.name} CJS`,
   );
+  // Subpath entries (@camtl/core/testing: ESM only) load from plain Node too.
+  for (const [sub, entry] of Object.entries(pkg.exports)) {
+    if (sub === '.' || !entry.import) continue;
+    const file = JSON.stringify(join(pkgDir, entry.import.default));
+    const body = `const m = await import(${file}); console.log(Object.keys(m).length + ' exports');`;
+    run(pkgDir, ['--input-type=module', '-e', body], `${pkg.name}${sub.slice(1)} ESM`);
+  }
 }
 if (failed) {
   console.log(`${failed} dist check(s) failed`);

@@ -1,10 +1,31 @@
-import { defineConfig } from 'tsup';
+import { rmSync } from 'node:fs';
+import { defineConfig, type Options } from 'tsup';
 import { tsupBase } from '../../tsup.base.ts';
 
-export default defineConfig({
+const shared: Options = {
   ...tsupBase,
   // tfjs-core's gradient registrations live in extensionless ESM files that plain
   // Node cannot resolve; bundling them makes dist/ work from Node (ESM and CJS).
   // They register on tfjs's global engine, so a bundled copy is harmless.
   noExternal: [/^@tensorflow\/tfjs-core\/dist\//],
+  // The two builds below share dist/; tsup would clean it in each, concurrently.
+  clean: false,
+};
+
+export default defineConfig(() => {
+  rmSync('dist', { recursive: true, force: true });
+  return [
+    // ESM: the main entry and @camtl/core/testing in one esbuild run, so they
+    // share chunks: a test and the code under test see one module instance
+    // (one backend and kernel-patch registry).
+    {
+      ...shared,
+      entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
+      format: ['esm'],
+      splitting: true,
+    },
+    // CJS: the main entry only; @camtl/core/testing is ESM only, since a CJS
+    // copy of it would be a second instance of core.
+    { ...shared, entry: { index: 'src/index.ts' }, format: ['cjs'] },
+  ];
 });

@@ -22,7 +22,7 @@ import {
   registerAttentionPlugins,
   type ConditionalAttentionOptions,
 } from './index';
-import { disposeAll, randomArray, randomValues, toTensors } from './test-utils';
+import { disposeAll, randomArray, randomValues, toTensors } from './test-helpers';
 
 const H = 32;
 const HEADS = 2;

@@ -6,7 +6,7 @@ import { describeEachBackend, maxAbsDiff } from '@camtl/testkit';
 import { describe, expect, it } from 'vitest';
 import { attentionBiasSpecs, blockDiagonalIndex, blockLayout, conditionalAttentionBias } from './index';
 import type { AttentionBiasOptions } from './index';
-import { disposeAll, randomArray, randomValues, toTensors, type JsTensor } from './test-utils';
+import { disposeAll, randomArray, randomValues, toTensors, type JsTensor } from './test-helpers';
 
 function expectConfigError(f: () => unknown, pattern: RegExp): void {
   try {

@@ -1,15 +1,20 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { BertModel, applyKernelPatches, isKernelPatched, listKernelPatches, parseBertConfig } from '@camtl/core';
-import { maxAbsDiff } from '@camtl/testkit';
+import { applyKernelPatches, isKernelPatched, listKernelPatches } from '@camtl/core';
+import { diffsFromCpu, matMulCombinations, maxAbsDiff, tinyBertStep } from '@camtl/testkit';
 import { useNodeBackend } from './select';
 import { wasmBinaryFolder } from './wasm';
 import { resolveWasmThreads } from './wasm-threads';
 import { existsSync } from 'node:fs';
 
-async function on<T>(backend: 'cpu' | 'wasm', f: () => T | Promise<T>): Promise<T> {
+/** Selects `backend` the way camtl's Node users do: useNodeBackend (threaded wasm, kernel fixes). */
+async function select(backend: string): Promise<void> {
   const r = await useNodeBackend({ prefer: backend });
   expect(r.backend).toBe(backend);
+}
+
+async function on<T>(backend: 'cpu' | 'wasm', f: () => T | Promise<T>): Promise<T> {
+  await select(backend);
   return f();
 }
 
@@ -50,43 +55,8 @@ describe('wasm through useNodeBackend', () => {
   });
 
   it('matMul with every transpose combination (batched and fused) equals cpu', async () => {
-    const run = () =>
-      tf.tidy(() => {
-        const out: number[][] = [];
-        for (const [ta, tb] of [
-          [false, false],
-          [true, false],
-          [false, true],
-          [true, true],
-        ] as const) {
-          const a = fixed(ta ? [2, 7, 5] : [2, 5, 7], 1);
-          const b = fixed(tb ? [2, 3, 7] : [2, 7, 3], 2);
-          out.push(Array.from(tf.matMul(a, b, ta, tb).dataSync()));
-          // Fused (bias + activation) on 2D operands, as camtl's linear layers use it.
-          // (tfjs-backend-wasm 4.22's own _FusedMatMul is wrong for batch > 1 with a bias.)
-          const a2 = fixed(ta ? [7, 5] : [5, 7], 6);
-          const b2 = fixed(tb ? [3, 7] : [7, 3], 7);
-          const bias = fixed([3], 3);
-          out.push(
-            Array.from(
-              tf.fused
-                .matMul({
-                  a: a2 as tf.Tensor2D,
-                  b: b2 as tf.Tensor2D,
-                  transposeA: ta,
-                  transposeB: tb,
-                  bias,
-                  activation: 'relu',
-                })
-                .dataSync(),
-            ),
-          );
-        }
-        return out;
-      });
-    const cpu = await on('cpu', run);
-    const wasm = await on('wasm', run);
-    cpu.forEach((c, i) => expect(maxAbsDiff(wasm[i], c)).toBeLessThan(1e-5));
+    const diffs = await diffsFromCpu(matMulCombinations, 'wasm', select);
+    diffs.forEach((d, i) => expect(d, `product ${i}`).toBeLessThan(1e-5));
   });
 
   it('gather gradients (UnsortedSegmentSum) equal cpu', async () => {
@@ -112,56 +82,11 @@ describe('wasm through useNodeBackend', () => {
   });
 
   it('a small BERT forward and backward equals cpu', async () => {
-    const config = parseBertConfig({
-      vocab_size: 30,
-      hidden_size: 16,
-      num_hidden_layers: 2,
-      num_attention_heads: 2,
-      intermediate_size: 32,
-      max_position_embeddings: 16,
-      num_labels: 3,
-    });
-    const run = () => {
-      const model = BertModel.create(config, { seed: 7 });
-      try {
-        const inputIds = tf.tensor2d(
-          [
-            [2, 5, 7, 9, 3, 0],
-            [2, 11, 3, 0, 0, 0],
-          ],
-          [2, 6],
-          'int32',
-        );
-        const attentionMask = tf.tensor2d(
-          [
-            [1, 1, 1, 1, 1, 0],
-            [1, 1, 1, 0, 0, 0],
-          ],
-          [2, 6],
-          'int32',
-        );
-        const labels = tf.tensor1d([1, 2], 'int32');
-        const vars = model.store.trainable();
-        const { value, grads } = tf.variableGrads(
-          () => model.forward({ inputIds, attentionMask, labels }).loss as tf.Scalar,
-          [...vars.values()],
-        );
-        const names = [...vars.keys()].sort();
-        const out = {
-          loss: value.dataSync()[0],
-          names,
-          grads: names.map((n) => Array.from(grads[vars.get(n)!.name].dataSync())),
-        };
-        tf.dispose([inputIds, attentionMask, labels, value, ...Object.values(grads)]);
-        return out;
-      } finally {
-        model.dispose();
-      }
-    };
-    const cpu = await on('cpu', run);
-    const wasm = await on('wasm', run);
+    const cpu = await on('cpu', () => tinyBertStep(7));
+    const wasm = await on('wasm', () => tinyBertStep(7));
     expect(wasm.names).toEqual(cpu.names);
     expect(cpu.names.length).toBeGreaterThan(20);
+    expect(maxAbsDiff(wasm.logits, cpu.logits)).toBeLessThan(1e-5);
     expect(Math.abs(wasm.loss - cpu.loss)).toBeLessThan(1e-5);
     cpu.grads.forEach((g, i) => expect(maxAbsDiff(wasm.grads[i], g), cpu.names[i]).toBeLessThan(1e-5));
   });

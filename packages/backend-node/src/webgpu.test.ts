@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BertModel, loadBertModel, parseBertConfig, saveBertModel } from '@camtl/core';
 import { nodeFileSystem } from './node-fs';
-import { worstViolation } from '@camtl/testkit';
+import { tinyBertStep, worstViolation } from '@camtl/testkit';
 import { defaultLoader } from './loader';
 import { useNodeBackend } from './select';
 import { nodeSystem } from './system';
@@ -137,57 +137,11 @@ describe.skipIf(!!why)('WebGPU through Dawn', () => {
   });
 
   it('a tiny BERT forward and backward equals cpu', async () => {
-    const config = parseBertConfig({
-      vocab_size: 30,
-      hidden_size: 16,
-      num_hidden_layers: 2,
-      num_attention_heads: 2,
-      intermediate_size: 32,
-      max_position_embeddings: 16,
-      num_labels: 3,
-    });
-    const run = async () => {
-      const model = BertModel.create(config, { seed: 11 });
-      try {
-        const inputIds = tf.tensor2d(
-          [
-            [2, 5, 7, 9, 3, 0],
-            [2, 11, 3, 0, 0, 0],
-          ],
-          [2, 6],
-          'int32',
-        );
-        const attentionMask = tf.tensor2d(
-          [
-            [1, 1, 1, 1, 1, 0],
-            [1, 1, 1, 0, 0, 0],
-          ],
-          [2, 6],
-          'int32',
-        );
-        const labels = tf.tensor1d([1, 2], 'int32');
-        const logits = tf.tidy(() => model.forward({ inputIds, attentionMask }).logits!);
-        const vars = model.store.trainable();
-        const { value, grads } = tf.variableGrads(
-          () => model.forward({ inputIds, attentionMask, labels }).loss as tf.Scalar,
-          [...vars.values()],
-        );
-        const names = [...vars.keys()].sort();
-        const out = {
-          logits: Array.from(await logits.data()),
-          loss: (await value.data())[0],
-          grads: await Promise.all(names.map(async (n) => Array.from(await grads[vars.get(n)!.name].data()))),
-        };
-        tf.dispose([inputIds, attentionMask, labels, logits, value, ...Object.values(grads)]);
-        return out;
-      } finally {
-        model.dispose();
-      }
-    };
     await useNodeBackend({ prefer: 'cpu' });
-    const cpu = await run();
+    const cpu = await tinyBertStep(11);
     await useNodeBackend({ prefer: 'webgpu' });
-    const gpu = await run();
+    const gpu = await tinyBertStep(11);
+    expect(gpu.names).toEqual(cpu.names);
     expect(worstViolation(gpu.logits, cpu.logits, ATOL, RTOL)).toBeLessThanOrEqual(0);
     expect(Math.abs(gpu.loss - cpu.loss)).toBeLessThanOrEqual(ATOL + RTOL * Math.abs(cpu.loss));
     cpu.grads.forEach((g, i) => expect(worstViolation(gpu.grads[i], g, ATOL, RTOL)).toBeLessThanOrEqual(0));

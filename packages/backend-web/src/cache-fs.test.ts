@@ -1,12 +1,12 @@
 import '@tensorflow/tfjs-backend-cpu';
 import { IDBFactory } from 'fake-indexeddb';
 import { memoryFileSystem, useBackend } from '@camtl/core';
-import { createCaMtl, loadCaMtl, saveCaMtl } from '@camtl/ca-mtl';
+import { loadCaMtl, saveCaMtl } from '@camtl/ca-mtl';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cachedFileSystem, deleteCache, type CacheEvent } from './cache-fs';
 import { filesFileSystem } from './files-fs';
 import { openUrlFolder } from './model-source';
-import { pattern, stubServer } from './test-helpers';
+import { pattern, stubServer, tinyCaMtl } from './test-helpers';
 import { manifestFor, urlFileSystem } from './url-fs';
 
 const ORIGIN = 'https://cdn.test';
@@ -114,15 +114,7 @@ describe('cachedFileSystem', () => {
 
 describe('openUrlFolder', () => {
   it('loads a model through its manifest and the cache, then again offline', async () => {
-    const bertConfig = {
-      vocab_size: 12,
-      hidden_size: 8,
-      num_hidden_layers: 2,
-      num_attention_heads: 2,
-      intermediate_size: 16,
-      max_position_embeddings: 16,
-    };
-    const { model } = await createCaMtl({ bertConfig, tasks: ['x'], numLabels: [3], maxSeqLength: 8, seed: 1 });
+    const { model } = await tinyCaMtl(['x'], [3], 1);
     const mem = memoryFileSystem();
     await saveCaMtl(model, 'm', mem);
     const files: Record<string, Uint8Array> = {};

@@ -1,26 +1,18 @@
 import '@tensorflow/tfjs-backend-cpu';
 import { unzipSync } from 'fflate';
 import { memoryFileSystem, useBackend } from '@camtl/core';
-import { createCaMtl, loadCaMtl } from '@camtl/ca-mtl';
+import { loadCaMtl } from '@camtl/ca-mtl';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { tinyCaMtl } from './test-helpers';
 import { downloadModel, modelFiles, saveBlob, tokenizerFiles, zipFiles } from './download';
 
 beforeAll(async () => {
   await useBackend('cpu');
 });
 
-const bertConfig = {
-  vocab_size: 12,
-  hidden_size: 8,
-  num_hidden_layers: 2,
-  num_attention_heads: 2,
-  intermediate_size: 16,
-  max_position_embeddings: 16,
-};
-
 describe('downloadModel', () => {
   it('zips config.json, model.safetensors and the tokenizer into one folder that loads back', async () => {
-    const { model } = await createCaMtl({ bertConfig, tasks: ['a', 'b'], numLabels: [2, 1], maxSeqLength: 8, seed: 7 });
+    const { model } = await tinyCaMtl(['a', 'b'], [2, 1], 7);
     const saved: Array<{ blob: Blob; name: string }> = [];
     const result = await downloadModel(model, {
       files: { 'vocab.txt': 'x\n' },
@@ -46,7 +38,7 @@ describe('downloadModel', () => {
   });
 
   it("offers one download per file with format 'files'", async () => {
-    const { model } = await createCaMtl({ bertConfig, tasks: ['a'], numLabels: [3], maxSeqLength: 8, seed: 1 });
+    const { model } = await tinyCaMtl(['a'], [3], 1);
     const names: string[] = [];
     const result = await downloadModel(model, {
       format: 'files',
@@ -72,7 +64,7 @@ describe('downloadModel', () => {
 
   it('needs a document for the default save', async () => {
     expect(() => saveBlob(new Blob(['x']), 'x.zip')).toThrow(/no document/);
-    const { model } = await createCaMtl({ bertConfig, tasks: ['a'], numLabels: [2], maxSeqLength: 8, seed: 1 });
+    const { model } = await tinyCaMtl(['a'], [2], 1);
     await expect(downloadModel(model, 'run.zip')).rejects.toThrow(/cannot download run\.zip: no document/);
     model.dispose();
   });

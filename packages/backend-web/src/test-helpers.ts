@@ -1,5 +1,8 @@
-// A stub web server for the file-system tests: files in memory, GET/HEAD,
-// Range, ETag, 404s, and switches for "offline", "no HEAD" and "ignores Range".
+// Helpers for the file-system tests: a stub web server (files in memory,
+// GET/HEAD, Range, ETag, 404s, and switches for "offline", "no HEAD" and
+// "ignores Range"), byte patterns, and a tiny CA-MTL model to save and load.
+import { createCaMtl } from '@camtl/ca-mtl';
+
 export interface StubServer {
   fetch: typeof fetch;
   files: Map<string, Uint8Array>;
@@ -56,4 +59,17 @@ export function stubServer(origin: string, files: Record<string, Uint8Array | st
 /** Bytes 0..n-1 mod 251 (no run of equal bytes, so misplaced reads show). */
 export function pattern(n: number): Uint8Array {
   return Uint8Array.from({ length: n }, (_, i) => i % 251);
+}
+
+/** A random CA-MTL model on a tiny BERT (12 words, hidden 8, 2 layers; maxSeqLength 8). */
+export function tinyCaMtl(tasks: string[], numLabels: number[], seed: number): ReturnType<typeof createCaMtl> {
+  const bertConfig = {
+    vocab_size: 12,
+    hidden_size: 8,
+    num_hidden_layers: 2,
+    num_attention_heads: 2,
+    intermediate_size: 16,
+    max_position_embeddings: 16,
+  };
+  return createCaMtl({ bertConfig, tasks, numLabels, maxSeqLength: 8, seed });
 }

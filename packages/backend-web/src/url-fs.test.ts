@@ -1,22 +1,14 @@
 import '@tensorflow/tfjs-backend-cpu';
 import { isCamtlError, loadHfCheckpoint, loadTokenizer, memoryFileSystem, useBackend } from '@camtl/core';
-import { createCaMtl, loadCaMtl, saveCaMtl } from '@camtl/ca-mtl';
+import { loadCaMtl, saveCaMtl } from '@camtl/ca-mtl';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { pattern, stubServer } from './test-helpers';
+import { pattern, stubServer, tinyCaMtl } from './test-helpers';
 import { manifestFor, parseManifest, urlFileSystem } from './url-fs';
 
 const ORIGIN = 'https://models.test';
 
 async function tinyModelFiles(): Promise<Record<string, Uint8Array>> {
-  const bertConfig = {
-    vocab_size: 12,
-    hidden_size: 8,
-    num_hidden_layers: 2,
-    num_attention_heads: 2,
-    intermediate_size: 16,
-    max_position_embeddings: 16,
-  };
-  const { model } = await createCaMtl({ bertConfig, tasks: ['a', 'b'], numLabels: [2, 1], maxSeqLength: 8, seed: 3 });
+  const { model } = await tinyCaMtl(['a', 'b'], [2, 1], 3);
   const mem = memoryFileSystem();
   await saveCaMtl(model, 'm', mem);
   model.dispose();

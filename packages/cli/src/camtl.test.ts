@@ -1,38 +1,15 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { maxAbsDiff } from '@camtl/testkit';
 import { describe, expect, it } from 'vitest';
-import { main } from './main';
+import { forwardJson, run, TINY_BASE, tmp } from './test-helpers';
 
-const TINY_BASE = resolve(__dirname, '..', '..', 'testkit', 'fixtures', 'camtl', 'model', 'tiny-base');
 const expected = JSON.parse(readFileSync(join(TINY_BASE, 'expected.json'), 'utf8'));
-
-async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
-
-const maxAbsDiff = (a: number[], b: number[]) => a.reduce((m, x, i) => Math.max(m, Math.abs(x - b[i])), 0);
 
 describe.each(['cpu', 'wasm'])('camtl forward on a reference CA-MTL checkpoint [%s]', (backend) => {
   it('per-task logits, pooled output and the loss match the reference', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'camtl-'));
-    writeFileSync(join(dir, 'in.json'), JSON.stringify(expected.inputs));
-    const r = await run(
-      'forward',
-      '--model',
-      TINY_BASE,
-      '--input',
-      join(dir, 'in.json'),
-      '--output',
-      join(dir, 'out.json'),
-      '--backend',
-      backend,
-    );
+    const { out, ...r } = await forwardJson(TINY_BASE, expected.inputs, backend);
     expect(r.stderr).toBe('');
-    const out = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8'));
     expect(Math.abs(out.loss - expected.outputs.loss)).toBeLessThan(1e-4);
     expect(maxAbsDiff(out.pooled_output.data, expected.outputs.pooled_output.data)).toBeLessThan(1e-4);
     for (const [task, ref] of Object.entries<any>(expected.outputs.per_task)) {
@@ -44,7 +21,7 @@ describe.each(['cpu', 'wasm'])('camtl forward on a reference CA-MTL checkpoint [
   });
 
   it('without labels there is no loss; without task_id it is a clear error', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'camtl-'));
+    const dir = tmp();
     const { labels: _labels, ...noLabels } = expected.inputs;
     writeFileSync(join(dir, 'in.json'), JSON.stringify(noLabels));
     const r = await run(

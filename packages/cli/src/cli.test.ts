@@ -1,53 +1,21 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, copyFileSync, mkdirSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync, writeFileSync, copyFileSync, mkdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { BertModel, parseBertConfig, saveBertModel } from '@camtl/core';
+import { maxAbsDiff } from '@camtl/testkit';
 import { describe, expect, it } from 'vitest';
-import { main } from './main';
 import { nodeFileSystem } from '@camtl/backend-node';
 import { selectBackend } from './backend';
-
-const CORE_FIXTURES = resolve(__dirname, '..', '..', 'core', 'fixtures');
-const BIN = resolve(__dirname, '..', 'dist', 'bin.js');
-
-async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
-
-function tmp(): string {
-  return mkdtempSync(join(tmpdir(), 'camtl-cli-'));
-}
-
-function maxAbsDiff(a: number[], b: number[]): number {
-  expect(a.length).toBe(b.length);
-  return a.reduce((m, x, i) => Math.max(m, Math.abs(x - b[i])), 0);
-}
+import { BIN, CORE_FIXTURES, forwardJson, run, tmp } from './test-helpers';
 
 const expected = JSON.parse(readFileSync(join(CORE_FIXTURES, 'bert-tiny', 'expected.json'), 'utf8'));
 
 describe.each(['cpu', 'wasm'])('camtl forward [%s]', (backend) => {
   it('matches the PyTorch fixture (hidden states, pooled, logits, loss)', async () => {
-    const dir = tmp();
-    writeFileSync(join(dir, 'in.json'), JSON.stringify(expected.cases[0].inputs));
-    const r = await run(
-      'forward',
-      '--model',
-      join(CORE_FIXTURES, 'bert-tiny'),
-      '--input',
-      join(dir, 'in.json'),
-      '--output',
-      join(dir, 'out.json'),
-      '--backend',
-      backend,
-    );
+    const { out, ...r } = await forwardJson(join(CORE_FIXTURES, 'bert-tiny'), expected.cases[0].inputs, backend);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const out = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8'));
     const ref = expected.cases[0].outputs;
     expect(out.last_hidden_state.shape).toEqual([4, 12, 64]);
     expect(maxAbsDiff(out.last_hidden_state.data, ref.last_hidden_state.data)).toBeLessThan(1e-4);
@@ -85,23 +53,9 @@ describe.each(['cpu', 'wasm'])('camtl forward [%s]', (backend) => {
       [1, 1, 1, 1, 1],
     ];
     const t = (x: number[][]) => ({ shape: [2, 5], dtype: 'int64', data: x.flat() });
-    writeFileSync(
-      join(dir, 'in.json'),
-      JSON.stringify({ input_ids: t(ids), token_type_ids: t(types), attention_mask: t(mask) }),
-    );
-    const r = await run(
-      'forward',
-      '--model',
-      join(dir, 'm'),
-      '--input',
-      join(dir, 'in.json'),
-      '--output',
-      join(dir, 'out.json'),
-      '--backend',
-      backend,
-    );
+    const inputs = { input_ids: t(ids), token_type_ids: t(types), attention_mask: t(mask) };
+    const { out, ...r } = await forwardJson(join(dir, 'm'), inputs, backend);
     expect(r.stderr).toBe('');
-    const out = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8'));
     expect(Object.keys(out).sort()).toEqual(['last_hidden_state', 'pooler_output']);
     const direct = model.forward({
       inputIds: tf.tensor2d(ids, undefined, 'int32'),

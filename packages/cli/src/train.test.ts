@@ -1,26 +1,14 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { BertModel, parseBertConfig, saveBertModel } from '@camtl/core';
 import { unzipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { main } from './main';
 import { nodeFileSystem } from '@camtl/backend-node';
 import { selectBackend } from './backend';
+import { BIN, CORE_FIXTURES, GLUE, run, tmp } from './test-helpers';
 
-const GLUE = resolve(__dirname, '..', '..', 'tasks-glue', 'fixtures', 'glue');
-const TOKENIZER = resolve(__dirname, '..', '..', 'core', 'fixtures', 'tokenizer');
-const BIN = resolve(__dirname, '..', 'dist', 'bin.js');
-
-async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
-
-const tmp = () => mkdtempSync(join(tmpdir(), 'camtl-train-'));
+const TOKENIZER = join(CORE_FIXTURES, 'tokenizer');
 const records = (dir: string) =>
   readFileSync(join(dir, 'train.jsonl'), 'utf8')
     .trim()

@@ -4,7 +4,7 @@ import { describeEachBackend, maxAbsDiff } from '@camtl/testkit';
 import { expect, it } from 'vitest';
 import { conditionalAlignment, conditionalAlignmentSpecs } from './alignment';
 import { film, filmParams } from '@camtl/core';
-import { expectNoLeak, expectRowByRow, randn, randomStore } from './test-helpers-random';
+import { expectNoLeak, expectRowByRow, randn, randomStore } from './test-helpers';
 
 const H = 8;
 const B = 4;

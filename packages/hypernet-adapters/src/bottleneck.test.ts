@@ -4,7 +4,7 @@ import { describeEachBackend, maxAbsDiff } from '@camtl/testkit';
 import { expect, it } from 'vitest';
 import { bottleneckSize, conditionalBottleneck, conditionalBottleneckSpecs } from './bottleneck';
 import { film } from '@camtl/core';
-import { expectNoLeak, expectRowByRow, randn, randomStore } from './test-helpers-random';
+import { expectNoLeak, expectRowByRow, randn, randomStore } from './test-helpers';
 
 const H = 12;
 const B = 4;

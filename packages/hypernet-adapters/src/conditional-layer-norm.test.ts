@@ -20,7 +20,7 @@ import {
   type ConditionalLayerNormOptions,
 } from './conditional-layer-norm';
 import { film } from '@camtl/core';
-import { expectNoLeak, expectRowByRow, randn, randomStore } from './test-helpers-random';
+import { expectNoLeak, expectRowByRow, randn, randomStore } from './test-helpers';
 
 const H = 8;
 const B = 5;

@@ -3,7 +3,7 @@ import { mount } from '@camtl/core';
 import { describeEachBackend, maxAbsDiff } from '@camtl/testkit';
 import { expect, it } from 'vitest';
 import { film, filmParams, filmSpecs } from '@camtl/core';
-import { expectNoLeak, expectRowByRow, randn, randomStore } from './test-helpers-random';
+import { expectNoLeak, expectRowByRow, randn, randomStore } from './test-helpers';
 
 describeEachBackend('FiLM', () => {
   it('specs: gb_weights = Linear(d_c → 2d), bias initialised to 0', () => {

@@ -14,7 +14,7 @@ import { describeEachBackend, maxAbsDiff } from '@camtl/testkit';
 import { expect, it } from 'vitest';
 import { applyGeneratedAdapter, generatedAdapter, type GeneratedAdapterOptions } from './generated-adapter';
 import { ADAPTER_POSITION, generateAdapterWeights, hypernetSpecs } from './hypernet';
-import { expectNoLeak, expectRowByRow, randn, randomStore, row } from './test-helpers-random';
+import { expectNoLeak, expectRowByRow, randn, randomStore, row } from './test-helpers';
 
 const d = 16;
 const options: GeneratedAdapterOptions = { hiddenSize: d, numLayers: 3, numTasks: 3, reductionFactor: 4 };

@@ -9,7 +9,7 @@ import {
   taskTransformation,
   taskTransformationSpecs,
 } from './task-embedding';
-import { expectNoLeak, randomStore } from './test-helpers-random';
+import { expectNoLeak, randomStore } from './test-helpers';
 
 const T = 3;
 const H = 8;

@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderReport } from './render';
-import { syntheticLog } from './test-fixtures';
+import { syntheticLog } from './test-helpers';
 import type { LogRecord } from './types';
 
 const CHROMIUM = process.env.CAMTL_CHROMIUM ?? '/usr/bin/chromium';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LogParseError, parseLog, parseLogDetailed } from './parse';
-import { syntheticLog, toJsonl } from './test-fixtures';
+import { syntheticLog, toJsonl } from './test-helpers';
 
 describe('parseLog', () => {
   const records = syntheticLog({ steps: 40, evalEvery: 10 });

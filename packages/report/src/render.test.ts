@@ -3,7 +3,7 @@ import { UPLOT_JS } from './generated/assets';
 import { renderReport, renderReportFromJsonl } from './render';
 import type { ReportData } from './report-data';
 import { finalTable, summaryTable } from './summary';
-import { syntheticLog, toJsonl } from './test-fixtures';
+import { syntheticLog, toJsonl } from './test-helpers';
 import type { LogRecord, StepRecord } from './types';
 
 const EVIL = '</script><script>alert(1)</script><!--';

@@ -11,7 +11,7 @@ import {
 } from './distributions';
 import { proportional } from './proportional';
 import { annealed, roundRobin, temperature, uniform } from './task-mix';
-import { CHI2_CRIT_001, chiSquare, context, run, taskCounts } from './test-utils';
+import { CHI2_CRIT_001, chiSquare, context, run, taskCounts } from './test-helpers';
 
 const SIZES = [5000, 1200, 300, 60];
 const T = SIZES.length;

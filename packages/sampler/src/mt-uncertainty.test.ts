@@ -7,7 +7,7 @@ import { isCamtlError, type Draw, type SamplerContext } from '@camtl/core';
 import { describeEachBackend } from '@camtl/testkit';
 import { expect, it } from 'vitest';
 import type { MtUncertaintyOptions } from './mt-uncertainty';
-import { context, fakeScorer, hashUnit, mtuWith, run, type FakeScorerSpec, type ScorerSlot } from './test-utils';
+import { context, fakeScorer, hashUnit, mtuWith, run, type FakeScorerSpec, type ScorerSlot } from './test-helpers';
 
 type Formula = 'reference' | 'paper';
 const K = 3;

@@ -3,7 +3,7 @@
 import { isCamtlError, type SamplerFactory } from '@camtl/core';
 import { describe, expect, it } from 'vitest';
 import { createSampler, samplerNames } from './registry';
-import { context, run } from './test-utils';
+import { context, run } from './test-helpers';
 
 const SIZES = [23, 9, 4];
 const FREE: [string, SamplerFactory][] = [

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { proportional } from './proportional';
 import { PermutationStream } from './stream';
 import { annealed, roundRobin, temperature, uniform } from './task-mix';
-import { context, run } from './test-utils';
+import { context, run } from './test-helpers';
 import { decodeBase64, encodeBase64, UsageTracker } from './usage';
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);

@@ -12,7 +12,7 @@ import {
   overlap,
   overlapThresholdAccuracy,
   type Labelled,
-} from './baselines.test-helpers';
+} from './test-helpers';
 import { pearson, spearman } from '@camtl/tasks-glue';
 import { generateSuite, type SyntheticTask } from './suite';
 

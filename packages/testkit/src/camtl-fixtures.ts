@@ -2,8 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bytesSource } from '../../core/src/io/fs';
-import { readSafetensors, type SafetensorsFile } from '../../core/src/io/safetensors';
+import { bytesSource, readSafetensors, type SafetensorsFile } from '@camtl/core';
 
 /** The CA-MTL conformance fixtures (official CA-MTL code, float64), copied from shared/fixtures/camtl. */
 const CAMTL = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'camtl');

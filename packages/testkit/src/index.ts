@@ -1,8 +1,9 @@
 // Shared test helpers for the camtl packages (private, never published).
-// The backend switcher is core's own test helper, so every package's suites
-// run on the same backends with the same kernel patches.
-export { describeEachBackend, TEST_BACKENDS } from '../../core/src/testing/backends';
-export { maxAbsDiff, worstViolation } from '../../core/src/testing/fixtures';
+// Everything of @camtl/core/testing (the backend switcher, comparisons,
+// backend cases, the toy multi-task model), imported by package name so a
+// test runs on the same instance of core as the plug-in under test; plus the
+// CA-MTL conformance fixtures, which stay here (not published).
+export * from '@camtl/core/testing';
 export {
   camtlFixturePath,
   readCamtlFixtureJson,

@@ -2,7 +2,7 @@
 // as tfjs tensors, and the fixture loss Σ_k Σ(outputs[k] ⊙ loss_weights[k]) with
 // its gradients w.r.t. every parameter and float input.
 import * as tf from '@tensorflow/tfjs-core';
-import { paramsFromRecord, type Params } from '../../core/src/params/store';
+import { paramsFromRecord, type Params } from '@camtl/core';
 import {
   readCamtlFixtureJson,
   readCamtlFloat32Tensors,

@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
 import { useBackend } from '../backend';
+import { diffsFromCpu, matMulCombinations } from '../testing/backend-cases';
 import { maxAbsDiff } from '../testing/fixtures';
 import { applyKernelPatches, isKernelPatched, listKernelPatches } from './patches';
 
@@ -63,41 +64,8 @@ describe('wasm kernel patches', () => {
   });
 
   it('transposed BatchMatMul and fused MatMul equal the cpu kernels', async () => {
-    const run = () =>
-      tf.tidy(() => {
-        const out: number[][] = [];
-        for (const [ta, tb] of [
-          [false, false],
-          [true, false],
-          [false, true],
-          [true, true],
-        ] as const) {
-          const a = fixed(ta ? [2, 5, 3] : [2, 3, 5], 4);
-          const b = fixed(tb ? [2, 4, 5] : [2, 5, 4], 5);
-          out.push(Array.from(tf.matMul(a, b, ta, tb).dataSync()));
-          const a2 = fixed(ta ? [5, 3] : [3, 5], 6);
-          const b2 = fixed(tb ? [4, 5] : [5, 4], 7);
-          const bias = fixed([4], 8);
-          out.push(
-            Array.from(
-              tf.fused
-                .matMul({
-                  a: a2 as tf.Tensor2D,
-                  b: b2 as tf.Tensor2D,
-                  transposeA: ta,
-                  transposeB: tb,
-                  bias,
-                  activation: 'relu',
-                })
-                .dataSync(),
-            ),
-          );
-        }
-        return out;
-      });
-    const cpu = await on('cpu', run);
-    const wasm = await on('wasm', run);
-    cpu.forEach((c, i) => expect(maxAbsDiff(wasm[i], c)).toBeLessThan(1e-5));
+    const diffs = await diffsFromCpu(matMulCombinations, 'wasm', useBackend);
+    diffs.forEach((d, i) => expect(d, `product ${i}`).toBeLessThan(1e-5));
   });
 
   it('batched and broadcast products (attention shapes) equal the cpu kernels, forward and backward', async () => {

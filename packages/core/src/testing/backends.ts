@@ -1,5 +1,5 @@
-// Test-only helper (not exported from the package): run a suite on every
-// backend available here. CAMTL_TEST_BACKENDS=cpu,wasm narrows or widens it.
+// Part of @camtl/core/testing: run a suite on every backend available here.
+// CAMTL_TEST_BACKENDS=cpu,wasm narrows or widens it.
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe } from 'vitest';

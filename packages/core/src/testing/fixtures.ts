@@ -1,4 +1,5 @@
-// Test-only helpers to read the conformance fixtures bundled in packages/core/fixtures.
+// Core's own tests: read the conformance fixtures in packages/core/fixtures
+// (not published, so not part of @camtl/core/testing).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -13,21 +14,5 @@ export function readFixtureJson<T = any>(...parts: string[]): T {
   return JSON.parse(readFileSync(fixturePath(...parts), 'utf8')) as T;
 }
 
-/** Max |a − b| over two equal-length arrays. */
-export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) throw new Error(`length ${a.length} vs ${b.length}`);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
-
-/** Largest violation of |a − ref| ≤ atol + rtol·|ref| (≤ 0 means it holds). */
-export function worstViolation(a: ArrayLike<number>, ref: ArrayLike<number>, atol: number, rtol: number): number {
-  if (a.length !== ref.length) throw new Error(`length ${a.length} vs ${ref.length}`);
-  let worst = -Infinity;
-  for (let i = 0; i < a.length; i++) {
-    const v = Math.abs(a[i] - ref[i]) - (atol + rtol * Math.abs(ref[i]));
-    if (!(v <= worst)) worst = Number.isNaN(v) ? Infinity : Math.max(worst, v);
-  }
-  return a.length === 0 ? 0 : worst;
-}
+// The comparisons moved to compare.ts (part of @camtl/core/testing); core's tests import them from here too.
+export { maxAbsDiff, worstViolation } from './compare';

@@ -1,4 +1,5 @@
-// Test-only: fixture folders as in-memory file systems, and F64 reference tensors.
+// Core's own tests (not part of @camtl/core/testing): fixture folders as
+// in-memory file systems, and F64 reference tensors.
 import { readFileSync, readdirSync } from 'node:fs';
 import { memoryFileSystem, bytesSource, type FileSystem } from '../io/fs';
 import { readSafetensors } from '../io/safetensors';

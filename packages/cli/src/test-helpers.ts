@@ -1,0 +1,57 @@
+// Test helpers for the CLI's tests (not exported by the package): camtl run in
+// this process, fresh temporary folders, and the fixture folders of the other
+// packages (test data, read in place).
+import { camtlFixturePath } from '@camtl/testkit';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { main } from './main';
+
+/** The built bin: the tests that spawn it skip without a build. */
+export const BIN = resolve(__dirname, '..', 'dist', 'bin.js');
+
+const PACKAGES = resolve(__dirname, '..', '..');
+/** packages/core/fixtures: bert-tiny and the tokenizer (the sources of the CLI's assets). */
+export const CORE_FIXTURES = join(PACKAGES, 'core', 'fixtures');
+/** GLUE-layout data with every file quirk. */
+export const GLUE = join(PACKAGES, 'tasks-glue', 'fixtures', 'glue');
+/** A reference CA-MTL checkpoint and its expected outputs. */
+export const TINY_BASE = camtlFixturePath('model', 'tiny-base');
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `camtl ...argv` in this process and captures what it writes. */
+export async function run(...argv: string[]): Promise<RunResult> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  return { code, stdout, stderr };
+}
+
+/** A fresh temporary folder. */
+export function tmp(): string {
+  return mkdtempSync(join(tmpdir(), 'camtl-cli-'));
+}
+
+/** `camtl forward` on `model` with `inputs` written as the input file; `out` is the parsed output file. */
+export async function forwardJson(model: string, inputs: unknown, backend: string): Promise<RunResult & { out: any }> {
+  const dir = tmp();
+  writeFileSync(join(dir, 'in.json'), JSON.stringify(inputs));
+  const output = join(dir, 'out.json');
+  const r = await run(
+    'forward',
+    '--model',
+    model,
+    '--input',
+    join(dir, 'in.json'),
+    '--output',
+    output,
+    '--backend',
+    backend,
+  );
+  return { ...r, out: r.code === 0 ? JSON.parse(readFileSync(output, 'utf8')) : undefined };
+}

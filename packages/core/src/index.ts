@@ -77,9 +77,7 @@ export {
   type Activation,
 } from './modules/basic';
 export {
-  attentionNames,
-  registerAttention,
-  resolveAttention,
+  checkSpecification,
   type AdapterModule,
   type AttentionFactory,
   type AttentionInputs,

@@ -18,7 +18,7 @@ export async function activateBackend(choice: string): Promise<BackendInfo> {
   const threads = threadsOf(report.choice, report.detail);
   const notes = [...report.notes];
   if (report.choice === 'wasm' && threads === 1) {
-    notes.push('tfjs wasm runs single-threaded in Node (tfjs-backend-wasm has no worker support there)');
+    notes.push('wasm ran on 1 thread: CAMTL_WASM_THREADS=1, a single core, or the threaded build failed');
   }
   return {
     backend: report.backend,

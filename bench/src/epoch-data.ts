@@ -3,7 +3,7 @@
 // random token ids (a step's cost depends on its shape, not on the ids).
 import { encodeExamples, loadTokenizer, type BertTokenizer, type EncodedExample } from '@camtl/core';
 import { nodeFileSystem } from '@camtl/backend-node';
-import { registerGlueTasks, resolveTask } from '@camtl/tasks-glue';
+import { resolveTask } from '@camtl/tasks-glue';
 import { MAX_LENGTH, glueLengths, mean, sampleLengths, seededRandom, spread } from './lengths';
 
 export interface TaskSample {
@@ -62,7 +62,6 @@ export async function measuredSample(
   glueDir: string,
   tokenizer: BertTokenizer,
 ): Promise<TaskSample> {
-  registerGlueTasks();
   const fs = nodeFileSystem();
   const def = resolveTask(task);
   const { examples } = await def.read(glueDir, 'train', fs, { skipBadRows: true });

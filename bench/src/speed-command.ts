@@ -27,7 +27,7 @@ export const SPEED_OPTIONS: Spec = {
   steps: { kind: 'number', default: 10, help: 'measured steps per phase (at least 1 is run)' },
   'budget-s': { kind: 'number', default: 60, help: 'seconds per phase (train, inference) before stopping early' },
   'timeout-s': { kind: 'number', default: 3600, help: 'hard limit per worker process; it is killed after it' },
-  threads: { kind: 'number', default: 2, help: 'PyTorch threads (tfjs wasm is single-threaded in Node)' },
+  threads: { kind: 'number', default: 2, help: 'PyTorch threads (tfjs wasm takes CAMTL_WASM_THREADS)' },
   torch: { kind: 'boolean', default: true, help: 'run PyTorch side by side when importable (--no-torch to skip)' },
   'torch-steps': { kind: 'number', default: 10, help: 'PyTorch measured steps (the anchor script default)' },
   'torch-warmup': { kind: 'number', default: 3, help: 'PyTorch warmup steps (the anchor script default)' },

@@ -90,15 +90,13 @@ async function trainDefault(out) {
   }
   log('writing the default model with random weights (CAMTL_WEB_TRAIN_STEPS=0)');
   const { createCaMtl, saveCaMtl } = await import('@camtl/ca-mtl');
-  const { getTask } = await import('@camtl/core');
   const syn = await import('@camtl/synthetic');
   await selectBackend('auto');
-  syn.registerSyntheticTasks();
-  const tasks = [...syn.SYNTHETIC_TASKS];
+  const definitions = syn.syntheticTaskDefinitions();
   const { model } = await createCaMtl({
     bertConfig: { ...syn.DEFAULT_MODEL_CONFIG },
-    tasks,
-    numLabels: tasks.map((t) => getTask(t).numLabels),
+    tasks: definitions.map((t) => t.name),
+    numLabels: definitions.map((t) => t.numLabels),
     maxSeqLength: syn.DEFAULT_TRAINING.maxSeqLength,
     seed: SEED,
   });

@@ -8,7 +8,6 @@
 import {
   bertConfigToJson,
   encodeExamples,
-  getTask,
   memoryFileSystem,
   Trainer,
   type EncodedExample,
@@ -17,7 +16,7 @@ import {
 } from '@camtl/core';
 import { createCaMtl, type CaMtlModel } from '@camtl/ca-mtl';
 import { createSampler, type SamplerName } from '@camtl/sampler';
-import { generateSuite, taskSpec } from '@camtl/synthetic';
+import { findSyntheticTask, generateSuite, taskSpec } from '@camtl/synthetic';
 import type { LoadedModel } from './model';
 
 export interface SuiteData {
@@ -44,8 +43,8 @@ export function prepareSuite(loaded: LoadedModel, seed = 0): SuiteData {
   const samples: SuiteData['samples'] = {};
   loaded.model.taskNames.forEach((name, t) => {
     const generated = suite.tasks.find((x) => x.name === name);
-    if (!generated) throw new Error(`task ${name} is not in the synthetic suite`);
-    const task = getTask(name);
+    const task = findSyntheticTask(name);
+    if (!generated || !task) throw new Error(`task ${name} is not in the synthetic suite`);
     tasks.push(task);
     train.push(encodeExamples(loaded.tokenizer, generated.splits.train, task, t, loaded.model.maxSeqLength));
     samples[name] = generated.splits.dev.slice(0, 200);

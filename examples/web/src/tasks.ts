@@ -1,14 +1,10 @@
 /**
  * What the page knows about tasks: their definitions (synthetic suite and
- * GLUE, from the registries), human names for their labels, and whether they
- * take a sentence pair.
+ * GLUE), human names for their labels, and whether they take a sentence pair.
  */
-import { getTask, hasTask, type TaskDefinition } from '@camtl/core';
-import { registerSyntheticTasks, taskSpec } from '@camtl/synthetic';
-import { registerGlueTasks, resolveTask } from '@camtl/tasks-glue';
-
-registerSyntheticTasks();
-registerGlueTasks();
+import type { TaskDefinition } from '@camtl/core';
+import { findSyntheticTask, taskSpec } from '@camtl/synthetic';
+import { resolveTask } from '@camtl/tasks-glue';
 
 export interface TaskInfo {
   name: string;
@@ -44,12 +40,14 @@ const TITLES: Record<string, string> = {
 const GLUE_PAIRS = new Set(['mrpc', 'sts-b', 'qqp', 'mnli', 'qnli', 'rte', 'wnli', 'snli', 'scitail', 'ax']);
 const GLUE_SINGLE = new Set(['cola', 'sst-2']);
 
+/** The definition of a synthetic or GLUE task; undefined for another model's own tasks. */
 function definitionOf(name: string): TaskDefinition | undefined {
-  if (hasTask(name)) return getTask(name);
+  const synthetic = findSyntheticTask(name);
+  if (synthetic) return synthetic;
   try {
     return resolveTask(name);
   } catch {
-    return undefined;
+    return undefined; // the page then shows what the model's head says
   }
 }
 

@@ -1,14 +1,14 @@
-// The attention plug-ins: registry, errors, dynamic padding, mixed-task
+// The attention plug-ins: factories, errors, dynamic padding, mixed-task
 // batches, per-head biases and tensor hygiene.
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  BertDefinition,
   additiveMask,
-  attentionNames,
   bertAttention,
   evalContext,
   isCamtlError,
   paramsFromRecord,
-  resolveAttention,
+  parseBertConfig,
   type AttentionOptions,
   type ParamSpec,
 } from '@camtl/core';
@@ -19,7 +19,6 @@ import {
   conditionalAttention,
   conditionalAttentionBias,
   multiHeadAttention,
-  registerAttentionPlugins,
   type ConditionalAttentionOptions,
 } from './index';
 import { disposeAll, randomArray, randomValues, toTensors } from './test-helpers';
@@ -54,24 +53,32 @@ const rand = (shape: number[], seed: number) => {
   return tf.tensor(r.data, shape, 'float32');
 };
 
-describe('registry and specs', () => {
-  it('registers "multi-head" and "conditional" on load and again, idempotently', () => {
-    expect(resolveAttention('multi-head')).toBe(multiHeadAttention);
-    const conditional = resolveAttention('conditional');
-    registerAttentionPlugins();
-    registerAttentionPlugins();
-    expect(resolveAttention('conditional')).toBe(conditional);
-    expect(
-      attentionNames()
-        .filter((n) => n === 'conditional' || n === 'multi-head')
-        .sort(),
-    ).toEqual(['conditional', 'multi-head']);
-    expect(resolveAttention('conditional')(opts).kind).toBe('conditional');
-    expect(resolveAttention('multi-head')(base).kind).toBe('multi-head');
+describe('factories and specs', () => {
+  it('build v1 modules of their kind, and plug into a core BERT as factories', () => {
+    expect(conditionalAttention(opts)).toMatchObject({ specificationVersion: 'v1', kind: 'conditional' });
+    expect(multiHeadAttention(base)).toMatchObject({ specificationVersion: 'v1', kind: 'multi-head' });
+    const config = parseBertConfig({
+      vocab_size: 30,
+      hidden_size: H,
+      num_hidden_layers: 2,
+      num_attention_heads: HEADS,
+      intermediate_size: 64,
+      max_position_embeddings: L,
+    });
+    const layout = (d: BertDefinition) => d.specs().map((s) => [s.name, s.shape]);
+    const conditional = new BertDefinition(config, {
+      attention: (o) => conditionalAttention({ ...o, maxSeqLength: L }),
+    });
+    expect(conditional.specs().map((s) => s.name)).toContain(
+      'bert.encoder.layer.1.attention.self.random_weight_matrix',
+    );
+    expect(layout(new BertDefinition(config, { attention: multiHeadAttention }))).toEqual(
+      layout(new BertDefinition(config)),
+    );
   });
 
-  it('"conditional" without maxSeqLength is a clear config error', () => {
-    expectCamtlError(() => resolveAttention('conditional')(base), 'BAD_CONFIG', /maxSeqLength/);
+  it('conditionalAttention without maxSeqLength is a clear config error', () => {
+    expectCamtlError(() => conditionalAttention(base as ConditionalAttentionOptions), 'BAD_CONFIG', /maxSeqLength/);
   });
 
   it('declares the reference names and shapes (shared, and per head)', () => {

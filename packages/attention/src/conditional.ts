@@ -60,7 +60,7 @@ function taskEmbedding(ctx: ModuleContext, batch: number, width: number): tf.Ten
  * CA-MTL's conditional self-attention (reference `MyBertSelfAttention9`):
  * scores = QKᵀ/√d + M(z′) + mask, softmax, dropout, ·V. M is added before the
  * padding mask, as the reference, and is one bias broadcast over the heads
- * unless `perHead`. Registered as "conditional".
+ * unless `perHead`. Its kind is "conditional".
  */
 export function conditionalAttention(options: ConditionalAttentionOptions): AttentionModule {
   const bias = biasOptions(options);

@@ -1,6 +1,6 @@
 // @camtl/attention — standard multi-head self-attention and CA-MTL's
 // conditional self-attention (task-conditioned block-diagonal bias M(z)),
-// as @camtl/core attention plug-ins ("multi-head", "conditional").
+// as @camtl/core attention plug-ins (factories for BertModelOptions.attention).
 export { blockDiagonalIndex, blockLayout, type BlockLayout, type BlockLayoutOptions } from './layout';
 export {
   BIAS_GENERATOR,
@@ -11,4 +11,3 @@ export {
 } from './bias';
 export { multiHeadAttention } from './multi-head';
 export { conditionalAttention, type ConditionalAttentionOptions } from './conditional';
-export { registerAttentionPlugins } from './register';

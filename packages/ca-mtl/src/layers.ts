@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   bertLayer,
+  checkSpecification,
   getActivation,
   layerNormModule,
   linear,
@@ -50,7 +51,10 @@ export function caMtlBottleneckOptions(cfg: CaMtlConfig): BottleneckOptions {
   return { hiddenSize: cfg.bert.hiddenSize, bottleneckSize: size, activation, std: cfg.bert.initializerRange };
 }
 
-/** A pretrained BERT layer with the attention bias, and CLNs in place of its LayerNorms when `cln`. */
+/**
+ * A pretrained BERT layer with the attention bias, and CLNs in place of its
+ * LayerNorms when `cln` (core's bertLayer checks the plug-ins' specification).
+ */
 export function conditionalBertLayer(cfg: CaMtlConfig, layerIndex: number, cln: boolean): LayerModule {
   const b = cfg.bert;
   const norm = () => (cln ? caMtlLayerNorm(cfg) : layerNormModule(b.hiddenSize, b.layerNormEps));
@@ -68,8 +72,9 @@ export function adapterTopLayer(cfg: CaMtlConfig, layerIndex: number): LayerModu
   const b: BertConfig = cfg.bert;
   const H = b.hiddenSize;
   const std = b.initializerRange;
-  const attention = caMtlAttention(cfg, layerIndex);
-  const [cln1, cln2, cln3] = [caMtlLayerNorm(cfg), caMtlLayerNorm(cfg), caMtlLayerNorm(cfg)];
+  // Built without bertLayer, so the plug-ins' specification is checked here.
+  const attention = checkSpecification('attention', caMtlAttention(cfg, layerIndex));
+  const [cln1, cln2, cln3] = [1, 2, 3].map(() => checkSpecification('norm', caMtlLayerNorm(cfg)));
   const act = getActivation(b.hiddenAct);
   const rate = b.hiddenDropoutProb;
   const bottleneck = caMtlBottleneckOptions(cfg);

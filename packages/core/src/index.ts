@@ -90,9 +90,7 @@ export {
 } from './modules/basic';
 export { film, filmParams, filmSpecs } from './modules/film';
 export {
-  attentionNames,
-  registerAttention,
-  resolveAttention,
+  checkSpecification,
   type AdapterModule,
   type AttentionFactory,
   type AttentionInputs,
@@ -213,19 +211,15 @@ export {
   type VocabOptions,
 } from './tokenizer';
 
-// Multi-task interfaces: tasks (and their registry), samplers and models
-export {
-  getTask,
-  hasTask,
-  registerTask,
-  taskNames,
-  type Example,
-  type MetricValues,
-  type ReadOptions,
-  type ReadResult,
-  type SkippedRow,
-  type TaskDefinition,
-  type TaskKind,
+// Multi-task interfaces: tasks, samplers and models
+export type {
+  Example,
+  MetricValues,
+  ReadOptions,
+  ReadResult,
+  SkippedRow,
+  TaskDefinition,
+  TaskKind,
 } from './multitask/tasks';
 export type {
   Draw,

@@ -9,7 +9,8 @@ import type { Params } from './params/store';
  * packages do in vercel/ai). A plug-in is a plain function taking options and
  * returning a module (as in unified); modules declare their parameters as
  * specs relative to where they are mounted, and compute from
- * `(params, inputs, ctx)`.
+ * `(params, inputs, ctx)`. Core checks the version where it consumes a
+ * plug-in (`checkSpecification`).
  */
 export type SpecificationVersion = 'v1';
 
@@ -70,29 +71,37 @@ export interface LayerModule {
   apply(p: Params, x: tf.Tensor3D, mask: tf.Tensor | undefined, ctx: ModuleContext): tf.Tensor3D;
 }
 
-// ---------------------------------------------------------------------------
-// The attention registry: plug-ins register a factory under a name, so a user
-// can select attention by name (config, CLI) or pass the factory itself.
-
-const attentionRegistry = new Map<string, AttentionFactory>();
-
-export function registerAttention(name: string, factory: AttentionFactory): void {
-  attentionRegistry.set(name, factory);
+/** What checkSpecification reads of a plug-in. */
+interface PluginLike {
+  readonly specificationVersion?: unknown;
+  readonly name?: unknown;
+  readonly kind?: unknown;
 }
 
-export function attentionNames(): string[] {
-  return [...attentionRegistry.keys()];
-}
+/** The one specification version this core implements. */
+const SUPPORTED: SpecificationVersion = 'v1';
 
-export function resolveAttention(nameOrFactory: string | AttentionFactory): AttentionFactory {
-  if (typeof nameOrFactory === 'function') return nameOrFactory;
-  const f = attentionRegistry.get(nameOrFactory);
-  if (!f) {
+/**
+ * Refuses a plug-in written against a specification this core does not
+ * implement (a newer one, or none), so mismatched package versions fail where
+ * the plug-in is consumed, in one line naming it, rather than deep inside a
+ * forward pass. Returns the plug-in for inline use. `what` says what it is
+ * ("attention", "task", …); the plug-in is named by its `name`, else `kind`.
+ */
+export function checkSpecification<T extends PluginLike>(what: string, plugin: T): T {
+  const version = plugin.specificationVersion;
+  if (version === SUPPORTED) return plugin;
+  const label = String(plugin.name ?? plugin.kind ?? 'unnamed');
+  if (version === undefined) {
     throw new CamtlError(
-      'BAD_CONFIG',
-      `unknown attention "${nameOrFactory}"`,
-      `registered: ${attentionNames().join(', ') || 'none'}; import the plug-in package that provides it`,
+      'UNSUPPORTED',
+      `${what} "${label}" implements no specification version; this @camtl/core supports ${SUPPORTED}`,
+      `a plug-in declares the interface it implements: specificationVersion: '${SUPPORTED}'`,
     );
   }
-  return f;
+  throw new CamtlError(
+    'UNSUPPORTED',
+    `${what} "${label}" implements specification ${String(version)}; this @camtl/core supports ${SUPPORTED}`,
+    `use a release of the package providing "${label}" that implements ${SUPPORTED}, or a @camtl/core that supports ${String(version)}`,
+  );
 }

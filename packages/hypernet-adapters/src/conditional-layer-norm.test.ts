@@ -3,12 +3,12 @@ import {
   BertDefinition,
   BertModel,
   Rng,
+  bertAttention,
   bertLayer,
   evalContext,
   instantiate,
   layerNormWith,
   parseBertConfig,
-  resolveAttention,
 } from '@camtl/core';
 import { describeEachBackend, maxAbsDiff } from '@camtl/testkit';
 import { expect, it } from 'vitest';
@@ -139,11 +139,10 @@ describeEachBackend('conditional LayerNorm', () => {
       num_labels: 2,
     });
     const norm = conditionalLayerNorm({ hiddenSize: H, conditionSize: H, eps: config.layerNormEps });
-    const attention = resolveAttention('bert');
     const definition = new BertDefinition(config, {
       layer: (i, c) =>
         bertLayer(c, {
-          attention: attention({
+          attention: bertAttention({
             hiddenSize: H,
             numHeads: 2,
             attentionDropout: 0,

@@ -27,7 +27,7 @@ export type Metrics = Record<string, number | null>;
 export type TaskKind = 'classification' | 'regression';
 
 export interface TaskInfo {
-  /** Registry name, e.g. "sst-2". */
+  /** Task name, e.g. "sst-2". */
   name: string;
   kind: TaskKind;
   /** Classes (1 for regression). */

@@ -1,6 +1,6 @@
-import { getTask, memoryFileSystem, taskNames, type TaskDefinition } from '@camtl/core';
+import { memoryFileSystem, type TaskDefinition } from '@camtl/core';
 import { describe, expect, it } from 'vitest';
-import { registerSyntheticTasks, syntheticTaskDefinitions } from './definitions';
+import { findSyntheticTask, syntheticTaskDefinitions } from './definitions';
 import { MANIFEST_FILE, VOCAB_FILE, writeSuite } from './files';
 import { SPLITS, SYNTHETIC_TASKS } from './specs';
 
@@ -13,16 +13,13 @@ async function written() {
 }
 
 describe('synthetic task definitions', () => {
-  it('registers every synthetic-* task, idempotently', () => {
-    registerSyntheticTasks();
-    const first = SYNTHETIC_TASKS.map((n) => getTask(n));
-    registerSyntheticTasks();
-    expect(SYNTHETIC_TASKS.map((n) => getTask(n))).toEqual(first);
-    expect(
-      taskNames()
-        .filter((n) => n.startsWith('synthetic-'))
-        .sort(),
-    ).toEqual([...SYNTHETIC_TASKS].sort());
+  it('defines every synthetic-* task once, in suite order, and finds each by name', () => {
+    const definitions = syntheticTaskDefinitions();
+    expect(definitions.map((t) => t.name)).toEqual([...SYNTHETIC_TASKS]);
+    expect(syntheticTaskDefinitions()).toBe(definitions);
+    expect(SYNTHETIC_TASKS.map(findSyntheticTask)).toEqual(definitions);
+    expect(findSyntheticTask('Synthetic-Polarity')).toBe(definitions[3]);
+    expect(findSyntheticTask('sst-2')).toBeUndefined();
     expect(SYNTHETIC_TASKS.every((n) => n.startsWith('synthetic-'))).toBe(true);
   });
 
@@ -78,7 +75,7 @@ describe('synthetic task definitions', () => {
     lines[3] = '2\tsome text\tmaybe';
     lines[5] = 'only one field';
     await fs.writeFileAtomic(file, lines.join('\n'));
-    const polarity: TaskDefinition = getTask('synthetic-polarity');
+    const polarity: TaskDefinition = findSyntheticTask('synthetic-polarity')!;
     await expect(polarity.read(DIR, 'dev', fs)).rejects.toMatchObject({
       code: 'BAD_FILE',
       message: expect.stringMatching(new RegExp(`^${file}:4: .*"maybe"`)),
@@ -90,7 +87,7 @@ describe('synthetic task definitions', () => {
 
   it('fails clearly on a missing file, a bad header or an unknown split', async () => {
     const { fs } = await written();
-    const sentiment = getTask('synthetic-sentiment');
+    const sentiment = findSyntheticTask('synthetic-sentiment')!;
     await expect(sentiment.read('nowhere', 'train', fs)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(sentiment.read(DIR, 'validation', fs)).rejects.toMatchObject({ code: 'BAD_CONFIG' });
     await fs.writeFileAtomic(`${DIR}/Sentiment/dev.tsv`, 'text\tlabel\nfoo\t1\n');

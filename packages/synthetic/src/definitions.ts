@@ -3,7 +3,6 @@
  * defineTask, so the files are read, validated and scored exactly like GLUE's
  * (same TSV parser, bad-row messages and metric implementations).
  */
-import { registerTask } from '@camtl/core';
 import { defineTask, type DefinedTask, type TaskSpec } from '@camtl/tasks-glue';
 import { SPLITS, TASK_SPECS, type SyntheticTaskSpec } from './specs';
 import { tsvColumns } from './tsv';
@@ -46,13 +45,14 @@ export function syntheticTaskDefinition(spec: SyntheticTaskSpec): DefinedTask {
 
 let definitions: DefinedTask[] | undefined;
 
-/** The suite's definitions, in suite order (created once, so registering is idempotent). */
-export function syntheticTaskDefinitions(): DefinedTask[] {
+/** The suite's definitions, in suite order; built on first use, then shared (they are immutable). */
+export function syntheticTaskDefinitions(): readonly DefinedTask[] {
   definitions ??= TASK_SPECS.map(syntheticTaskDefinition);
   return definitions;
 }
 
-/** Registers every synthetic-* task in the core registry; safe to call any number of times. */
-export function registerSyntheticTasks(): void {
-  for (const task of syntheticTaskDefinitions()) registerTask(task);
+/** The definition of the synthetic task `name` (any case), or undefined when it is not one. */
+export function findSyntheticTask(name: string): DefinedTask | undefined {
+  const key = name.toLowerCase();
+  return syntheticTaskDefinitions().find((t) => t.name === key);
 }

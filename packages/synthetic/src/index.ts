@@ -28,7 +28,7 @@ export { SPECIAL_TOKENS, VOCAB_SIZE, buildVocab, preTokenize, suiteTokens, vocab
 export { formatTsv, tsvColumns } from './tsv';
 export {
   SCORE_RANGE,
-  registerSyntheticTasks,
+  findSyntheticTask,
   syntheticTaskDefinition,
   syntheticTaskDefinitions,
   syntheticTaskSpec,

@@ -13,7 +13,7 @@ export const SPLITS: readonly SplitName[] = ['train', 'dev', 'test'];
 export type MetricName = 'accuracy' | 'f1' | 'pearson' | 'spearman';
 
 export interface SyntheticTaskSpec {
-  /** Registry name, "synthetic-…". */
+  /** Task name, "synthetic-…". */
   readonly name: string;
   /** Folder under the suite directory, GLUE-style ("Sentiment/train.tsv"). */
   readonly folder: string;
@@ -89,7 +89,7 @@ export const TASK_SPECS: readonly SyntheticTaskSpec[] = [
   },
 ];
 
-/** The registry names, in suite order. */
+/** The task names, in suite order. */
 export const SYNTHETIC_TASKS: readonly string[] = TASK_SPECS.map((t) => t.name);
 
 export function taskSpec(name: string): SyntheticTaskSpec | undefined {

@@ -214,8 +214,8 @@ function makeScore(spec: TaskSpec, names: readonly MetricName[]): (m: MetricValu
 
 /**
  * Builds a TaskDefinition from a short description: where the files are,
- * which columns hold what, the labels and the metrics. Register the result
- * with core's `registerTask` to make it usable by name.
+ * which columns hold what, the labels and the metrics. The result is used as
+ * it is: pass it wherever a TaskDefinition goes.
  */
 export function defineTask(spec: TaskSpec): DefinedTask {
   checkSpec(spec);

@@ -1,35 +1,33 @@
-import { getTask, memoryFileSystem, registerTask, taskNames, type ReadResult } from '@camtl/core';
+import { memoryFileSystem, type ReadResult } from '@camtl/core';
 import { describe, expect, it } from 'vitest';
-import { defineTask } from './define';
-import { GLUE_TASK_NAMES, GLUE_TASKS, mnli, registerGlueTasks } from './glue';
+import { GLUE_TASK_NAMES, GLUE_TASKS, mnli, resolveTask, sst2, stsb } from './glue';
 import { caught, glueFs } from './test-helpers';
 
 const fs = glueFs();
 const read = (task: string, split: string, skipBadRows = false): Promise<ReadResult> =>
-  getTask(task).read('glue', split, fs, { skipBadRows });
+  resolveTask(task).read('glue', split, fs, { skipBadRows });
 
-describe('GLUE registry', () => {
-  it('registers the ten tasks at module load, by lower-case name', () => {
+describe('GLUE tasks by name', () => {
+  it('the ten tasks, by lower-case name in any case, and their aliases', () => {
     expect(GLUE_TASK_NAMES).toEqual(['cola', 'sst-2', 'mrpc', 'sts-b', 'qqp', 'mnli', 'qnli', 'rte', 'wnli', 'ax']);
-    for (const name of GLUE_TASK_NAMES) expect(taskNames()).toContain(name);
-    expect(getTask('MNLI')).toBe(mnli);
+    expect(GLUE_TASK_NAMES.map(resolveTask)).toEqual(GLUE_TASKS);
+    expect(resolveTask('MNLI')).toBe(mnli);
+    expect([resolveTask('mnli-m'), resolveTask('MNLI-MM'), resolveTask('sst2'), resolveTask('stsb')]).toEqual([
+      mnli,
+      mnli,
+      sst2,
+      stsb,
+    ]);
   });
 
-  it('registerGlueTasks is idempotent and leaves a user override alone unless asked', () => {
-    expect(registerGlueTasks()).toEqual(GLUE_TASK_NAMES);
-    const mine = defineTask({
-      name: 'wnli',
-      kind: 'classification',
-      labels: ['a', 'b'],
-      format: 'tsv',
-      files: { dev: 'x.tsv' },
-      columns: { textA: 0 },
-    });
-    registerTask(mine);
-    expect(registerGlueTasks()).not.toContain('wnli');
-    expect(getTask('wnli')).toBe(mine);
-    expect(registerGlueTasks({ override: true })).toContain('wnli');
-    expect(getTask('wnli')).toBe(GLUE_TASKS.find((t) => t.name === 'wnli'));
+  it('an unknown name is NOT_FOUND, with the known tasks in the hint', async () => {
+    const e = await caught(() => resolveTask('squad'));
+    expect(e.code).toBe('NOT_FOUND');
+    expect(e.message).toBe('unknown GLUE task "squad"');
+    expect(e.hint).toContain('cola, sst-2, mrpc');
+    expect(e.hint).toContain('mnli-mm');
+    // Object.prototype's names are not tasks either.
+    expect((await caught(() => resolveTask('constructor'))).code).toBe('NOT_FOUND');
   });
 
   it('label maps in HF get_labels() order, metrics and scores as GLUE', () => {
@@ -48,23 +46,23 @@ describe('GLUE registry', () => {
       wnli: ['classification', 2, '0 1', 'accuracy'],
       ax: ['classification', 3, 'contradiction entailment neutral', 'accuracy'],
     });
-    expect(getTask('mrpc').score({ accuracy: 0.8, f1: 0.9, acc_and_f1: 0.85 })).toBe(0.85);
-    expect(getTask('sts-b').score({ pearson: 0.8, spearman: 0.9, pearson_and_spearman: 0.85 })).toBe(0.85);
-    expect(getTask('cola').score({ mcc: 0.5 })).toBe(0.5);
-    expect(getTask('sts-b').score({ pearson: null, spearman: null, pearson_and_spearman: null })).toBeNull();
+    expect(resolveTask('mrpc').score({ accuracy: 0.8, f1: 0.9, acc_and_f1: 0.85 })).toBe(0.85);
+    expect(resolveTask('sts-b').score({ pearson: 0.8, spearman: 0.9, pearson_and_spearman: 0.85 })).toBe(0.85);
+    expect(resolveTask('cola').score({ mcc: 0.5 })).toBe(0.5);
+    expect(resolveTask('sts-b').score({ pearson: null, spearman: null, pearson_and_spearman: null })).toBeNull();
     expect(mnli.devSplits).toEqual(['dev_matched', 'dev_mismatched']);
-    expect(getTask('ax').splits).toEqual({ test: 'diagnostic/diagnostic.tsv' });
-    expect(getTask('ax').devSplits).toEqual([]);
+    expect(resolveTask('ax').splits).toEqual({ test: 'diagnostic/diagnostic.tsv' });
+    expect(resolveTask('ax').devSplits).toEqual([]);
   });
 
   it('targets and test-server strings', () => {
     expect(mnli.target('neutral')).toBe(2);
-    expect(getTask('rte').formatPrediction(1)).toBe('not_entailment');
-    expect(getTask('sts-b').target('3.800')).toBeCloseTo(3.8, 15);
-    expect(getTask('sts-b').formatPrediction(5.4)).toBe('5.000');
-    expect(getTask('sts-b').formatPrediction(-0.2)).toBe('0.000');
-    expect(getTask('sts-b').formatPrediction(2.71828)).toBe('2.718');
-    expect(() => getTask('cola').formatPrediction(2)).toThrow('prediction 2 is not a class id 0…1');
+    expect(resolveTask('rte').formatPrediction(1)).toBe('not_entailment');
+    expect(resolveTask('sts-b').target('3.800')).toBeCloseTo(3.8, 15);
+    expect(resolveTask('sts-b').formatPrediction(5.4)).toBe('5.000');
+    expect(resolveTask('sts-b').formatPrediction(-0.2)).toBe('0.000');
+    expect(resolveTask('sts-b').formatPrediction(2.71828)).toBe('2.718');
+    expect(() => resolveTask('cola').formatPrediction(2)).toThrow('prediction 2 is not a class id 0…1');
     expect(() => mnli.target('maybe')).toThrow('label "maybe" is not one of contradiction, entailment, neutral');
   });
 });
@@ -121,7 +119,7 @@ describe('GLUE files, read as the HF processors read them', () => {
       textB: 'A man is playing a flute.',
       id: '1',
     });
-    expect(train.examples.map((e) => getTask('sts-b').target(e.label!))).toEqual([5, 3.8, 3.8, 2.6, 0]);
+    expect(train.examples.map((e) => resolveTask('sts-b').target(e.label!))).toEqual([5, 3.8, 3.8, 2.6, 0]);
     const test = await read('sts-b', 'test');
     expect(test.examples[1]).toEqual({
       textA: 'A group of men play soccer on the beach.',
@@ -234,7 +232,7 @@ describe('GLUE file errors', () => {
       'index\tgenre\tfilename\tyear\told_index\tsource1\tsource2\tsentence1\tsentence2\tscore\n0\tg\tf\ty\to\ts\ts\tA.\tB.\tn/a\n',
     'd/MNLI/dev_matched.tsv': `${MNLI_DEV_HEADER.join('\t')}\n0\t1\t2\n`,
   });
-  const err = (task: string, split: string) => caught(() => getTask(task).read('d', split, bad));
+  const err = (task: string, split: string) => caught(() => resolveTask(task).read('d', split, bad));
 
   it('a label outside the label map names file, line, column and the labels', async () => {
     expect((await err('cola', 'train')).message).toBe(
@@ -246,7 +244,7 @@ describe('GLUE file errors', () => {
   });
 
   it("an empty text is kept, as HF's GLUE processors do; a non-numeric STS-B score is a bad row", async () => {
-    const { examples } = await getTask('sst-2').read('d', 'dev', bad);
+    const { examples } = await resolveTask('sst-2').read('d', 'dev', bad);
     expect(examples).toEqual([expect.objectContaining({ textA: ' ', label: '1', line: 2 })]);
     expect((await err('sts-b', 'dev')).message).toBe(
       'd/STS-B/dev.tsv:2: expected a number as label in the last column ("score"), got "n/a"',

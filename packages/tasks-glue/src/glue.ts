@@ -1,4 +1,4 @@
-import { CamtlError, getTask, hasTask, registerTask, type MetricValues, type TaskDefinition } from '@camtl/core';
+import { CamtlError, type MetricValues, type TaskDefinition } from '@camtl/core';
 import { defineTask, parseNumber, type DefinedTask } from './define';
 import type { Columns } from './formats';
 
@@ -183,28 +183,27 @@ export const ax = defineTask({
 export const GLUE_TASKS: readonly DefinedTask[] = [cola, sst2, mrpc, stsb, qqp, mnli, qnli, rte, wnli, ax];
 export const GLUE_TASK_NAMES: readonly string[] = GLUE_TASKS.map((t) => t.name);
 
-/** Names that mean a GLUE task too: HF's `mnli-mm`, and the server's `mnli-m`. */
-const ALIASES: Record<string, string> = { 'mnli-m': 'mnli', 'mnli-mm': 'mnli', sst2: 'sst-2', stsb: 'sts-b' };
+/** Other names of GLUE tasks: the test server's `mnli-m` / `mnli-mm`, and HF datasets' `sst2` / `stsb`. */
+export const GLUE_ALIASES: Readonly<Record<string, string>> = {
+  'mnli-m': 'mnli',
+  'mnli-mm': 'mnli',
+  sst2: 'sst-2',
+  stsb: 'sts-b',
+};
 
-/** A task by name (registered, GLUE aliases accepted). */
-export function resolveTask(name: string): TaskDefinition {
-  return getTask(ALIASES[name.toLowerCase()] ?? name);
-}
-
-/**
- * Registers the GLUE tasks under their lower-case names. Safe to call again:
- * a name a user has taken for their own task is left alone unless `override`.
- * Returns the names that now point at the GLUE definitions.
- */
-export function registerGlueTasks(options: { override?: boolean } = {}): string[] {
-  const done: string[] = [];
-  for (const task of GLUE_TASKS) {
-    const taken = hasTask(task.name) && getTask(task.name) !== task;
-    if (taken && !options.override) continue;
-    registerTask(task);
-    done.push(task.name);
+/** A GLUE task by name, in any case, aliases accepted. */
+export function resolveTask(name: string): DefinedTask {
+  const key = name.toLowerCase();
+  const canonical = Object.hasOwn(GLUE_ALIASES, key) ? GLUE_ALIASES[key] : key;
+  const task = GLUE_TASKS.find((t) => t.name === canonical);
+  if (!task) {
+    throw new CamtlError(
+      'NOT_FOUND',
+      `unknown GLUE task "${name}"`,
+      `GLUE tasks: ${GLUE_TASK_NAMES.join(', ')} (also ${Object.keys(GLUE_ALIASES).join(', ')}); describe your own with defineTask`,
+    );
   }
-  return done;
+  return task;
 }
 
 function toNumber(task: TaskDefinition, v: number | string, what: string): number {
@@ -230,5 +229,3 @@ export function taskMetrics(
   const l = labels.map((v) => toNumber(task, v, 'label'));
   return task.metrics(p, l);
 }
-
-registerGlueTasks();

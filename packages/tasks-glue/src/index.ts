@@ -1,6 +1,6 @@
-// @camtl/tasks-glue — the GLUE tasks (registered with @camtl/core's task
-// registry when this module loads), `defineTask` for your own TSV/JSONL tasks,
-// the GLUE metrics, the test-server submission writer and split inspection.
+// @camtl/tasks-glue — the GLUE tasks (a table, and `resolveTask` by name),
+// `defineTask` for your own TSV/JSONL tasks, the GLUE metrics, the test-server
+// submission writer and split inspection.
 
 export {
   METRIC_NAMES,
@@ -23,6 +23,7 @@ export {
 export { parseJsonl, parseTsv, splitLines, type ColumnRef, type Columns, type RawRow, type Role } from './formats';
 export { defineTask, parseNumber, type DefinedTask, type FileSpec, type TaskSpec } from './define';
 export {
+  GLUE_ALIASES,
   GLUE_TASKS,
   GLUE_TASK_NAMES,
   ax,
@@ -31,7 +32,6 @@ export {
   mrpc,
   qnli,
   qqp,
-  registerGlueTasks,
   resolveTask,
   rte,
   sst2,

@@ -1,8 +1,7 @@
-import { memoryFileSystem, registerTask } from '@camtl/core';
+import { memoryFileSystem } from '@camtl/core';
 import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { defineTask } from './define';
-import './glue';
 import { GLUE_SUBMISSION_FILES, glueSubmissionFiles, writeGlueSubmission, zipSubmission } from './submission';
 import { caught } from './test-helpers';
 
@@ -57,21 +56,24 @@ describe('GLUE test-server submission', () => {
     expect(zipSubmission(files)).toEqual(zipSubmission(files));
   });
 
-  it('a registered custom task with a submissionFile can join', () => {
-    registerTask(
-      defineTask({
-        name: 'my-nli',
-        kind: 'classification',
-        labels: ['no', 'yes'],
-        format: 'tsv',
-        files: { test: 'x.tsv' },
-        columns: { textA: 0 },
-        submissionFile: 'MY-NLI.tsv',
-      }),
-    );
-    expect(glueSubmissionFiles({ 'my-nli': { ids: ['a'], predictions: [1] } })).toEqual({
-      'MY-NLI.tsv': 'index\tprediction\na\tyes\n',
+  it('a custom task with a submissionFile joins when passed in, and only then', async () => {
+    const mine = defineTask({
+      name: 'my-nli',
+      kind: 'classification',
+      labels: ['no', 'yes'],
+      format: 'tsv',
+      files: { test: 'x.tsv' },
+      columns: { textA: 0 },
+      submissionFile: 'MY-NLI.tsv',
     });
+    const predictions = { 'my-nli': { ids: ['a'], predictions: [1] } };
+    expect(glueSubmissionFiles(predictions, [mine])).toEqual({ 'MY-NLI.tsv': 'index\tprediction\na\tyes\n' });
+    expect((await caught(() => glueSubmissionFiles(predictions))).message).toBe(
+      'submission: no test-server file for "my-nli"',
+    );
+    const fs = memoryFileSystem();
+    const result = await writeGlueSubmission(predictions, 'o', fs, { zip: false, tasks: [mine] });
+    expect(result.files).toEqual(['o/MY-NLI.tsv']);
   });
 
   it('refuses bad input', async () => {

@@ -1,4 +1,4 @@
-import { CamtlError, getTask, hasTask, type FileSystem, type TaskDefinition } from '@camtl/core';
+import { CamtlError, type FileSystem, type TaskDefinition } from '@camtl/core';
 import { strToU8, zipSync } from 'fflate';
 import { parseNumber } from './define';
 import { GLUE_TASKS } from './glue';
@@ -42,18 +42,18 @@ export interface TaskPredictions {
   predictions: readonly (number | string)[];
 }
 
-/** The file and task a predictions key stands for: a GLUE key, or a registered task with a submissionFile. */
-function entryFor(key: string): { file: string; task: TaskDefinition } {
+/** The file and task a predictions key stands for: a GLUE key, or one of `tasks` with a submissionFile. */
+function entryFor(key: string, tasks: readonly TaskDefinition[]): { file: string; task: TaskDefinition } {
   const glue = GLUE_SUBMISSION_FILES.find((e) => e.key === key.toLowerCase());
-  // The server's format is GLUE's own, whatever a user registered under the name.
+  // The server's format is GLUE's own, whatever a user's task of the same name does.
   if (glue) return { file: glue.file, task: GLUE_TASKS.find((t) => t.name === glue.task)! };
-  const task = hasTask(key) ? getTask(key) : undefined;
+  const task = tasks.find((t) => t.name === key.toLowerCase());
   if (task?.submissionFile && key.toLowerCase() !== 'mnli') return { file: task.submissionFile, task };
   const keys = GLUE_SUBMISSION_FILES.map((e) => e.key).join(', ');
   throw new CamtlError(
     'BAD_INPUT',
     `submission: no test-server file for "${key}"`,
-    `use one of ${keys}${key.toLowerCase() === 'mnli' ? ' (MNLI has two test sets)' : ''}, or a registered task with a submissionFile`,
+    `use one of ${keys}${key.toLowerCase() === 'mnli' ? ' (MNLI has two test sets)' : ''}, or pass your task (with a submissionFile) in \`tasks\``,
   );
 }
 
@@ -91,11 +91,17 @@ export function submissionTsv(task: TaskDefinition, preds: TaskPredictions): str
   return rows.join('\n') + '\n';
 }
 
-/** File name → TSV text for every task in `predictions`. */
-export function glueSubmissionFiles(predictions: Readonly<Record<string, TaskPredictions>>): Record<string, string> {
+/**
+ * File name → TSV text for every task in `predictions`. Keys are GLUE's, or
+ * the names of `tasks` (your own tasks with a submissionFile).
+ */
+export function glueSubmissionFiles(
+  predictions: Readonly<Record<string, TaskPredictions>>,
+  tasks: readonly TaskDefinition[] = [],
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, preds] of Object.entries(predictions)) {
-    const { file, task } = entryFor(key);
+    const { file, task } = entryFor(key, tasks);
     if (file in out) throw new CamtlError('BAD_INPUT', `submission: two entries write ${file}`);
     out[file] = submissionTsv(task, preds);
   }
@@ -121,15 +127,15 @@ export interface SubmissionResult {
 /**
  * Writes one TSV per task into `outDir` plus `submission.zip` holding them.
  * Keys of `predictions`: cola, sst-2, mrpc, sts-b, qqp, mnli-m, mnli-mm, qnli,
- * rte, wnli, ax (or a registered task's name that has a submissionFile).
+ * rte, wnli, ax, or the name of one of `options.tasks` that has a submissionFile.
  */
 export async function writeGlueSubmission(
   predictions: Readonly<Record<string, TaskPredictions>>,
   outDir: string,
   fs: FileSystem,
-  options: { zip?: boolean } = {},
+  options: { zip?: boolean; tasks?: readonly TaskDefinition[] } = {},
 ): Promise<SubmissionResult> {
-  const files = glueSubmissionFiles(predictions);
+  const files = glueSubmissionFiles(predictions, options.tasks);
   await fs.mkdirp(outDir);
   const written: string[] = [];
   for (const [name, text] of Object.entries(files)) {

@@ -39,9 +39,9 @@ describe('taskMetrics (camtl metrics --task)', () => {
     });
   });
 
-  it('an unknown task is a BAD_CONFIG error listing the known ones', async () => {
+  it('an unknown task is a NOT_FOUND error listing the known ones', async () => {
     const e = await caught(() => taskMetrics('squad', [], []));
-    expect(e.code).toBe('BAD_CONFIG');
+    expect(e.code).toBe('NOT_FOUND');
     expect(e.hint).toContain('cola');
   });
 });

@@ -1,10 +1,10 @@
 import { CamtlError, type TaskDefinition } from '@camtl/core';
-import { formatInspection, inspectSplit, registerGlueTasks, resolveTask, taskMetrics } from '@camtl/tasks-glue';
+import { formatInspection, inspectSplit, taskMetrics } from '@camtl/tasks-glue';
 import type { CommandSpec } from '../args';
 import { stringFlag } from '../args';
 import { readJsonFile } from '../files';
 import { nodeFileSystem } from '@camtl/backend-node';
-import { registerTasks } from '../train/data';
+import { findTask, knownTasks } from '../train/data';
 
 /** "dev"/"test" also name MNLI's matched splits, so the same command works for every GLUE task. */
 function resolveSplit(task: TaskDefinition, split: string): string {
@@ -27,7 +27,8 @@ export const dataCommand: CommandSpec = {
     task: {
       type: 'string',
       value: 'NAME',
-      description: 'a GLUE task (cola, sst-2, mrpc, sts-b, qqp, mnli, qnli, rte, wnli, ax) or a --task-def one',
+      description:
+        'a GLUE task (cola, sst-2, mrpc, sts-b, qqp, mnli, qnli, rte, wnli, ax), a synthetic-* one or a --task-def one',
     },
     'task-def': { type: 'string', value: 'FILE.json', description: 'a custom task definition (defineTask JSON)' },
     split: {
@@ -53,8 +54,7 @@ export const dataCommand: CommandSpec = {
       throw new CamtlError('BAD_INPUT', 'camtl data needs --glue DIR and --task TASK', 'see camtl data --help');
     const defFile = stringFlag(values, 'task-def');
     const specs = defFile ? [(await readJsonFile(fs, defFile)) as never] : [];
-    registerGlueTasks();
-    const task = specs.length > 0 ? registerTasks('folder', [name], specs)[0] : resolveTask(name);
+    const task = findTask(knownTasks(specs), name);
     const split = resolveSplit(task, stringFlag(values, 'split') ?? 'train');
     const result = await inspectSplit(task, dir, split, fs, {
       skipBadRows: true,
@@ -99,7 +99,6 @@ export const metricsCommand: CommandSpec = {
     if (predictions.length !== labels.length) {
       throw new CamtlError('BAD_INPUT', `${input}: ${predictions.length} predictions for ${labels.length} labels`);
     }
-    registerGlueTasks();
     io.stdout(JSON.stringify(taskMetrics(name, predictions, labels)) + '\n');
     return 0;
   },

@@ -1,5 +1,5 @@
-import { CamtlError, encodeExamples, getTask, predictRows, type FileSystem } from '@camtl/core';
-import { writeGlueSubmission, type TaskPredictions } from '@camtl/tasks-glue';
+import { CamtlError, encodeExamples, predictRows, type FileSystem } from '@camtl/core';
+import { ax, writeGlueSubmission, type TaskPredictions } from '@camtl/tasks-glue';
 import type { CliIO, CommandSpec } from '../args';
 import { stringFlag } from '../args';
 import { BACKEND_FLAG, selectBackend } from '../backend';
@@ -85,7 +85,6 @@ export const predictCommand: CommandSpec = {
 /** GLUE's diagnostic (AX) is predicted by the MNLI head, when the model has one and the file is there. */
 async function predictAx(run: OpenRun, fs: FileSystem): Promise<TaskPredictions | undefined> {
   const mnli = run.tasks.findIndex((t) => t.name === 'mnli');
-  const ax = getTask('ax');
   const split = Object.keys(ax.splits)[0];
   if (mnli < 0 || !(await fs.exists(fs.join(run.dataDir, ax.splits[split])))) return undefined;
   const read = await ax.read(run.dataDir, split, fs);
@@ -119,7 +118,7 @@ export const submitCommand: CommandSpec = {
     const ax = await predictAx(run, fs);
     if (ax) entries.ax = ax;
     const dir = stringFlag(values, 'output') ?? 'camtl-run/submission';
-    const result = await writeGlueSubmission(entries, dir, fs, { zip: true });
+    const result = await writeGlueSubmission(entries, dir, fs, { zip: true, tasks: run.tasks });
     run.model.dispose();
     io.stdout(`wrote ${result.files.length} file(s) and ${result.zip} in ${dir}\n`);
     if (result.missing.length > 0)

@@ -2,9 +2,7 @@ import {
   BertTokenizer,
   CamtlError,
   encodeExamples,
-  getTask,
   loadTokenizer,
-  registerTask,
   type EncodedExample,
   type EvalSet,
   type FileSystem,
@@ -16,10 +14,10 @@ import {
   SUITE_VERSION,
   SYNTHETIC_TASKS,
   VOCAB_FILE,
-  registerSyntheticTasks,
+  syntheticTaskDefinitions,
   writeSuite,
 } from '@camtl/synthetic';
-import { defineTask, registerGlueTasks, resolveTask, type TaskSpec } from '@camtl/tasks-glue';
+import { GLUE_ALIASES, GLUE_TASKS, defineTask, type TaskSpec } from '@camtl/tasks-glue';
 
 /** Where the examples come from: the built-in synthetic suite, or a GLUE-layout folder (GLUE and/or custom tasks). */
 export interface DataSource {
@@ -46,19 +44,51 @@ async function readTaskDef(file: string, fs: FileSystem): Promise<TaskSpec> {
   return spec;
 }
 
-/** Registers the tasks a run needs and returns their definitions in task-id order. */
-export function registerTasks(
+/**
+ * Every task the CLI knows, by name: the --task-def ones first (a custom task
+ * may reuse a built-in name: the user's own files are the ones meant), then
+ * the synthetic suite's and GLUE's.
+ */
+export function knownTasks(specs: readonly TaskSpec[]): Map<string, TaskDefinition> {
+  const known = new Map<string, TaskDefinition>();
+  for (const spec of specs) {
+    const task = defineTask(spec);
+    if (known.has(task.name))
+      throw new CamtlError(
+        'BAD_CONFIG',
+        `two task definitions are named "${task.name}"`,
+        'give each task its own name',
+      );
+    known.set(task.name, task);
+  }
+  for (const task of [...syntheticTaskDefinitions(), ...GLUE_TASKS])
+    if (!known.has(task.name)) known.set(task.name, task);
+  return known;
+}
+
+/** A known task by name, in any case (GLUE's aliases too). */
+export function findTask(known: ReadonlyMap<string, TaskDefinition>, name: string): TaskDefinition {
+  const key = name.toLowerCase();
+  const task = known.get(key) ?? (Object.hasOwn(GLUE_ALIASES, key) ? known.get(GLUE_ALIASES[key]) : undefined);
+  if (task) return task;
+  throw new CamtlError(
+    'NOT_FOUND',
+    `unknown task "${name}"`,
+    `known tasks: ${[...known.keys()].join(', ')}; describe your own in a --task-def JSON file`,
+  );
+}
+
+/** The definitions of the tasks a run needs, in task-id order. */
+export function resolveTasks(
   kind: DataSource['kind'],
-  names: string[] | undefined,
-  specs: TaskSpec[],
+  names: readonly string[] | undefined,
+  specs: readonly TaskSpec[],
 ): TaskDefinition[] {
-  registerGlueTasks();
-  registerSyntheticTasks();
-  for (const spec of specs) registerTask(defineTask(spec));
+  const known = knownTasks(specs);
   const chosen =
     names ??
     (kind === 'synthetic' ? [...SYNTHETIC_TASKS] : specs.length > 0 ? specs.map((s) => s.name) : REFERENCE_TASKS);
-  return chosen.map((n) => (specs.some((s) => s.name === n) ? getTask(n) : resolveTask(n)));
+  return chosen.map((n) => findTask(known, n));
 }
 
 /** Whether `dir` holds the suite this camtl generates for `seed` (an older generator's files are regenerated). */
@@ -82,7 +112,7 @@ export async function prepareData(
   if (o.data === undefined) {
     const dir = fs.join(o.output, 'data');
     if (!(await suiteIsCurrent(dir, o.seed, fs))) await writeSuite(dir, fs, { seed: o.seed });
-    return { kind: 'synthetic', dir, tasks: registerTasks('synthetic', o.tasks, specs), taskDefs: specs, seed: o.seed };
+    return { kind: 'synthetic', dir, tasks: resolveTasks('synthetic', o.tasks, specs), taskDefs: specs, seed: o.seed };
   }
   if (!(await fs.exists(o.data)))
     throw new CamtlError(
@@ -90,7 +120,7 @@ export async function prepareData(
       `${o.data}: data folder not found`,
       'point --data at a folder in the GLUE layout (e.g. SST-2/train.tsv)',
     );
-  return { kind: 'folder', dir: o.data, tasks: registerTasks('folder', o.tasks, specs), taskDefs: specs };
+  return { kind: 'folder', dir: o.data, tasks: resolveTasks('folder', o.tasks, specs), taskDefs: specs };
 }
 
 /** The tokenizer: the model folder's, or the synthetic suite's word-level vocabulary. */

@@ -10,7 +10,7 @@ import {
 } from '@camtl/core';
 import { loadCaMtl, type CaMtlModel } from '@camtl/ca-mtl';
 import { stringFlag, type FlagSpec } from '../args';
-import { registerTasks } from './data';
+import { resolveTasks } from './data';
 import { readRunInfo, type RunInfo } from './run-info';
 
 /** A trained model with what it needs to read data: for eval, predict and submit. */
@@ -50,7 +50,7 @@ export async function openRun(values: Record<string, unknown>, fs: FileSystem): 
       'pass --data DIR (the GLUE-layout folder the model was trained on)',
     );
   const { model } = await loadCaMtl(modelDir, fs);
-  const tasks = registerTasks(info?.data.kind ?? 'folder', [...model.config.tasks], info?.taskDefs ?? []);
+  const tasks = resolveTasks(info?.data.kind ?? 'folder', [...model.config.tasks], info?.taskDefs ?? []);
   const tokenizer = await loadTokenizer(modelDir, fs);
   return {
     modelDir,

@@ -4,7 +4,7 @@ import type { ModuleContext } from '../modules/context';
 import { normal, zeros } from '../params/init';
 import type { ParamSpec } from '../params/spec';
 import type { Params } from '../params/store';
-import { registerAttention, type AttentionModule, type AttentionOptions } from '../plugins';
+import type { AttentionModule, AttentionOptions } from '../plugins';
 
 export interface ScaledDotProductOptions {
   /** Added to the scores before the mask, broadcast to [B, h, S, S] (CA-MTL's M(z)). */
@@ -69,7 +69,7 @@ export function multiHeadSelfAttention(
   return mergeHeads(scaledDotProductAttention(q, k, v, options, ctx));
 }
 
-/** The standard BERT attention as a plug-in, registered as "bert". */
+/** The standard BERT attention as a plug-in: the default of `BertModelOptions.attention`. */
 export function bertAttention(options: AttentionOptions): AttentionModule {
   return {
     specificationVersion: 'v1',
@@ -84,5 +84,3 @@ export function bertAttention(options: AttentionOptions): AttentionModule {
       ),
   };
 }
-
-registerAttention('bert', bertAttention);

@@ -4,7 +4,13 @@ import type { ModuleContext } from '../modules/context';
 import { normal, ones, zeros } from '../params/init';
 import type { ParamSpec } from '../params/spec';
 import type { Params } from '../params/store';
-import type { AdapterModule, AttentionModule, LayerModule, NormModule } from '../plugins';
+import {
+  checkSpecification,
+  type AdapterModule,
+  type AttentionModule,
+  type LayerModule,
+  type NormModule,
+} from '../plugins';
 import type { BertConfig } from './config';
 
 /** Prefixes a module's relative specs with where it is mounted. */
@@ -59,8 +65,18 @@ export function residualNorm(
   return norm.apply(p.at('LayerNorm'), tf.add(dropout(projected, rate, ctx), residual), ctx) as tf.Tensor3D;
 }
 
+/** Refuses parts written against a plug-in specification this core does not implement. */
+function checkParts(parts: BertLayerParts): void {
+  checkSpecification('attention', parts.attention);
+  checkSpecification('norm', parts.attentionNorm);
+  checkSpecification('norm', parts.outputNorm);
+  if (parts.attentionAdapter) checkSpecification('adapter', parts.attentionAdapter);
+  if (parts.outputAdapter) checkSpecification('adapter', parts.outputAdapter);
+}
+
 /** HF BertLayer: attention block then feed-forward block, both post-LN. */
 export function bertLayer(config: BertConfig, parts: BertLayerParts): LayerModule {
+  checkParts(parts);
   const H = config.hiddenSize;
   const std = config.initializerRange;
   const act = getActivation(config.hiddenAct);

@@ -5,7 +5,7 @@ import { Rng } from '../rng';
 import { instantiate, type ParamSpec } from '../params/spec';
 import { ParamStore, type Params } from '../params/store';
 import { summarizeStore, type ParamSummary } from '../params/summary';
-import { resolveAttention, type AttentionFactory, type LayerModule } from '../plugins';
+import { checkSpecification, type AttentionFactory, type LayerModule } from '../plugins';
 import { bertAttention } from './attention';
 import type { BertConfig } from './config';
 import { additiveMask, bertEmbeddings, embeddingSpecs } from './embeddings';
@@ -31,9 +31,9 @@ export interface BertOutputs {
 }
 
 export interface BertModelOptions {
-  /** Attention plug-in by registered name or factory; default "bert". */
-  attention?: string | AttentionFactory;
-  /** Extra options for the attention plug-in (e.g. `maxSeqLength` for "conditional"). */
+  /** The attention plug-in's factory; default `bertAttention`. */
+  attention?: AttentionFactory;
+  /** Extra options for the attention plug-in (e.g. `maxSeqLength` for `conditionalAttention`). */
   attentionOptions?: Record<string, unknown>;
   /** Builds layer i; default: a standard BertLayer with the chosen attention. */
   layer?: (index: number, config: BertConfig) => LayerModule;
@@ -58,7 +58,7 @@ export class BertDefinition {
     readonly config: BertConfig,
     options: BertModelOptions = {},
   ) {
-    const attention = resolveAttention(options.attention ?? bertAttention);
+    const attention = options.attention ?? bertAttention;
     const makeLayer =
       options.layer ??
       ((i: number, c: BertConfig) =>
@@ -75,7 +75,9 @@ export class BertDefinition {
           outputNorm: layerNormModule(c.hiddenSize, c.layerNormEps),
           ...options.adapters?.(i, c),
         }));
-    this.layers = Array.from({ length: config.numHiddenLayers }, (_, i) => makeLayer(i, config));
+    this.layers = Array.from({ length: config.numHiddenLayers }, (_, i) =>
+      checkSpecification('layer', makeLayer(i, config)),
+    );
     this.extraSpecs = options.extraSpecs ?? [];
     this.pooler = options.pooler ?? true;
     this.classifier = (options.classifier ?? true) && this.pooler;

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { CamtlError } from '../errors';
 import { wasmMatMul } from './wasm-matmul';
 
 /**
@@ -19,7 +20,19 @@ export interface KernelPatch {
 const MARK = '__camtlPatched';
 const registry: KernelPatch[] = [];
 
+/**
+ * Adds a patch. A second patch for the same kernel and backend is refused, as
+ * tfjs refuses a second kernel: only one of them could be applied, silently.
+ */
 export function registerKernelPatch(patch: KernelPatch): void {
+  const { kernelName, backendName } = patch;
+  if (registry.some((p) => p.kernelName === kernelName && p.backendName === backendName)) {
+    throw new CamtlError(
+      'BAD_CONFIG',
+      `a kernel patch for ${kernelName} on ${backendName} is already registered`,
+      'one patch per kernel and backend: fold the change into the existing patch (listKernelPatches shows it)',
+    );
+  }
   registry.push(patch);
 }
 

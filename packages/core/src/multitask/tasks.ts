@@ -1,10 +1,10 @@
-import { CamtlError } from '../errors';
 import type { FileSystem } from '../io/fs';
 
 /**
  * A task is data plus what to do with it: how to read its files, its labels,
  * its head and its metrics. GLUE's tasks are definitions like any other; a
- * user adds a task (their own TSV or JSONL) by registering one small definition.
+ * user adds a task (their own TSV or JSONL) by writing one small definition
+ * and passing it wherever tasks go (the trainer, evaluate, encodeExamples).
  */
 export type TaskKind = 'classification' | 'regression';
 
@@ -40,7 +40,7 @@ export type MetricValues = Record<string, number | null>;
 
 export interface TaskDefinition {
   readonly specificationVersion: 'v1';
-  /** Registry key, lower case (e.g. "sst-2"). */
+  /** The task's name, lower case (e.g. "sst-2"). */
   readonly name: string;
   readonly kind: TaskKind;
   /** Classification: the label strings, in class-id order. */
@@ -62,30 +62,4 @@ export interface TaskDefinition {
   score(metrics: MetricValues): number | null;
   /** File name in a GLUE-style test-server submission (e.g. "SST-2.tsv"). */
   readonly submissionFile?: string;
-}
-
-const registry = new Map<string, TaskDefinition>();
-
-export function registerTask(task: TaskDefinition): void {
-  registry.set(task.name.toLowerCase(), task);
-}
-
-export function taskNames(): string[] {
-  return [...registry.keys()];
-}
-
-export function hasTask(name: string): boolean {
-  return registry.has(name.toLowerCase());
-}
-
-export function getTask(name: string): TaskDefinition {
-  const task = registry.get(name.toLowerCase());
-  if (!task) {
-    throw new CamtlError(
-      'BAD_CONFIG',
-      `unknown task "${name}"`,
-      `known tasks: ${taskNames().join(', ') || 'none'}; register your own with registerTask()`,
-    );
-  }
-  return task;
 }

@@ -1,10 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { mount } from '@camtl/core';
-import { describeEachBackend, maxAbsDiff } from '@camtl/testkit';
 import { expect, it } from 'vitest';
+import { describeEachBackend, expectNoLeak, expectRowByRow, maxAbsDiff, randn, randomStore } from '@camtl/core/testing';
 import { conditionalAlignment, conditionalAlignmentSpecs } from './alignment';
 import { film, filmParams } from '@camtl/core';
-import { expectNoLeak, expectRowByRow, randn, randomStore } from './test-helpers';
 
 const H = 8;
 const B = 4;

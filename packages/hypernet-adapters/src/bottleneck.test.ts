@@ -1,10 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { getActivation, linear } from '@camtl/core';
-import { describeEachBackend, maxAbsDiff } from '@camtl/testkit';
 import { expect, it } from 'vitest';
+import { describeEachBackend, expectNoLeak, expectRowByRow, maxAbsDiff, randn, randomStore } from '@camtl/core/testing';
 import { bottleneckSize, conditionalBottleneck, conditionalBottleneckSpecs } from './bottleneck';
 import { film } from '@camtl/core';
-import { expectNoLeak, expectRowByRow, randn, randomStore } from './test-helpers';
 
 const H = 12;
 const B = 4;

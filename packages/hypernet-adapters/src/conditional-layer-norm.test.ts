@@ -10,8 +10,8 @@ import {
   layerNormWith,
   parseBertConfig,
 } from '@camtl/core';
-import { describeEachBackend, maxAbsDiff } from '@camtl/testkit';
 import { expect, it } from 'vitest';
+import { describeEachBackend, expectNoLeak, expectRowByRow, maxAbsDiff, randn, randomStore } from '@camtl/core/testing';
 import {
   conditionalLayerNorm,
   conditionalLayerNormApply,
@@ -20,7 +20,6 @@ import {
   type ConditionalLayerNormOptions,
 } from './conditional-layer-norm';
 import { film } from '@camtl/core';
-import { expectNoLeak, expectRowByRow, randn, randomStore } from './test-helpers';
 
 const H = 8;
 const B = 5;

@@ -10,11 +10,18 @@ import {
   parseBertConfig,
   type ParamStore,
 } from '@camtl/core';
-import { describeEachBackend, maxAbsDiff } from '@camtl/testkit';
 import { expect, it } from 'vitest';
+import {
+  describeEachBackend,
+  expectNoLeak,
+  expectRowByRow,
+  maxAbsDiff,
+  randn,
+  randomStore,
+  row,
+} from '@camtl/core/testing';
 import { applyGeneratedAdapter, generatedAdapter, type GeneratedAdapterOptions } from './generated-adapter';
 import { ADAPTER_POSITION, generateAdapterWeights, hypernetSpecs } from './hypernet';
-import { expectNoLeak, expectRowByRow, randn, randomStore, row } from './test-helpers';
 
 const d = 16;
 const options: GeneratedAdapterOptions = { hiddenSize: d, numLayers: 3, numTasks: 3, reductionFactor: 4 };

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { isCamtlError, mount, taskIdTensor } from '@camtl/core';
-import { describeEachBackend, maxAbsDiff } from '@camtl/testkit';
 import { expect, it } from 'vitest';
+import { describeEachBackend, expectNoLeak, maxAbsDiff, randomStore } from '@camtl/core/testing';
 import {
   checkTaskIds,
   taskEmbedding,
@@ -9,7 +9,6 @@ import {
   taskTransformation,
   taskTransformationSpecs,
 } from './task-embedding';
-import { expectNoLeak, randomStore } from './test-helpers';
 
 const T = 3;
 const H = 8;

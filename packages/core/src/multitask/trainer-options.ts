@@ -1,5 +1,6 @@
 import { CamtlError } from '../errors';
 import type { FileSystem } from '../io/fs';
+import { checkSpecification } from '../plugins';
 import type { CollateOptions, EncodedExample } from './data';
 import type { EvalSet } from './evaluate';
 import type { MultiTaskModel } from './model';
@@ -147,6 +148,7 @@ export function resolveTrainerOptions(o: TrainerOptions): ResolvedTrainerOptions
       `trainer: ${o.tasks.length} task definitions and ${o.train.length} training sets for a model with ${o.model.taskNames.length} tasks`,
     );
   }
+  for (const task of o.tasks) checkSpecification('task', task);
   checkRowTasks(o);
   return r;
 }

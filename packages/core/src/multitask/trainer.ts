@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { loadHfCheckpoint } from '../io/checkpoint';
+import { checkSpecification } from '../plugins';
 import { AdamW, GradientAccumulator, lrAt, warmupStepsFromRatio } from '../optim';
 import { Rng } from '../rng';
 import {
@@ -11,7 +12,7 @@ import {
   type TrainerState,
 } from './checkpoint';
 import { evaluate, type EvalResult } from './evaluate';
-import type { Draw, Sampler } from './sampler';
+import type { Draw, Sampler, SamplerContext } from './sampler';
 import { gradientNames, trainStep, type StepContext } from './train-step';
 import {
   resolveTrainerOptions,
@@ -24,6 +25,22 @@ import { TrainLog } from './train-log';
 function variance(xs: number[]): number {
   const mean = xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
   return xs.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, xs.length);
+}
+
+/**
+ * What the sampler is given: the tasks (sizes, kinds, regression target
+ * variances) and, for samplers that score candidates (MT-U), the model, the
+ * rows and the padding; the others ignore those.
+ */
+function samplerContext(o: ResolvedTrainerOptions): SamplerContext {
+  const tasks = o.tasks.map((t, i) => ({
+    name: t.name,
+    size: o.train[i].length,
+    kind: t.kind,
+    targetVariance: variance(o.train[i].map((r) => r.target)),
+  }));
+  const { batchSize, seed, epochs, model, train, padding: padTo } = o;
+  return { tasks, batchSize, seed, epochs, model, train, padTo };
 }
 
 export interface TrainResult {
@@ -56,22 +73,7 @@ export class Trainer {
     const o = (this.options = resolveTrainerOptions(options));
     this.vars = o.model.store.trainable();
     this.optimizer = new AdamW(this.vars, { weightDecay: o.weightDecay, eps: o.adamEpsilon });
-    const tasks = o.tasks.map((t, i) => ({
-      name: t.name,
-      size: o.train[i].length,
-      kind: t.kind,
-      targetVariance: variance(o.train[i].map((r) => r.target)),
-    }));
-    // Samplers that score candidates (MT-U) get the model and the rows; the others ignore them.
-    this.sampler = o.sampler({
-      tasks,
-      batchSize: o.batchSize,
-      seed: o.seed,
-      epochs: o.epochs,
-      model: o.model,
-      train: o.train,
-      padTo: o.padding,
-    });
+    this.sampler = checkSpecification('sampler', o.sampler(samplerContext(o)));
     this.accumulator = new GradientAccumulator(o.gradientAccumulation);
     this.dropoutRng = new Rng(o.seed + 1);
     this.log = new TrainLog(o.fs, o.fs.join(o.outputDir, 'train.jsonl'));

@@ -6,6 +6,7 @@
 // load.ts: packages/core/fixtures is not published) stay out of it.
 export { describeEachBackend, TEST_BACKENDS } from './backends';
 export { maxAbsDiff, worstViolation } from './compare';
+export { expectNoLeak, expectRowByRow, randn, randomStore, row } from './random';
 export {
   diffsFromCpu,
   matMulCombinations,

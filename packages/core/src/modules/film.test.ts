@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { mount } from '@camtl/core';
-import { describeEachBackend, maxAbsDiff } from '@camtl/testkit';
 import { expect, it } from 'vitest';
-import { film, filmParams, filmSpecs } from '@camtl/core';
-import { expectNoLeak, expectRowByRow, randn, randomStore } from './test-helpers';
+import { mount } from '../bert/layer';
+import { describeEachBackend } from '../testing/backends';
+import { maxAbsDiff } from '../testing/compare';
+import { expectNoLeak, expectRowByRow, randn, randomStore } from '../testing/random';
+import { film, filmParams, filmSpecs } from './film';
 
 describeEachBackend('FiLM', () => {
   it('specs: gb_weights = Linear(d_c → 2d), bias initialised to 0', () => {

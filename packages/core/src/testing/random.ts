@@ -1,7 +1,10 @@
 // Test-only: random parameter stores and tensors, and the row-by-row check
 // that a mixed-task batch computes what each example computes alone.
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng, initTensor, instantiate, normal, type ParamSpec, type ParamStore } from '@camtl/core';
+import { initTensor, normal } from '../params/init';
+import { instantiate, type ParamSpec } from '../params/spec';
+import type { ParamStore } from '../params/store';
+import { Rng } from '../rng';
 import { expect } from 'vitest';
 
 /** A store from specs, then every parameter overwritten with N(0, std²) so nothing is trivially 0 or 1. */

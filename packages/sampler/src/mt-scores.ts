@@ -46,8 +46,12 @@ export interface SelectOptions {
 }
 
 /**
- * The k pool positions with the highest scores, best first; ties go to the
- * lower position. Asynchronous: the indices are the one device read of a step.
+ * The k pool positions with the highest scores (ties go to the lower
+ * position), returned in pool order: task order, then candidate order. Which
+ * candidates are chosen is the paper's rule; returning them in pool order,
+ * not best first, keeps the batch (and so its dropout masks) the same on
+ * every backend when float noise reorders near-equal scores among the
+ * chosen. Asynchronous: the indices are the one device read of a step.
  */
 export async function selectTopK(scorer: Scorer, options: SelectOptions): Promise<number[]> {
   const previous = options.spread.ema;
@@ -58,7 +62,7 @@ export async function selectTopK(scorer: Scorer, options: SelectOptions): Promis
   // The running spread was replaced (and kept) inside the tidy; free the old one.
   if (previous && previous !== options.spread.ema) previous.dispose();
   try {
-    return Array.from(await top.data());
+    return Array.from(await top.data()).sort((a, b) => a - b);
   } finally {
     top.dispose();
   }

@@ -59,13 +59,14 @@ function jsScores(pool: Draw[], h: number[], formula: Formula, T: number): numbe
   return pool.map((d, i) => (formula === 'paper' ? safe(f32(h[i]), top) : f32(f32(h[i]) * safe(mean[d.task], top))));
 }
 
-/** Positions of the k best scores, ties to the lower position. */
+/** Positions of the k best scores, ties to the lower position, in pool order. */
 function jsTopK(scores: number[], k: number): number[] {
   return scores
     .map((s, i) => [s, i])
     .sort((a, b) => b[0] - a[0] || a[1] - b[1])
     .slice(0, k)
-    .map(([, i]) => i);
+    .map(([, i]) => i)
+    .sort((a, b) => a - b);
 }
 
 const unbiasedVar = (xs: number[]) => {

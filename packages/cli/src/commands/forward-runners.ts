@@ -55,6 +55,37 @@ export async function forwardBert(
   }
 }
 
+/** per_task {rows, logits, normalized_entropy} of each task present, and the summary lines. */
+function perTaskOutputs(
+  cfg: { tasks: readonly string[]; numLabelsPerTask: readonly number[] },
+  taskIds: number[],
+  logits: number[][],
+  entropy: number[],
+): { perTask: Record<string, unknown>; lines: string[] } {
+  const perTask: Record<string, unknown> = {};
+  const lines: string[] = [];
+  cfg.tasks.forEach((task, t) => {
+    const rows = taskIds.flatMap((id, b) => (id === t ? [b] : []));
+    if (rows.length === 0) return;
+    const own = (b: number) => logits[b].slice(0, cfg.numLabelsPerTask[t]);
+    perTask[task] = {
+      rows,
+      logits: { shape: [rows.length, cfg.numLabelsPerTask[t]], dtype: 'float32', data: rows.flatMap(own) },
+      normalized_entropy: rows.map((b) => entropy[b]),
+    };
+    lines.push(
+      `${task}: rows [${rows}]`,
+      ...rows.map(
+        (b) =>
+          `  ${b}: ${own(b)
+            .map((v) => v.toFixed(4))
+            .join(' ')}`,
+      ),
+    );
+  });
+  return { perTask, lines };
+}
+
 /** A CA-MTL checkpoint: adds per_task {rows, logits, normalized_entropy} and pooled_output; loss with labels. */
 export async function forwardCaMtl(
   dir: string,
@@ -65,41 +96,18 @@ export async function forwardCaMtl(
   const { model } = await loadCaMtl(dir, fs);
   const cfg = model.config;
   const inputs = parseForwardInputs(raw, inputFile, cfg.bert, { numTasks: cfg.tasks.length, floatLabels: true });
-  if (!inputs.taskId)
-    throw new CamtlError(
-      'BAD_INPUT',
-      `${inputFile}: "task_id" is required for a CA-MTL model (tasks: ${cfg.tasks.join(', ')})`,
-    );
   try {
-    const out = model.forward({ ...inputs, taskIds: inputs.taskId });
-    const taskIds = Array.from(await inputs.taskId.data());
-    const logits = (await out.logits.array()) as number[][];
-    const h = normalizedEntropy(out.logits, inputs.taskId, model.numLabelsPerTask); // what MT-U scores by
-    const entropy = Array.from(await h.data());
-    h.dispose();
-    const perTask: Record<string, unknown> = {};
-    const summary = [`sequence_output [${out.sequenceOutput.shape}]`, `pooled_output [${out.pooledOutput.shape}]`];
-    cfg.tasks.forEach((task, t) => {
-      const rows = taskIds.flatMap((id, b) => (id === t ? [b] : []));
-      if (rows.length === 0) return;
-      const c = cfg.numLabelsPerTask[t];
-      const data = rows.flatMap((b) => logits[b].slice(0, c));
-      perTask[task] = {
-        rows,
-        logits: { shape: [rows.length, c], dtype: 'float32', data },
-        normalized_entropy: rows.map((b) => entropy[b]),
-      };
-      summary.push(
-        `${task}: rows [${rows}]`,
-        ...rows.map(
-          (b) =>
-            `  ${b}: ${logits[b]
-              .slice(0, c)
-              .map((v) => v.toFixed(4))
-              .join(' ')}`,
-        ),
+    if (!inputs.taskId)
+      throw new CamtlError(
+        'BAD_INPUT',
+        `${inputFile}: "task_id" is required for a CA-MTL model (tasks: ${cfg.tasks.join(', ')})`,
       );
-    });
+    const out = model.forward({ ...inputs, taskIds: inputs.taskId });
+    const h = normalizedEntropy(out.logits, inputs.taskId, model.numLabelsPerTask); // what MT-U scores by
+    const [taskIds, entropy] = await Promise.all([inputs.taskId.data(), h.data()]).then((r) =>
+      r.map((x) => Array.from(x)),
+    );
+    const { perTask, lines } = perTaskOutputs(cfg, taskIds, (await out.logits.array()) as number[][], entropy);
     const pooled = await toJsonTensorAsync(out.pooledOutput);
     const json: Record<string, unknown> = {
       last_hidden_state: await toJsonTensorAsync(out.sequenceOutput),
@@ -107,11 +115,16 @@ export async function forwardCaMtl(
       pooler_output: pooled,
       per_task: perTask,
     };
+    const summary = [
+      `sequence_output [${out.sequenceOutput.shape}]`,
+      `pooled_output [${out.pooledOutput.shape}]`,
+      ...lines,
+    ];
     if (out.loss) {
       json.loss = await scalar(out.loss);
       summary.push(`loss ${(json.loss as number).toFixed(6)}`);
     }
-    tf.dispose(out as unknown as tf.TensorContainer);
+    tf.dispose([h, out as unknown as tf.TensorContainer]);
     return { json, summary };
   } finally {
     tf.dispose(Object.values(inputs).filter(Boolean) as tf.Tensor[]);

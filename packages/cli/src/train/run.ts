@@ -1,4 +1,11 @@
-import { CamtlError, Trainer, type FileSystem, type TrainProgress } from '@camtl/core';
+import {
+  CamtlError,
+  Trainer,
+  type FileSystem,
+  type TrainProgress,
+  type TrainResult,
+  type TrainerOptions,
+} from '@camtl/core';
 import { createCaMtl, type CaMtlModel } from '@camtl/ca-mtl';
 import { createSampler, type SamplerName } from '@camtl/sampler';
 import { DEFAULT_MODEL_CONFIG } from '@camtl/synthetic';
@@ -8,7 +15,7 @@ import { selectBackend } from '../backend';
 import { nodeFileSystem } from '@camtl/backend-node';
 import { ProgressBar } from '../progress';
 import type { TrainConfig } from './config';
-import { prepareData, prepareTokenizer, readSplits, type DataSource } from './data';
+import { prepareData, prepareTokenizer, readSplits, type DataSource, type PreparedSplits } from './data';
 import { saveTokenizer, writeRunInfo } from './run-info';
 
 async function createModel(cfg: TrainConfig, source: DataSource, fs: FileSystem): Promise<CaMtlModel> {
@@ -85,72 +92,86 @@ function backendOptions(cfg: TrainConfig): { wasmThreads?: number } {
   return !cfg.model && process.env.CAMTL_WASM_THREADS === undefined ? { wasmThreads: 1 } : {};
 }
 
+interface Prepared {
+  source: DataSource;
+  splits: PreparedSplits;
+  model: CaMtlModel;
+  backend: string;
+  fs: FileSystem;
+}
+
+/** What the log's "run" record says about the model and the data, besides the trainer's own fields. */
+function runInfo(cfg: TrainConfig, { source, model, backend }: Prepared): Record<string, unknown> {
+  const { total, trainable } = model.summary();
+  return {
+    backend,
+    model: {
+      name: `CA-MTL-${cfg.variant}`,
+      from: cfg.model ?? 'scratch',
+      parameters: total,
+      trainableParameters: trainable,
+    },
+    config: {
+      maxSeqLength: cfg.maxSeqLength,
+      freeze: cfg.freeze ? cfg.freeze.join('-') : 'none',
+      data: source.kind === 'synthetic' ? 'synthetic suite' : source.dir,
+    },
+  };
+}
+
+/** The Trainer's options: the resolved recipe (maxSeqLength went into tokenization and the model) and the run's. */
+function trainerOptions(cfg: TrainConfig, p: Prepared, signal: { stopped: boolean }, io: CliIO): TrainerOptions {
+  const { epochs, batchSize, learningRate, warmupRatio, weightDecay, maxGradNorm, gradientAccumulation, seed } = cfg;
+  return {
+    ...{ epochs, batchSize, learningRate, warmupRatio, weightDecay, maxGradNorm, gradientAccumulation, seed },
+    model: p.model,
+    tasks: p.source.tasks,
+    train: p.splits.train,
+    dev: p.splits.dev,
+    outputDir: cfg.output,
+    fs: p.fs,
+    sampler: createSampler(cfg.sampler as SamplerName),
+    maxSteps: cfg.maxSteps,
+    padding: cfg.padding === 'max' ? cfg.maxSeqLength : 'longest',
+    evalEvery: cfg.evalEvery,
+    saveEvery: cfg.saveEvery,
+    earlyStoppingPatience: cfg.earlyStopping,
+    resume: cfg.resume,
+    stopSignal: signal,
+    onProgress: progressReporter(io),
+    runInfo: runInfo(cfg, p),
+  };
+}
+
+/** report.html, the final table and what to do next. */
+async function finish(cfg: TrainConfig, result: TrainResult, fs: FileSystem, io: CliIO): Promise<void> {
+  const records = parseLog(await fs.readText(fs.join(cfg.output, 'train.jsonl')));
+  const reportFile = fs.join(cfg.output, 'report.html');
+  await fs.writeFileAtomic(reportFile, renderReport(records, { title: `camtl run ${cfg.output}` }));
+  io.stdout(summaryTable(records) + '\n');
+  const ended = result.reason === 'interrupted' ? 'interrupted at' : 'finished after';
+  io.stdout(`\n${ended} step ${result.steps}; best model: ${result.modelDir}\nreport: ${reportFile}\n`);
+  if (result.reason === 'interrupted') io.stdout(`resume with: camtl train --resume --output ${cfg.output}\n`);
+}
+
 /** `camtl train`: data → model → Trainer → report.html and the final table. */
 export async function runTraining(cfg: TrainConfig, io: CliIO): Promise<number> {
   const fs = nodeFileSystem();
   const report = await selectBackend(cfg.backend, backendOptions(cfg));
-  const backend = report.backend;
   io.stderr(`${report.summary}\n`);
   await fs.mkdirp(cfg.output);
   const source = await prepareData(cfg, fs);
   const tokenizer = await prepareTokenizer(source, cfg.model, fs);
   const splits = await readSplits(source, tokenizer, cfg, fs);
   const model = await createModel(cfg, source, fs);
-  describeStart(cfg, source, model, backend, splits, io);
+  describeStart(cfg, source, model, report.backend, splits, io);
   await writeRunInfo(cfg, source, fs);
   const { signal, release } = interruptible(io);
   try {
-    const trainer = new Trainer({
-      model,
-      tasks: source.tasks,
-      train: splits.train,
-      dev: splits.dev,
-      outputDir: cfg.output,
-      fs,
-      sampler: createSampler(cfg.sampler as SamplerName),
-      learningRate: cfg.learningRate,
-      epochs: cfg.epochs,
-      maxSteps: cfg.maxSteps,
-      batchSize: cfg.batchSize,
-      warmupRatio: cfg.warmupRatio,
-      weightDecay: cfg.weightDecay,
-      maxGradNorm: cfg.maxGradNorm,
-      gradientAccumulation: cfg.gradientAccumulation,
-      padding: cfg.padding === 'max' ? cfg.maxSeqLength : 'longest',
-      evalEvery: cfg.evalEvery,
-      saveEvery: cfg.saveEvery,
-      earlyStoppingPatience: cfg.earlyStopping,
-      seed: cfg.seed,
-      resume: cfg.resume,
-      stopSignal: signal,
-      onProgress: progressReporter(io),
-      runInfo: {
-        backend,
-        model: {
-          name: `CA-MTL-${cfg.variant}`,
-          from: cfg.model ?? 'scratch',
-          parameters: model.summary().total,
-          trainableParameters: model.summary().trainable,
-        },
-        config: {
-          maxSeqLength: cfg.maxSeqLength,
-          freeze: cfg.freeze ? cfg.freeze.join('-') : 'none',
-          data: source.kind === 'synthetic' ? 'synthetic suite' : source.dir,
-        },
-      },
-    });
-    const result = await trainer.run();
+    const prepared = { source, splits, model, backend: report.backend, fs };
+    const result = await new Trainer(trainerOptions(cfg, prepared, signal, io)).run();
     await saveTokenizer(source, cfg, result.modelDir, fs);
-    const records = parseLog(await fs.readText(fs.join(cfg.output, 'train.jsonl')));
-    await fs.writeFileAtomic(
-      fs.join(cfg.output, 'report.html'),
-      renderReport(records, { title: `camtl run ${cfg.output}` }),
-    );
-    io.stdout(summaryTable(records) + '\n');
-    io.stdout(
-      `\n${result.reason === 'interrupted' ? 'interrupted at' : 'finished after'} step ${result.steps}; best model: ${result.modelDir}\nreport: ${fs.join(cfg.output, 'report.html')}\n`,
-    );
-    if (result.reason === 'interrupted') io.stdout(`resume with: camtl train --resume --output ${cfg.output}\n`);
+    await finish(cfg, result, fs, io);
     return 0;
   } finally {
     release();

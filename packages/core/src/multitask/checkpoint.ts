@@ -132,3 +132,28 @@ export async function pruneCheckpoints(root: string, keep: number, fs: FileSyste
   // Temporary directories of interrupted saves are garbage.
   for (const name of (await fs.list(root)).filter((n) => /\.tmp-/.test(n))) await fs.remove(fs.join(root, name));
 }
+
+/**
+ * Copies the best checkpoint's model (best.json under `root`), or else saves
+ * `model` as it is, to `target`, atomically (a temporary folder renamed into place).
+ */
+export async function exportBestModel(
+  root: string,
+  target: string,
+  model: MultiTaskModel,
+  fs: FileSystem,
+): Promise<string> {
+  const tmp = `${target}.tmp-${Date.now().toString(36)}`;
+  const bestFile = fs.join(root, BEST);
+  if (await fs.exists(bestFile)) {
+    const { path } = JSON.parse(await fs.readText(bestFile)) as { path: string };
+    await fs.mkdirp(tmp);
+    for (const f of ['config.json', 'model.safetensors'])
+      await fs.writeFileAtomic(fs.join(tmp, f), await fs.readFile(fs.join(root, path, f)));
+  } else {
+    await model.save(tmp, fs);
+  }
+  await fs.remove(target);
+  await fs.rename(tmp, target);
+  return target;
+}

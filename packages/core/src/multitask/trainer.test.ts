@@ -135,9 +135,10 @@ describeEachBackend('Trainer', () => {
     model.store.dispose();
   });
 
-  it('early stopping, and tf.memory().numTensors stays flat across steps', async () => {
+  it('early stopping, and tf.memory().numTensors stays flat across steps and returns to its start', async () => {
     const fs = memoryFileSystem();
     const model = new ToyModel();
+    const start = tf.memory().numTensors;
     let before = -1;
     let after = -1;
     const trainer = new Trainer(
@@ -157,6 +158,17 @@ describeEachBackend('Trainer', () => {
     expect(result.reason).toBe('early-stopping');
     expect(result.steps).toBeLessThan(90);
     expect(after).toBe(before);
+    // The trainer frees its optimiser moments when run() ends: only the model's weights stay.
+    expect(tf.memory().numTensors).toBe(start);
+    trainer.dispose(); // idempotent
+    model.store.dispose();
+  });
+
+  it('a trainer built and never run frees its state with dispose()', () => {
+    const model = new ToyModel();
+    const start = tf.memory().numTensors;
+    new Trainer(options(model, memoryFileSystem())).dispose();
+    expect(tf.memory().numTensors).toBe(start);
     model.store.dispose();
   });
 });

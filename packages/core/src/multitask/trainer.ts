@@ -5,6 +5,7 @@ import { AdamW, GradientAccumulator, lrAt, warmupStepsFromRatio } from '../optim
 import { Rng } from '../rng';
 import {
   BEST,
+  exportBestModel,
   latestCheckpoint,
   loadTrainingCheckpoint,
   pruneCheckpoints,
@@ -12,15 +13,11 @@ import {
   type TrainerState,
 } from './checkpoint';
 import { evaluate, type EvalResult } from './evaluate';
-import type { Draw, Sampler, SamplerContext } from './sampler';
+import type { Sampler, SamplerContext } from './sampler';
 import { gradientNames, trainStep, type StepContext } from './train-step';
-import {
-  resolveTrainerOptions,
-  type ResolvedTrainerOptions,
-  type TrainerOptions,
-  type TrainLogRecord,
-} from './trainer-options';
+import { resolveTrainerOptions, type ResolvedTrainerOptions, type TrainerOptions } from './trainer-options';
 import { TrainLog } from './train-log';
+import { finalSummary, runRecord, stepRecord } from './train-records';
 
 function variance(xs: number[]): number {
   const mean = xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
@@ -107,33 +104,75 @@ export class Trainer {
     return this.options.fs.join(this.options.outputDir, 'checkpoints');
   }
 
-  /** Trains to the end (or early stopping / interruption) and exports the best model. */
+  /**
+   * Trains to the end (or early stopping / interruption) and exports the best
+   * model. A trainer runs once: when run() ends, however it ends, it frees
+   * what it holds on the device (see dispose()).
+   */
   async run(): Promise<TrainResult> {
-    const o = this.options;
-    await o.fs.mkdirp(this.checkpointRoot);
-    if (o.resume && (await this.restore())) await this.log.truncateAfter(this.state.step, this.runRecord());
-    else await this.log.start(this.runRecord());
-    let reason: TrainResult['reason'];
     try {
-      reason = await this.loop();
+      const o = this.options;
+      await o.fs.mkdirp(this.checkpointRoot);
+      if (o.resume && (await this.restore()))
+        await this.log.truncateAfter(
+          this.state.step,
+          runRecord(this.options, {
+            totalSteps: this.totalSteps,
+            epochLength: this.epochLength,
+            sampler: this.sampler.kind,
+          }),
+        );
+      else
+        await this.log.start(
+          runRecord(this.options, {
+            totalSteps: this.totalSteps,
+            epochLength: this.epochLength,
+            sampler: this.sampler.kind,
+          }),
+        );
+      const reason = await this.loopLogged();
+      if (reason === 'done' && this.lastEvalStep !== this.state.step) await this.evaluateAndSave();
+      const modelDir = await exportBestModel(this.checkpointRoot, o.fs.join(o.outputDir, 'model'), o.model, o.fs);
+      await this.log.write({
+        type: 'end',
+        step: this.state.step,
+        time: Date.now(),
+        reason,
+        final: this.summary(),
+      });
+      return { steps: this.state.step, reason, best: this.state.best, lastEval: this.lastEval, modelDir };
+    } finally {
+      this.dispose();
+    }
+  }
+
+  /**
+   * Frees the optimiser moments, any accumulated gradients and the sampler's
+   * device state (not the model, which the caller owns). Idempotent; for a
+   * trainer that is built but never run.
+   */
+  dispose(): void {
+    this.sampler.dispose?.();
+    this.optimizer.dispose();
+    this.accumulator.dispose();
+  }
+
+  /** The loop; a NaN loss is logged as the run's end before it propagates. */
+  private async loopLogged(): Promise<TrainResult['reason']> {
+    try {
+      return await this.loop();
     } catch (e) {
-      const nan = (e as { code?: string }).code === 'NUMERIC';
-      if (nan)
+      if ((e as { code?: string }).code === 'NUMERIC')
         await this.log.write({
           type: 'end',
           step: this.state.step,
           time: Date.now(),
           reason: 'nan',
-          final: this.finalSummary(),
+          final: this.summary(),
           message: (e as Error).message,
         });
       throw e;
     }
-    if (reason === 'done' && this.lastEvalStep !== this.state.step) await this.evaluateAndSave();
-    this.sampler.dispose?.();
-    const modelDir = await this.exportBest();
-    await this.log.write({ type: 'end', step: this.state.step, time: Date.now(), reason, final: this.finalSummary() });
-    return { steps: this.state.step, reason, best: this.state.best, lastEval: this.lastEval, modelDir };
   }
 
   private async loop(): Promise<TrainResult['reason']> {
@@ -148,21 +187,15 @@ export class Trainer {
     return 'done';
   }
 
-  private finalSummary(): Record<string, unknown> {
-    const usage = this.sampler.usage();
-    const names = this.options.tasks.map((t) => t.name);
-    return {
-      bestStep: this.state.best?.step ?? null,
-      bestAverage: this.state.best?.average ?? null,
-      metrics: this.lastEval?.metrics ?? {},
-      scores: this.lastEval?.scores ?? {},
-      average: this.lastEval?.average ?? null,
-      dataUsed: usage.overall,
-      perTaskDataUsed: Object.fromEntries(names.map((n, t) => [n, usage.perTask[t]])),
-    };
+  private lastEvalStep = -1;
+
+  private get taskNames(): string[] {
+    return this.options.tasks.map((t) => t.name);
   }
 
-  private lastEvalStep = -1;
+  private summary(): Record<string, unknown> {
+    return finalSummary(this.taskNames, this.state.best, this.lastEval, this.sampler.usage());
+  }
 
   private stepContext(): StepContext {
     const o = this.options;
@@ -199,9 +232,8 @@ export class Trainer {
     const stepEpoch = this.state.epoch; // the epoch this step belonged to, for the log
     this.state.epoch = Math.floor(this.state.step / this.epochLength) + 1;
     const seconds = Math.max(1e-3, (Date.now() - started) / 1000);
-    await this.log.write(
-      this.stepRecord(draws, stepEpoch, result.loss, result.perTaskLoss, lr, draws.length / seconds, result.gradNorm),
-    );
+    const facts = { step: this.state.step, epoch: stepEpoch, draws, lr, examplesPerSecond: draws.length / seconds };
+    await this.log.write(stepRecord(this.taskNames, { ...facts, ...result }, this.sampler.usage()));
     o.onProgress?.({
       step: this.state.step,
       totalSteps: this.totalSteps,
@@ -300,85 +332,5 @@ export class Trainer {
     this.state = state;
     this.lastEvalStep = state.step;
     return true;
-  }
-
-  /** Copies the best checkpoint's model (or the current one) to `<outputDir>/model`, atomically. */
-  private async exportBest(): Promise<string> {
-    const { fs, outputDir, model } = this.options;
-    const target = fs.join(outputDir, 'model');
-    const tmp = `${target}.tmp-${Date.now().toString(36)}`;
-    const bestFile = fs.join(this.checkpointRoot, BEST);
-    if (await fs.exists(bestFile)) {
-      const { path } = JSON.parse(await fs.readText(bestFile)) as { path: string };
-      await fs.mkdirp(tmp);
-      for (const f of ['config.json', 'model.safetensors'])
-        await fs.writeFileAtomic(fs.join(tmp, f), await fs.readFile(fs.join(this.checkpointRoot, path, f)));
-    } else {
-      await model.save(tmp, fs);
-    }
-    await fs.remove(target);
-    await fs.rename(tmp, target);
-    return target;
-  }
-
-  private runRecord(): TrainLogRecord {
-    const o = this.options;
-    const devSize = (t: number) => o.dev.find((d) => d.taskIndex === t)?.rows.length;
-    return {
-      type: 'run',
-      version: 1,
-      time: Date.now(),
-      seed: o.seed,
-      backend: 'unknown',
-      model: { name: 'model' },
-      ...o.runInfo,
-      tasks: o.tasks.map((t, i) => ({
-        name: t.name,
-        kind: t.kind,
-        numLabels: t.numLabels,
-        trainSize: o.train[i].length,
-        devSize: devSize(i),
-      })),
-      config: {
-        learningRate: o.learningRate,
-        epochs: o.epochs,
-        batchSize: o.batchSize,
-        totalSteps: this.totalSteps,
-        epochLength: this.epochLength,
-        warmupRatio: o.warmupRatio,
-        sampler: this.sampler.kind,
-        padding: o.padding,
-        ...(o.runInfo?.config as object),
-      },
-    };
-  }
-
-  private stepRecord(
-    draws: Draw[],
-    epoch: number,
-    loss: number,
-    perTaskLoss: Array<number | null>,
-    lr: number,
-    examplesPerSecond: number,
-    gradNorm?: number,
-  ): TrainLogRecord {
-    const names = this.options.tasks.map((t) => t.name);
-    const counts = names.map((_, t) => draws.filter((d) => d.task === t).length);
-    const usage = this.sampler.usage();
-    return {
-      type: 'step',
-      step: this.state.step,
-      epoch,
-      time: Date.now(),
-      lr,
-      loss,
-      gradNorm,
-      perTaskLoss: Object.fromEntries(names.map((n, t) => [n, perTaskLoss[t]])),
-      examplesPerTask: Object.fromEntries(names.map((n, t) => [n, counts[t]])),
-      taskMix: Object.fromEntries(names.map((n, t) => [n, counts[t] / draws.length])),
-      dataUsed: usage.overall,
-      perTaskDataUsed: Object.fromEntries(names.map((n, t) => [n, usage.perTask[t]])),
-      examplesPerSecond,
-    };
   }
 }

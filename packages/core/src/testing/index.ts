@@ -7,6 +7,7 @@
 export { describeEachBackend, TEST_BACKENDS } from './backends';
 export { maxAbsDiff, worstViolation } from './compare';
 export { expectNoLeak, expectRowByRow, randn, randomStore, row } from './random';
+export { countReads } from './reads';
 export {
   diffsFromCpu,
   matMulCombinations,

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { createRequire } from 'node:module';
 import { afterEach, describe, expect, it } from 'vitest';
+import { rejection } from '@camtl/core/testing';
 import { isCamtlError } from '@camtl/core';
 import { useNodeBackend, parsePreference, formatSummary } from './select';
 import { classifyLoadError, defaultLoader } from './loader';
@@ -15,15 +16,6 @@ const CPU = '@tensorflow/tfjs-node';
 const AUTO_THREADS = resolveWasmThreads(process.env.CAMTL_WASM_THREADS ?? 'auto');
 const WASM_DETAIL = `SIMD, ${AUTO_THREADS} thread${AUTO_THREADS === 1 ? '' : 's'}`;
 const CUDA_MACHINE = fakeSystem({ libraries: ALL_CUDA_LIBS, gpu: 'NVIDIA Tesla T4, driver 470.82.01' });
-
-async function rejection(p: Promise<unknown>): Promise<Error & { code?: string; hint?: string }> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 afterEach(() => resetTensorflow());
 

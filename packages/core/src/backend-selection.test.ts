@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { rejection } from './testing/errors';
 import { isCamtlError } from './errors';
 import { parseBackendPreference, tryBackends, type Attempt } from './backend-selection';
 
@@ -6,15 +7,6 @@ const CHOICES = ['auto', 'gpu', 'wasm', 'cpu'] as const;
 type Choice = Exclude<(typeof CHOICES)[number], 'auto'>;
 const AUTO: readonly Choice[] = ['gpu', 'wasm', 'cpu'];
 const parse = (prefer?: string | readonly string[]) => parseBackendPreference<Choice>(prefer, CHOICES, AUTO);
-
-async function rejection(p: Promise<unknown>): Promise<Error & { code?: string; hint?: string }> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** Attempts from a table: a string is a failure's reason, an object its reason and hint, true a success. */
 function attempts(table: Partial<Record<Choice, true | string | { reason: string; hint: string } | Error>>) {

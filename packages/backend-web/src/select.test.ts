@@ -63,7 +63,7 @@ describe('useWebBackend (Node, no GPU, no DOM)', () => {
   it('fails on a single name that cannot run, falls back with "auto", and fails when a whole list fails', async () => {
     await expect(useWebBackend({ prefer: 'webgl' })).rejects.toMatchObject({
       code: 'UNSUPPORTED',
-      message: 'backend webgl cannot run here: no canvas to draw on: not a browser page or worker',
+      message: 'backend webgl is not available: no canvas to draw on: not a browser page or worker',
       hint: expect.stringMatching(/add 'auto'/),
     });
     const r = await useWebBackend({ prefer: 'webgl,auto' });
@@ -71,7 +71,7 @@ describe('useWebBackend (Node, no GPU, no DOM)', () => {
     expect(r.skipped.map((s) => s.choice)).toEqual(['webgl', 'webgpu']);
     await expect(useWebBackend({ prefer: ['webgpu', 'webgl'] })).rejects.toMatchObject({
       code: 'UNSUPPORTED',
-      message: expect.stringMatching(/^no tfjs backend could start: webgpu: .*; webgl: /),
+      message: expect.stringMatching(/^no backend could run: webgpu: .*; webgl: /),
     });
     await expect(useWebBackend({ prefer: 'tpu' })).rejects.toMatchObject({ code: 'BAD_INPUT' });
   });

@@ -11,7 +11,6 @@ import {
   listKernelPatches,
   parseBackendPreference,
   tryBackends,
-  type BackendFailureWording,
   type ParsedPreference,
 } from '@camtl/core';
 import { runtimeVersion } from './browser';
@@ -46,14 +45,6 @@ const ATTEMPTS: Record<WebBackendName, (ctx: AttemptContext) => Promise<WebAttem
   cpu: tryCpu,
 };
 
-/** This package's sentences for "nothing could run" (pages and tests show them as they are). */
-const WORDING: BackendFailureWording = {
-  single: (choice, reason) => `backend ${choice} cannot run here: ${reason}`,
-  all: (reasons) => `no tfjs backend could start: ${reasons}`,
-  hints: 'first',
-  explicitHint: "add 'auto' (e.g. prefer: 'webgpu,auto') to fall back, or use 'cpu', which runs everywhere",
-};
-
 /**
  * Chooses and activates the best tfjs backend this page can run: with 'auto',
  * WebGPU, then WebGL, then wasm, then cpu (which runs everywhere). Every
@@ -74,7 +65,7 @@ export async function useWebBackend(options: UseWebBackendOptions = {}): Promise
     };
     return withTimeout(ATTEMPTS[choice](ctx), timeoutMs, `${choice} initialisation`);
   };
-  const { choice, result, skipped } = await tryBackends(preference, attempt, { wording: WORDING });
+  const { choice, result, skipped } = await tryBackends(preference, attempt);
   const runtime = runtimeVersion();
   if (runtime) result.versions[runtime[0]] = runtime[1];
   const notes = untriedNotes(choice, preference);

@@ -75,26 +75,9 @@ export function parseBackendPreference<C extends string>(
   return { order, named, explicit: !names.includes('auto') };
 }
 
-/**
- * How a selector words its error when nothing could run. Each package keeps
- * its own sentences (users and tests match on them); the defaults are
- * @camtl/backend-node's.
- */
-export interface BackendFailureWording {
-  /** The one backend asked for cannot run. Default: "backend <choice> is not available: <reason>". */
-  single?: (choice: string, reason: string) => string;
-  /** Several were tried; `reasons` is "<choice>: <reason>; …". Default: "no backend could run: <reasons>". */
-  all?: (reasons: string) => string;
-  /** 'every' (default): every skip's hint, joined with "; "; 'first': the first skip's hint. */
-  hints?: 'every' | 'first';
-  /** The hint of an explicit request whose skips have none of their own. */
-  explicitHint?: string;
-}
-
 export interface TryBackendsOptions {
   /** Progress lines: "trying <choice>", "<choice> skipped: <reason>". */
   log?: (line: string) => void;
-  wording?: BackendFailureWording;
 }
 
 /** The backend that ran, and every earlier one that did not. */
@@ -108,7 +91,9 @@ export interface BackendSelection<C extends string, Extra extends object> {
  * Tries `preference.order` through `attempt` until one runs. An attempt that
  * throws is recorded as failing unexpectedly (with the error's first line),
  * never swallowed. When none runs: a CamtlError UNSUPPORTED with every reason
- * (or, for one explicitly named backend, its reason) and the hints.
+ * (or, for one explicitly named backend, its reason) and the hints (or, for
+ * an explicit request without any, how to allow a fallback). Both backend
+ * packages report through it, in the same words.
  */
 export async function tryBackends<C extends string, Extra extends object = Record<never, never>>(
   preference: Pick<ParsedPreference<C>, 'order' | 'explicit'>,
@@ -124,7 +109,7 @@ export async function tryBackends<C extends string, Extra extends object = Recor
     log(`${choice} skipped: ${result.reason}`);
     skipped.push({ choice, reason: result.reason, ...(result.hint ? { hint: result.hint } : {}) });
   }
-  throw noBackendError(skipped, preference.explicit, options.wording);
+  throw noBackendError(skipped, preference.explicit);
 }
 
 async function settle<C extends string, Extra extends object>(
@@ -138,20 +123,15 @@ async function settle<C extends string, Extra extends object>(
   }
 }
 
-function noBackendError(
-  skipped: readonly SkippedBackend[],
-  explicit: boolean,
-  wording: BackendFailureWording = {},
-): CamtlError {
-  const single = wording.single ?? ((choice, reason) => `backend ${choice} is not available: ${reason}`);
-  const all = wording.all ?? ((reasons) => `no backend could run: ${reasons}`);
+function noBackendError(skipped: readonly SkippedBackend[], explicit: boolean): CamtlError {
   const hints = skipped.map((s) => s.hint).filter((h): h is string => !!h);
-  const hint =
-    (wording.hints === 'first' ? hints[0] : hints.join('; ')) || (explicit ? wording.explicitHint : undefined);
+  // An explicit request never falls back on its own: say how to let it.
+  const fallback = `add 'auto' to fall back (e.g. prefer: '${skipped.map((s) => s.choice).join(',')},auto'), or use 'cpu', which runs everywhere`;
+  const hint = hints.join('; ') || (explicit ? fallback : undefined);
   const message =
     explicit && skipped.length === 1
-      ? single(skipped[0].choice, skipped[0].reason)
-      : all(skipped.map((s) => `${s.choice}: ${s.reason}`).join('; '));
+      ? `backend ${skipped[0].choice} is not available: ${skipped[0].reason}`
+      : `no backend could run: ${skipped.map((s) => `${s.choice}: ${s.reason}`).join('; ')}`;
   return new CamtlError('UNSUPPORTED', message, hint);
 }
 

@@ -17,7 +17,6 @@ export {
   type Attempt,
   type AttemptFailure,
   type AttemptSuccess,
-  type BackendFailureWording,
   type BackendSelection,
   type ParsedPreference,
   type SkippedBackend,

@@ -2,12 +2,15 @@
 // playwright-core; never a downloaded browser). It serves dist/ on a random
 // localhost port, then:
 //   1. wasm (the main flow): loads the built-in default model, checks the
-//      backend badge, predicts a sentence and a pair, fine-tunes 30 steps and
-//      checks the loss falls, predicts again, downloads the model, unzips it
-//      and loads it back through the file picker, reloads from the IndexedDB
-//      cache, then offline, and saves a screenshot to test-artifacts/e2e.png;
-//   2. WebGPU on SwiftShader (a smoke check): the same prediction on the
-//      webgpu backend, compared with wasm's.
+//      backend badge, predicts a sentence and a pair, fine-tunes a few steps
+//      with the page's default sampler (MT-Uncertainty), then 30 proportional
+//      steps and checks the loss falls, predicts again, downloads the model,
+//      unzips it and loads it back through the file picker, reloads from the
+//      IndexedDB cache, then offline, and saves a screenshot to
+//      test-artifacts/e2e.png;
+//   2. WebGPU on SwiftShader: the same prediction on the webgpu backend,
+//      compared with wasm's, and the same MT-Uncertainty fine-tuning, whose
+//      losses and batches must be wasm's (required when CI is set).
 // Any console error, page error, failed request or crash fails the test.
 // Without Chromium the test FAILS when CI is set, and is skipped otherwise.
 // CAMTL_CHROMIUM overrides /usr/bin/chromium.
@@ -16,8 +19,9 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { unzipSync } from 'fflate';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demo, fineTune, launch, predict, selectTask, waitForState, watch, type FineTuned } from './e2e-page';
 import { startServer, type StaticServer } from './scripts/server.mjs';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
@@ -25,13 +29,6 @@ const DIST = join(HERE, 'dist');
 const ARTIFACTS = join(HERE, 'test-artifacts');
 const CHROMIUM = process.env.CAMTL_CHROMIUM ?? '/usr/bin/chromium';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
-const BASE_ARGS = [
-  '--no-sandbox',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const NEEDED = [
   'index.html',
   'app.js',
@@ -41,31 +38,8 @@ const NEEDED = [
   'wasm/tfjs-backend-wasm-simd.wasm',
 ];
 
-interface Watched {
-  page: Page;
-  problems: string[];
-  /** Console errors expected while the network is cut off (reset by the test). */
-  allowNetworkErrors: boolean;
-}
-
-interface DemoState {
-  state: string;
-  report?: {
-    backend: string;
-    device: string;
-    detail: string;
-    summary: string;
-    skipped: Array<{ choice: string; reason: string }>;
-  };
-  losses: number[];
-  lastPrediction?: {
-    perTask: Array<{ task: string; kind: string; label: string; score: number; probabilities: number[] }>;
-    unknownTokens: string[];
-  };
-}
-
-const demo = (page: Page) => page.evaluate(() => (window as unknown as { camtlDemo: DemoState }).camtlDemo);
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const CI = !!process.env.CI && !/^(0|false)$/i.test(process.env.CI);
 
 function ensureBuilt(): void {
   if (NEEDED.every((f) => existsSync(join(DIST, f)))) return;
@@ -73,59 +47,8 @@ function ensureBuilt(): void {
   execFileSync(process.execPath, [join(HERE, 'scripts', 'build.mjs')], { stdio: 'inherit', timeout: 15 * 60_000 });
 }
 
-async function launch(extra: string[]): Promise<Browser> {
-  // headless:false + --headless=new: the new headless mode, which has WebGPU.
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: false,
-    ignoreDefaultArgs: ['--headless'],
-    args: ['--headless=new', ...BASE_ARGS, ...extra],
-    timeout: 60_000,
-  });
-  return browser;
-}
-
-function watch(page: Page, problems: string[], label: string): Watched {
-  const w: Watched = { page, problems, allowNetworkErrors: false };
-  page.on('console', (m) => {
-    if (m.type() !== 'error') return;
-    if (w.allowNetworkErrors && /Failed to load resource|ERR_FAILED|Failed to fetch/.test(m.text())) return;
-    problems.push(`${label} console error: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`${label} page error: ${e.message}`));
-  page.on('crash', () => problems.push(`${label}: the page crashed`));
-  page.on(
-    'requestfailed',
-    (r) =>
-      w.allowNetworkErrors ||
-      problems.push(`${label} request failed: ${r.method()} ${r.url()} (${r.failure()?.errorText})`),
-  );
-  page.on('response', (r) => r.status() >= 400 && problems.push(`${label} HTTP ${r.status()}: ${r.url()}`));
-  return w;
-}
-
-async function waitForState(page: Page, states: string[], timeout: number): Promise<string> {
-  await page.waitForFunction((s) => s.includes(document.body.dataset.state ?? ''), states, { timeout });
-  return (await page.getAttribute('body', 'data-state'))!;
-}
-
-async function selectTask(page: Page, name: string): Promise<void> {
-  const index = await page.evaluate((n) => {
-    const options = [...document.querySelectorAll<HTMLOptionElement>('#task option')];
-    return options.findIndex((o) => o.textContent!.toLowerCase().startsWith(n));
-  }, name);
-  expect(index, `task "${name}" in the task picker`).toBeGreaterThanOrEqual(0);
-  await page.selectOption('#task', String(index));
-}
-
-async function predict(page: Page, a: string, b = ''): Promise<NonNullable<DemoState['lastPrediction']>> {
-  await page.fill('#text-a', a);
-  await page.fill('#text-b', b);
-  await page.evaluate(() => document.getElementById('prediction')!.replaceChildren());
-  await page.click('#predict');
-  await page.waitForSelector('#prediction-label', { timeout: 60_000 });
-  return (await demo(page)).lastPrediction!;
-}
+/** The short MT-Uncertainty run both tests make (wasm first, then WebGPU against it). */
+const MTU_RUN = { steps: 4, batch: 8, lr: 0.003 };
 
 const SENTENCE = 'the pool was excellent during our stay .';
 const PAIR: [string, string] = [
@@ -135,8 +58,7 @@ const PAIR: [string, string] = [
 
 if (!HAVE_CHROMIUM) {
   const msg = `${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium) or set CAMTL_CHROMIUM`;
-  if (process.env.CI && !/^(0|false)$/i.test(process.env.CI))
-    describe('web demo e2e', () => it('needs Chromium in CI', () => expect.fail(`web demo e2e: ${msg}`)));
+  if (CI) describe('web demo e2e', () => it('needs Chromium in CI', () => expect.fail(`web demo e2e: ${msg}`)));
   else console.warn(`web demo e2e SKIPPED: ${msg}`);
 }
 
@@ -145,6 +67,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`web demo in headless Chromium (${CHROMIUM})`, (
   const browsers: Browser[] = [];
   const problems: string[] = [];
   let wasmScores: number[] | undefined;
+  let wasmMtu: FineTuned | undefined;
 
   beforeAll(async () => {
     ensureBuilt();
@@ -160,7 +83,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`web demo in headless Chromium (${CHROMIUM})`, (
   it('wasm: loads the default model, predicts, fine-tunes with a falling loss, downloads and re-loads the model, reloads from the cache and offline', async () => {
     const started = Date.now();
     const lap = (what: string) => console.log(`e2e: ${what} at ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    const browser = await launch(['--disable-gpu']);
+    const browser = await launch(CHROMIUM, ['--disable-gpu']);
     browsers.push(browser);
     let closing = false;
     browser.on('disconnected', () => closing || problems.push('wasm: the browser disconnected'));
@@ -209,21 +132,24 @@ describe.skipIf(!HAVE_CHROMIUM)(`web demo in headless Chromium (${CHROMIUM})`, (
     expect(two.perTask.find((p) => p.task === 'synthetic-similarity')!.kind).toBe('regression');
     lap('predictions shown');
 
-    // Fine-tuning: 30 steps from fresh weights, proportional sampling, batch 32, lr 3e-3.
-    // From fresh weights the heads (the similarity regressor above all) learn fast, so
+    // Fine-tuning with the page's default sampler, MT-Uncertainty: a few steps from fresh
+    // weights, whose losses and batches the WebGPU test compares with its own.
+    expect(await page.inputValue('#sampler')).toBe('mt-uncertainty');
+    wasmMtu = await fineTune(page, MTU_RUN, 60_000);
+    console.log(
+      `e2e: wasm MT-U losses ${wasmMtu.losses.map((l) => l.toFixed(6)).join(' ')} (${wasmMtu.mixes.join(' | ')})`,
+    );
+    lap('fine-tuned with MT-U');
+
+    // Then 30 steps from fresh weights, proportional sampling, batch 32, lr 3e-3, for a
+    // falling loss. MT-U's batch loss is not a learning curve: it fills every batch with
+    // what the model is least sure of (over these 30 steps its mean went from 0.96 in the
+    // first third to 0.99 in the last). Proportional batches are a fixed mix,
+    // and from fresh weights the heads (the similarity regressor above all) learn fast, so
     // the loss falls clearly within 30 steps; from the quickly trained default it is noisy.
-    await page.selectOption('#start-from', 'fresh');
     await page.selectOption('#sampler', 'proportional');
-    await page.fill('#steps', '30');
-    await page.fill('#batch', '32');
-    await page.fill('#lr', '0.003');
-    await page.fill('#seed', '0');
-    await page.click('#train');
-    expect(await waitForState(page, ['trained', 'ready'], 150_000)).toBe('trained');
-    lap('fine-tuned');
-    const losses = (await demo(page)).losses;
-    expect(losses).toHaveLength(30);
-    expect(losses.every((l) => Number.isFinite(l) && l > 0)).toBe(true);
+    const { losses } = await fineTune(page, { steps: 30, batch: 32, lr: 0.003 }, 150_000);
+    lap('fine-tuned with proportional sampling');
     const third = Math.floor(losses.length / 3);
     const first = mean(losses.slice(0, third));
     const last = mean(losses.slice(-third));
@@ -232,7 +158,6 @@ describe.skipIf(!HAVE_CHROMIUM)(`web demo in headless Chromium (${CHROMIUM})`, (
     );
     expect(last).toBeLessThan(first);
     expect(await page.getAttribute('#train-progress', 'value')).toBe('30');
-    expect(await page.textContent('#train-status')).toMatch(/^Done after 30 steps/);
     expect(await page.locator('#loss-table tbody tr').count()).toBe(30);
 
     // Predictions use the new weights.
@@ -299,8 +224,8 @@ describe.skipIf(!HAVE_CHROMIUM)(`web demo in headless Chromium (${CHROMIUM})`, (
     expect(problems).toEqual([]);
   }, 240_000);
 
-  it('WebGPU on SwiftShader: the same predictions as wasm (smoke check)', async () => {
-    const browser = await launch(['--enable-unsafe-webgpu']);
+  it('WebGPU on SwiftShader: the same predictions as wasm, and the same MT-Uncertainty fine-tuning', async () => {
+    const browser = await launch(CHROMIUM, ['--enable-unsafe-webgpu']);
     browsers.push(browser);
     let closing = false;
     browser.on('disconnected', () => closing || problems.push('webgpu: the browser disconnected'));
@@ -310,18 +235,38 @@ describe.skipIf(!HAVE_CHROMIUM)(`web demo in headless Chromium (${CHROMIUM})`, (
     expect(await waitForState(page, ['ready', 'error'], 90_000)).toBe('ready');
     const report = (await demo(page)).report!;
     console.log(`e2e: ${report.summary}`);
+    const why = report.skipped.find((s) => s.choice === 'webgpu')?.reason;
+    // CI's Chromium has WebGPU on SwiftShader: a fallback there would hide a regression.
+    if (CI) expect(report.backend, `WebGPU did not start: ${why}`).toBe('webgpu');
     if (report.backend !== 'webgpu') {
       // No adapter in this browser build: the fallback is what is checked then.
-      console.warn(`e2e: WebGPU smoke check not run: ${report.skipped.find((s) => s.choice === 'webgpu')?.reason}`);
+      console.warn(`e2e: WebGPU check not run: ${why}`);
       expect(report.skipped[0].choice).toBe('webgpu');
     } else {
       expect(report.device).toMatch(/WebGPU/);
       await selectTask(page, 'sentiment');
       const pred = await predict(page, SENTENCE);
       if (wasmScores) pred.perTask.forEach((p, i) => expect(p.score).toBeCloseTo(wasmScores![i], 3));
+
+      // Fine-tuning on the GPU with the default sampler: MT-U scores its candidates there
+      // and reads its choice back asynchronously, as the trainer reads its losses.
+      expect(await page.inputValue('#sampler')).toBe('mt-uncertainty');
+      const started = Date.now();
+      const mtu = await fineTune(page, MTU_RUN, 150_000);
+      const seconds = (Date.now() - started) / 1000;
+      console.log(
+        `e2e: webgpu MT-U losses ${mtu.losses.map((l) => l.toFixed(6)).join(' ')} in ${seconds.toFixed(1)} s (${mtu.mixes.join(' | ')})`,
+      );
+      if (wasmMtu) {
+        // The same seed and steps: the same batches, and losses within 1e-3 relative.
+        expect(mtu.mixes).toEqual(wasmMtu.mixes);
+        const rel = mtu.losses.map((l, i) => Math.abs(l - wasmMtu!.losses[i]) / wasmMtu!.losses[i]);
+        console.log(`e2e: webgpu vs wasm, largest relative loss difference ${Math.max(...rel).toExponential(2)}`);
+        for (const r of rel) expect(r).toBeLessThanOrEqual(1e-3);
+      }
     }
     closing = true;
     await browser.close();
     expect(problems).toEqual([]);
-  }, 120_000);
+  }, 300_000);
 });

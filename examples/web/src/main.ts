@@ -385,19 +385,12 @@ const plot = lossPlot($('loss-plot') as HTMLCanvasElement, {
   totalSteps: Number(($('steps') as HTMLInputElement).value) || 30,
 });
 const signal = { stopped: false };
-let webgpuReadbackBroken = false;
 
 function num(id: string): number {
   return Number(($(id) as HTMLInputElement).value);
 }
 
 function onStep(r: StepRecord, total: number): void {
-  if (r.step === 1 && r.loss === 0 && demo.report?.backend === 'webgpu') {
-    // tfjs-backend-webgpu reads scalars back synchronously through a canvas, which returns
-    // zeros on some devices (seen on SwiftShader); the trainer needs those reads.
-    signal.stopped = true;
-    webgpuReadbackBroken = true;
-  }
   demo.losses.push(r.loss);
   plot.push(r.step, r.loss);
   const progress = $('train-progress') as HTMLProgressElement;
@@ -431,7 +424,6 @@ $('train-form').addEventListener('submit', async (ev) => {
   busy = true;
   setState('training');
   signal.stopped = false;
-  webgpuReadbackBroken = false;
   for (const id of ['train', 'download', 'predict']) ($(id) as HTMLButtonElement).disabled = true;
   ($('stop') as HTMLButtonElement).disabled = false;
   demo.losses = [];
@@ -449,7 +441,8 @@ $('train-form').addEventListener('submit', async (ev) => {
       loaded = {
         ...loaded,
         model: fresh,
-        source: `${loaded.source.replace(/, fine-tuned in the browser$/, '')}, re-initialised (seed ${seed})`,
+        // A second re-initialisation replaces the first in the model's description.
+        source: `${loaded.source.replace(/(, re-initialised \(seed -?\d+\))?(, fine-tuned in the browser)?$/, '')}, re-initialised (seed ${seed})`,
         provenance: undefined,
       };
       showModel(loaded);
@@ -472,15 +465,6 @@ $('train-form').addEventListener('submit', async (ev) => {
       'train-status',
       `${result.reason === 'interrupted' ? 'Stopped' : 'Done'} after ${result.steps} steps in ${result.seconds.toFixed(1)} s · mean loss ${mean(first).toFixed(3)} (first third) → ${mean(last).toFixed(3)} (last third). Predictions now use the fine-tuned weights.`,
     );
-    if (webgpuReadbackBroken) {
-      status(
-        'train-status',
-        'Stopped: the WebGPU backend read the training loss back as 0 on this device (tfjs reads it synchronously, which fails here). Switch the backend to wasm to fine-tune.',
-        true,
-      );
-      setState('ready');
-      return;
-    }
     loaded.source = loaded.source.includes('fine-tuned')
       ? loaded.source
       : `${loaded.source}, fine-tuned in the browser`;

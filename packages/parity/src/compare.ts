@@ -13,6 +13,13 @@ export function formatBound(b: Bound): string {
   return `${n(b.atol)} + ${n(b.rtol)}·|ref|`;
 }
 
+/** A number for tables and notes: three significant digits, exponential outside [0.01, 1000). */
+export function fmt(x: number): string {
+  if (x === 0) return '0';
+  if (!Number.isFinite(x)) return String(x);
+  return Math.abs(x) >= 0.01 && Math.abs(x) < 1000 ? x.toPrecision(3) : x.toExponential(2);
+}
+
 /** Compares `x` with `ref` elementwise; throws on a length mismatch (a shape bug, not a deviation). */
 export function measure(
   kind: MeasureKind,

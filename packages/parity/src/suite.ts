@@ -5,7 +5,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { bertTiny } from './checks/bert';
 import { MODULE_CASES, moduleChecks } from './checks/modules';
 import { TRAINING, tinyBase, trainingRun, trainingSteps } from './checks/tiny-base';
-import { worstByKind } from './compare';
+import { trainerSamplers } from './checks/trainer';
+import { fmt, worstByKind } from './compare';
 import { toleranceFor } from './tolerances';
 import type { CheckResult, FixtureLoader, MeasureKind, ParityCheck } from './types';
 
@@ -13,10 +14,16 @@ export type * from './types';
 export { TOLERANCES, toleranceFor, type ToleranceBackend } from './tolerances';
 export { FIXTURE_ROOTS } from './fixtures';
 export { MODULE_CASES, TRAINING, trainingRun };
-export { formatBound, measure } from './compare';
+export { fmt, formatBound, measure } from './compare';
 
 /** Every check, in run order. */
-export const PARITY_CHECKS: readonly ParityCheck[] = [bertTiny, ...moduleChecks, tinyBase, trainingSteps];
+export const PARITY_CHECKS: readonly ParityCheck[] = [
+  bertTiny,
+  ...moduleChecks,
+  tinyBase,
+  trainingSteps,
+  trainerSamplers,
+];
 
 /**
  * The checks to run: all of them, or those named (`CAMTL_PARITY_CHECKS`, for
@@ -148,12 +155,6 @@ export function formatTable(results: Array<CheckResult & { route?: string }>): s
     return `| ${r.route ?? r.backend} | ${r.name} | ${cell('output', (m) => fmt(m.maxAbs))} | ${cell('loss', (m) => `${fmt(m.maxAbs)} (${fmt(m.maxRel)})`)} | ${cell('grad', (m) => `${fmt(m.maxAbs)} (${fmt(m.gradUnits)})`)} | ${cell('trainLoss', (m) => fmt(m.maxRel))} | ${cell('trainWeight', (m) => fmt(m.maxAbs))} | ${worst} | ${Math.round(r.ms)} |`;
   });
   return [head, `|${'---|'.repeat(9)}`, ...rows].join('\n');
-}
-
-export function fmt(x: number): string {
-  if (x === 0) return '0';
-  if (!Number.isFinite(x)) return String(x);
-  return Math.abs(x) >= 0.01 && Math.abs(x) < 1000 ? x.toPrecision(3) : x.toExponential(2);
 }
 
 function now(): number {

@@ -4,7 +4,6 @@
 // backend and reads its top k back, and by proportional sampling. The rows
 // each step trains on must be the ones cpu chose, and the step losses,
 // per-task losses and gradient norms must agree with cpu's.
-import * as tf from '@tensorflow/tfjs-core';
 import {
   Trainer,
   memoryFileSystem,
@@ -85,26 +84,6 @@ interface StepRecord {
   perTaskLoss: Record<string, number | null>;
 }
 
-/**
- * Runs `f`, then frees the variables it created and left registered: the
- * Trainer keeps its AdamW moments after run() (2 per trainable parameter),
- * and the runners require every check to leave nothing allocated.
- */
-async function freeingNewVariables(f: () => Promise<void>): Promise<number> {
-  const before = new Set(Object.keys(tf.engine().state.registeredVariables));
-  let freed = 0;
-  try {
-    await f();
-  } finally {
-    for (const [name, v] of Object.entries(tf.engine().state.registeredVariables)) {
-      if (before.has(name)) continue;
-      v.dispose();
-      freed++;
-    }
-  }
-  return freed;
-}
-
 /** The Trainer of one run: no dev set (nothing to evaluate), no warmup (every step moves the weights). */
 function newTrainer(model: MultiTaskModel, sampler: SamplerFactory, fs: FileSystem): Trainer {
   return new Trainer({
@@ -127,14 +106,13 @@ function newTrainer(model: MultiTaskModel, sampler: SamplerFactory, fs: FileSyst
 }
 
 /** TRAINER_RUN.steps steps of a fresh model with `sampler`, every quantity read from the Trainer's log. */
-async function trainerRun(sampler: string, margins: boolean): Promise<TrainerTrace & { leftVariables: number }> {
+async function trainerRun(sampler: string, margins: boolean): Promise<TrainerTrace> {
   const model = await trainerModel();
   const rec: Recording = { selections: [], margins: [], recorder: margins ? new ScoreRecorder(model) : undefined };
   const fs = memoryFileSystem();
   try {
-    const leftVariables = await freeingNewVariables(async () => {
-      await newTrainer(model, recording(SAMPLERS[sampler](), rec), fs).run();
-    });
+    // run() frees the trainer's own state (AdamW moments): the runners check nothing is left.
+    await newTrainer(model, recording(SAMPLERS[sampler](), rec), fs).run();
     const log = (await fs.readText('run/train.jsonl')).split('\n').filter(Boolean);
     const steps = log.map((l) => JSON.parse(l) as StepRecord).filter((r) => r.type === 'step');
     return {
@@ -143,7 +121,6 @@ async function trainerRun(sampler: string, margins: boolean): Promise<TrainerTra
       perTaskLosses: steps.map((r) => model.taskNames.map((n) => r.perTaskLoss[n])),
       gradNorms: steps.map((r) => r.gradNorm),
       ...(margins ? { margins: rec.margins } : {}),
-      leftVariables,
     };
   } finally {
     rec.recorder?.dispose();
@@ -221,8 +198,6 @@ export const trainerSamplers: ParityCheck = {
       notes.push(
         `${s}: cpu losses ${ref[s].losses.map((l) => l.toFixed(6)).join(', ')}; here ${got.losses.map((l) => l.toFixed(6)).join(', ')}`,
       );
-      if (got.leftVariables > 0)
-        notes.push(`${s}: freed ${got.leftVariables} variables the Trainer left (its AdamW moments)`);
     }
     return { measures: all, notes: [...notes, ...marginNote(ref['mt-uncertainty'].margins)] };
   },

@@ -113,23 +113,7 @@ export class Trainer {
     try {
       const o = this.options;
       await o.fs.mkdirp(this.checkpointRoot);
-      if (o.resume && (await this.restore()))
-        await this.log.truncateAfter(
-          this.state.step,
-          runRecord(this.options, {
-            totalSteps: this.totalSteps,
-            epochLength: this.epochLength,
-            sampler: this.sampler.kind,
-          }),
-        );
-      else
-        await this.log.start(
-          runRecord(this.options, {
-            totalSteps: this.totalSteps,
-            epochLength: this.epochLength,
-            sampler: this.sampler.kind,
-          }),
-        );
+      await this.startLog();
       const reason = await this.loopLogged();
       if (reason === 'done' && this.lastEvalStep !== this.state.step) await this.evaluateAndSave();
       const modelDir = await exportBestModel(this.checkpointRoot, o.fs.join(o.outputDir, 'model'), o.model, o.fs);
@@ -155,6 +139,17 @@ export class Trainer {
     this.sampler.dispose?.();
     this.optimizer.dispose();
     this.accumulator.dispose();
+  }
+
+  /** Restores the latest checkpoint when resuming (the log is cut back to it), else starts a new log. */
+  private async startLog(): Promise<void> {
+    const first = runRecord(this.options, {
+      totalSteps: this.totalSteps,
+      epochLength: this.epochLength,
+      sampler: this.sampler.kind,
+    });
+    if (this.options.resume && (await this.restore())) await this.log.truncateAfter(this.state.step, first);
+    else await this.log.start(first);
   }
 
   /** The loop; a NaN loss is logged as the run's end before it propagates. */

@@ -37,7 +37,7 @@ export const DEFAULT_MODEL_CONFIG = {
  * training from scratch on 2 CPU cores needs. 8 epochs: the pair tasks
  * "take off" after 400–800 steps, at a seed-dependent step; with 6 epochs one
  * probe ended with both at chance, with 8 every probe had a clear margin
- * (about 8 minutes of `camtl train` on 2 cores). The learning rate is far
+ * (about 4 minutes of `camtl train` on 2 cores). The learning rate is far
  * above fine-tuning's 2e-5, as training from scratch needs. Every generated
  * example fits in 32 tokens (tested): nothing is truncated, and less padding
  * than 64.

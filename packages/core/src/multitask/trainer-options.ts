@@ -116,9 +116,9 @@ function checkRowTasks(o: TrainerOptions): void {
       );
   });
   for (const set of o.dev) {
-    const i =
-      Number.isInteger(set.taskIndex) && set.taskIndex >= 0 && set.taskIndex < T ? bad(set.rows, set.taskIndex) : 0;
-    if (i >= 0 && set.rows.length > 0)
+    const known = Number.isInteger(set.taskIndex) && set.taskIndex >= 0 && set.taskIndex < T;
+    const i = known ? bad(set.rows, set.taskIndex) : 0; // an unknown index makes every row wrong
+    if (set.rows.length > 0 && i >= 0)
       throw new CamtlError(
         'BAD_INPUT',
         `trainer: dev set "${set.key}" (task index ${set.taskIndex}) has a row with task id ${set.rows[i].task}; the model has ${T} tasks`,

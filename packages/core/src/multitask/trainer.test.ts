@@ -164,6 +164,18 @@ describeEachBackend('Trainer', () => {
     model.store.dispose();
   });
 
+  it('checks task ids once, at the data edge: training rows and dev sets', () => {
+    const model = new ToyModel();
+    const fs = memoryFileSystem();
+    const wrong = options(model, fs);
+    wrong.train[1][3] = { ...wrong.train[1][3], task: 0 };
+    expect(() => new Trainer(wrong)).toThrowError(/training row 3 of task "reg" has task id 0, not 1/);
+    const outside = options(model, fs);
+    outside.dev[0] = { ...outside.dev[0], taskIndex: 2 };
+    expect(() => new Trainer(outside)).toThrowError(/dev set "cls" \(task index 2\).*the model has 2 tasks/);
+    model.store.dispose();
+  });
+
   it('a trainer built and never run frees its state with dispose()', () => {
     const model = new ToyModel();
     const start = tf.memory().numTensors;

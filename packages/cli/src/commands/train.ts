@@ -6,6 +6,7 @@ import { nodeFileSystem } from '@camtl/backend-node';
 import { resolveTrainConfig } from '../train/config';
 import { runTraining } from '../train/run';
 import { readTrainConfig } from '../train/run-info';
+import { SELECT_BY_FLAG } from '../train/select-by';
 
 const s = (value: string, description: string): FlagSpec => ({ type: 'string', value, description });
 
@@ -40,7 +41,8 @@ export const trainCommand: CommandSpec = {
     'max-steps': s('N', 'stop after N steps'),
     'eval-every': s('N', 'evaluate every N steps (always at the end of each epoch)'),
     'save-every': s('N', 'checkpoint every N steps (always after each evaluation)'),
-    'early-stopping': s('N', 'stop after N evaluations without a better GLUE average'),
+    'early-stopping': s('N', 'stop after N evaluations without a better selected score (--select-by)'),
+    'select-by': SELECT_BY_FLAG,
     seed: s('N', 'random seed (default 12; the synthetic default 0)'),
     padding: s('longest|max', 'dynamic padding (default) or pad every batch to --max-seq-length like the reference'),
     limit: s('N', 'use at most N examples per task and split (quick runs)'),

@@ -1,6 +1,8 @@
 import { CamtlError, REFERENCE_RECIPE, parseLayerRange, type TrainingRecipe } from '@camtl/core';
 import { samplerNames } from '@camtl/sampler';
 import { DEFAULT_TRAINING } from '@camtl/synthetic';
+import type { GlueConvention } from '@camtl/tasks-glue';
+import { parseSelectBy } from './select-by';
 
 /**
  * Everything `camtl train` can be told, from flags and/or a JSON config file
@@ -23,6 +25,8 @@ export interface TrainConfig extends TrainingRecipe {
   evalEvery?: number;
   saveEvery?: number;
   earlyStopping?: number;
+  /** The selection score's convention; absent = paper when every task is a GLUE task, else mean. */
+  selectBy?: GlueConvention;
   padding: 'longest' | 'max';
   limit?: number;
   skipBadRows: boolean;
@@ -126,6 +130,7 @@ export function resolveTrainConfig(fileConfig: Raw, flags: Raw): TrainConfig {
     evalEvery: num(raw, 'evalEvery', undefined, true),
     saveEvery: num(raw, 'saveEvery', undefined, true),
     earlyStopping: num(raw, 'earlyStopping', undefined, true),
+    selectBy: parseSelectBy(raw.selectBy),
     padding,
     limit: num(raw, 'limit', undefined, true),
     skipBadRows: Boolean(raw.skipBadRows ?? false),

@@ -17,6 +17,7 @@ import { ProgressBar } from '../progress';
 import type { TrainConfig } from './config';
 import { prepareData, prepareTokenizer, readSplits, type DataSource, type PreparedSplits } from './data';
 import { saveTokenizer, writeRunInfo } from './run-info';
+import { runSelection } from './select-by';
 
 async function createModel(cfg: TrainConfig, source: DataSource, fs: FileSystem): Promise<CaMtlModel> {
   const { model, report } = await createCaMtl({
@@ -136,6 +137,7 @@ function trainerOptions(cfg: TrainConfig, p: Prepared, signal: { stopped: boolea
     evalEvery: cfg.evalEvery,
     saveEvery: cfg.saveEvery,
     earlyStoppingPatience: cfg.earlyStopping,
+    selectBy: runSelection(p.source.tasks, cfg.selectBy),
     resume: cfg.resume,
     stopSignal: signal,
     onProgress: progressReporter(io),

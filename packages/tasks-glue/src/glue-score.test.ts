@@ -101,6 +101,7 @@ describe('glueSelection', () => {
       /"synthetic-sentiment" is not a GLUE task/,
     );
     expect(() => glueSelection('paper', ['rte', 'wnli', 'mnli'])).not.toThrow();
+    expect(() => glueSelection('paper', ['wnli'])).toThrowError(/none of the tasks \(wnli\) is in the paper's score/);
     expect(() => glueSelection('best' as never)).toThrowError(/unknown convention/);
   });
 });

@@ -142,8 +142,8 @@ export function glueScore(
  * The Trainer's `selectBy` for a GLUE convention. 'mean' is the evaluation's
  * own average (the same number); 'paper' reads the evaluation's metrics,
  * keyed by eval set ('mnli', 'mnli/dev_mismatched', …). With `taskNames`, a
- * task the convention cannot score is an error now rather than at the first
- * evaluation.
+ * task the convention cannot read, or tasks none of which it scores (WNLI
+ * alone), are an error now rather than a run without a best checkpoint.
  */
 export function glueSelection(convention: GlueConvention, taskNames?: readonly string[]): SelectBy {
   if (!GLUE_CONVENTIONS.includes(convention))
@@ -155,6 +155,12 @@ export function glueSelection(convention: GlueConvention, taskNames?: readonly s
       'BAD_CONFIG',
       `select by paper: task "${other}" is not a GLUE task the paper's score includes`,
       'use --select-by mean for runs with other tasks',
+    );
+  if (taskNames && !taskNames.some((t) => GLUE_SCORE_TASKS[glueScoreTask(t)!] !== null))
+    throw new CamtlError(
+      'BAD_CONFIG',
+      `select by paper: none of the tasks (${taskNames.join(', ')}) is in the paper's score`,
+      'the paper leaves WNLI out; use --select-by mean',
     );
   return { name: 'paper', score: (r: EvalResult) => glueScore(r.metrics, 'paper').score };
 }

@@ -1,5 +1,5 @@
 import { syntheticTaskDefinitions } from '@camtl/synthetic';
-import { GLUE_TASKS, defineTask, mnli, rte } from '@camtl/tasks-glue';
+import { GLUE_TASKS, defineTask, mnli, rte, wnli } from '@camtl/tasks-glue';
 import { describe, expect, it } from 'vitest';
 import { parseSelectBy, runSelection, selectionConvention } from './select-by';
 
@@ -22,6 +22,8 @@ describe('--select-by', () => {
     expect(selectionConvention([rte, ownRte])).toBe('mean');
     expect(selectionConvention(GLUE_TASKS)).toBe('mean'); // ax has no place in either table
     expect(selectionConvention(glue, 'mean')).toBe('mean');
+    expect(selectionConvention([wnli])).toBe('mean'); // the paper's score leaves WNLI out: nothing to select by
+    expect(selectionConvention([wnli, rte])).toBe('paper');
     expect(runSelection(glue).name).toBe('paper');
   });
 
@@ -31,6 +33,9 @@ describe('--select-by', () => {
       new RegExp(`--select-by paper: task "${synthetic[0].name}" is not a GLUE task`),
     );
     expect(() => selectionConvention([ownRte], 'paper')).toThrowError(/task "rte" is not a GLUE task/);
+    expect(() => selectionConvention([wnli], 'paper')).toThrowError(
+      /none of the tasks \(wnli\) is in the paper's score/,
+    );
     expect(() => parseSelectBy('best')).toThrowError(/--select-by: expected paper or mean, got "best"/);
     expect(parseSelectBy(undefined)).toBeUndefined();
     expect(parseSelectBy('mean')).toBe('mean');

@@ -1,5 +1,5 @@
 import { CamtlError, type SelectBy, type TaskDefinition } from '@camtl/core';
-import { GLUE_TASKS, glueScoreTask, glueSelection, type GlueConvention } from '@camtl/tasks-glue';
+import { GLUE_SCORE_TASKS, GLUE_TASKS, glueScoreTask, glueSelection, type GlueConvention } from '@camtl/tasks-glue';
 import type { FlagSpec } from '../args';
 import { conventionFlag } from '../commands/glue-score';
 
@@ -19,8 +19,16 @@ export function parseSelectBy(value: unknown): GlueConvention | undefined {
 /** GLUE's own definitions (not a --task-def reusing a GLUE name), which the paper's score can read. */
 const isGlue = (t: TaskDefinition) => GLUE_TASKS.includes(t as never) && glueScoreTask(t.name) !== undefined;
 
-/** The convention a run uses: the one asked for, else paper when every task is a GLUE task, else mean. */
+/** Whether the paper's score has an entry for the task (WNLI has none). */
+const inPaperScore = (t: TaskDefinition) => GLUE_SCORE_TASKS[glueScoreTask(t.name)!] !== null;
+
+/**
+ * The convention a run uses: the one asked for, else paper when every task is
+ * a GLUE task and the paper's score includes one of them (a WNLI-only run
+ * would have no score to select by), else mean.
+ */
 export function selectionConvention(tasks: readonly TaskDefinition[], asked?: GlueConvention): GlueConvention {
+  const glue = tasks.every(isGlue);
   if (asked === 'paper') {
     const other = tasks.find((t) => !isGlue(t));
     if (other)
@@ -29,8 +37,14 @@ export function selectionConvention(tasks: readonly TaskDefinition[], asked?: Gl
         `--select-by paper: task "${other.name}" is not a GLUE task the paper's score includes`,
         'use --select-by mean for runs with other tasks',
       );
+    if (!tasks.some(inPaperScore))
+      throw new CamtlError(
+        'BAD_CONFIG',
+        `--select-by paper: none of the tasks (${tasks.map((t) => t.name).join(', ')}) is in the paper's score`,
+        'the paper leaves WNLI out; use --select-by mean',
+      );
   }
-  return asked ?? (tasks.length > 0 && tasks.every(isGlue) ? 'paper' : 'mean');
+  return asked ?? (glue && tasks.some(inPaperScore) ? 'paper' : 'mean');
 }
 
 /** The Trainer's selectBy for the run's tasks. */

@@ -20,7 +20,7 @@ describe('--select-by', () => {
     expect(selectionConvention([rte, mnli])).toBe('paper');
     expect(selectionConvention(syntheticTaskDefinitions())).toBe('mean');
     expect(selectionConvention([rte, ownRte])).toBe('mean');
-    expect(selectionConvention(GLUE_TASKS)).toBe('mean'); // ax has no place in either table
+    expect(selectionConvention(GLUE_TASKS)).toBe('mean'); // ax (the diagnostic set) is not in the paper's table
     expect(selectionConvention(glue, 'mean')).toBe('mean');
     expect(selectionConvention([wnli])).toBe('mean'); // the paper's score leaves WNLI out: nothing to select by
     expect(selectionConvention([wnli, rte])).toBe('paper');

@@ -163,8 +163,7 @@ export function parseWithout(value: unknown, source = 'without'): ConditionalCom
   if (unknown !== undefined) {
     throw new CamtlError(
       'BAD_CONFIG',
-      `${source}: unknown component ${JSON.stringify(unknown)}`,
-      `use any of: ${CONDITIONAL_COMPONENTS.join(', ')}`,
+      `${source}: unknown component ${JSON.stringify(unknown)}; valid: ${CONDITIONAL_COMPONENTS.join(', ')}`,
     );
   }
   if (new Set(items).size !== items.length) throw new CamtlError('BAD_CONFIG', `${source}: a component is repeated`);

@@ -24,7 +24,7 @@ import {
   taskTransformation,
   taskTransformationSpecs,
 } from '@camtl/hypernet-adapters';
-import { baseLayout, hasComponent, largeLayout, taskConditioning, type CaMtlConfig } from './config';
+import { baseLayout, hasComponent, largeLayout, parseWithout, taskConditioning, type CaMtlConfig } from './config';
 import { headLayout, headSpecs, multiTaskLoss, perExampleLoss, taskHeads, type HeadLayout } from './heads';
 import { adapterTopLayer, caMtlBottleneckOptions, conditionalBertLayer } from './layers';
 
@@ -60,6 +60,8 @@ export class CaMtlDefinition {
   readonly heads: HeadLayout;
 
   constructor(readonly config: CaMtlConfig) {
+    // A config built by hand skips parseCaMtlConfig/createCaMtl: an unknown component must not pass silently.
+    if (config.options.without !== undefined) parseWithout(config.options.without, 'CaMtlConfig options.without');
     const L = config.bert.numHiddenLayers;
     if (config.variant === 'base') {
       const { bottom, cln } = baseLayout(L);

@@ -4,7 +4,8 @@ import { describeEachBackend } from '@camtl/testkit';
 import { describe, expect, it } from 'vitest';
 import { CONDITIONAL_COMPONENTS, type CaMtlVariant, type ConditionalComponent } from './config';
 import { createCaMtl } from './ca-mtl-model';
-import { caMtlParamCounts } from './counts';
+import { CaMtlDefinition } from './ca-mtl-definition';
+import { caMtlParamCounts, presetConfig } from './counts';
 import { SMALL_BERT } from './test-helpers';
 
 const TASKS = ['mrpc', 'mnli', 'sts-b'];
@@ -73,6 +74,30 @@ describeEachBackend('CA-MTL ablations: names and counts of each arm', () => {
       );
       model.dispose();
     }
+  });
+});
+
+describe('CA-MTL ablations with the paper options', () => {
+  const names = (variant: CaMtlVariant, without: ConditionalComponent[], extra = {}) =>
+    new CaMtlDefinition(
+      presetConfig({ variant, tasks: TASKS, bertConfig: SMALL_BERT, maxSeqLength: 16, options: { without, ...extra } }),
+    )
+      .specs()
+      .map((s) => s.name);
+
+  it("the paper's CLN shift generators and alignment matrix go with their component", () => {
+    const paper = { cln: { conditionShift: true }, alignment: { mode: 'matrix' as const } };
+    expect(names('base', [], paper).some((n) => n.includes('ln_bias_modulation'))).toBe(true);
+    expect(names('base', [], paper)).toContain('bert.conditional_alignment.alignment_delta');
+    expect(names('base', ['conditional-layer-norm', 'conditional-alignment'], paper)).toEqual(
+      names('base', ['conditional-layer-norm', 'conditional-alignment']),
+    );
+  });
+
+  it('a hand-built config with an unknown component is refused', () => {
+    const cfg = presetConfig({ variant: 'base', tasks: TASKS, bertConfig: SMALL_BERT });
+    cfg.options = { without: ['attention' as ConditionalComponent] };
+    expect(() => new CaMtlDefinition(cfg)).toThrow(/unknown component "attention"; valid: conditional-attention/);
   });
 });
 

@@ -24,6 +24,10 @@ export const trainCommand: CommandSpec = {
     'task-def': s('FILE.json', 'a custom task definition (defineTask JSON); comma-separate several'),
     output: { ...s('DIR', 'where the run goes: train.jsonl, report.html, checkpoints/, model/'), default: 'camtl-run' },
     variant: s('base|large', 'the CA-MTL layout (default base)'),
+    without: s(
+      'LIST',
+      'ablation: remove these conditional components (comma-separated): conditional-attention, conditional-alignment, conditional-layer-norm, conditional-bottleneck',
+    ),
     freeze: s(
       'A-B|none',
       'freeze encoder layers A..B and the embeddings (default: 0-4 base / 0-11 large from a checkpoint, none from scratch)',
@@ -58,6 +62,7 @@ export const trainCommand: CommandSpec = {
     'camtl train --model ./bert-base-uncased --data ./glue_data --output runs/ca-mtl-base',
     'camtl train --model ./bert-base-uncased --data ./my-data --task-def my-task.json --tasks my-task,sst-2',
     'camtl train --resume --output runs/ca-mtl-base',
+    'camtl train --without conditional-attention,conditional-layer-norm --output runs/ablation',
   ],
   async run(values, io) {
     const fs = nodeFileSystem();

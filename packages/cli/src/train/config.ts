@@ -1,4 +1,5 @@
 import { CamtlError, REFERENCE_RECIPE, parseLayerRange, type TrainingRecipe } from '@camtl/core';
+import { parseWithout, type ConditionalComponent } from '@camtl/ca-mtl';
 import { samplerNames } from '@camtl/sampler';
 import { DEFAULT_TRAINING } from '@camtl/synthetic';
 import type { GlueConvention } from '@camtl/tasks-glue';
@@ -32,6 +33,8 @@ export interface TrainConfig extends TrainingRecipe {
   skipBadRows: boolean;
   resume: boolean;
   backend: string;
+  /** Ablation: the CA-MTL components removed (`CaMtlOptions.without`); absent = the full model. */
+  without?: ConditionalComponent[];
 }
 
 type Raw = Record<string, unknown>;
@@ -136,5 +139,6 @@ export function resolveTrainConfig(fileConfig: Raw, flags: Raw): TrainConfig {
     skipBadRows: Boolean(raw.skipBadRows ?? false),
     resume: Boolean(raw.resume ?? false),
     backend: String(raw.backend ?? 'auto'),
+    without: raw.without === undefined ? undefined : parseWithout(raw.without, '--without'),
   };
 }

@@ -28,6 +28,7 @@ async function createModel(cfg: TrainConfig, source: DataSource, fs: FileSystem)
     numLabels: source.tasks.map((t) => t.numLabels),
     variant: cfg.variant,
     maxSeqLength: cfg.maxSeqLength,
+    options: cfg.without ? { without: cfg.without } : undefined,
     freeze: cfg.freeze,
     seed: cfg.seed,
   });
@@ -62,6 +63,12 @@ function progressReporter(io: CliIO): (p: TrainProgress) => void {
   };
 }
 
+/** " without a, b" for an ablated model (the start line names what was removed). */
+const ablation = (model: CaMtlModel) => {
+  const without = model.config.options.without ?? [];
+  return without.length > 0 ? ` without ${without.join(', ')}` : '';
+};
+
 function describeStart(
   cfg: TrainConfig,
   source: DataSource,
@@ -76,7 +83,7 @@ function describeStart(
     : 'from scratch (no pretrained weights: the built-in default trains a tiny BERT-shaped CA-MTL from random init)';
   io.stderr(`camtl train: ${source.kind === 'synthetic' ? 'built-in synthetic suite' : source.dir} on ${backend}\n`);
   io.stderr(
-    `  model: CA-MTL-${cfg.variant} ${origin}; ${s.total.toLocaleString('en-US')} parameters, ${s.trainable.toLocaleString('en-US')} trainable\n`,
+    `  model: CA-MTL-${cfg.variant}${ablation(model)} ${origin}; ${s.total.toLocaleString('en-US')} parameters, ${s.trainable.toLocaleString('en-US')} trainable\n`,
   );
   for (const row of splits.summary)
     io.stderr(
@@ -108,6 +115,7 @@ function runInfo(cfg: TrainConfig, { source, model, backend }: Prepared): Record
     backend,
     model: {
       name: `CA-MTL-${cfg.variant}`,
+      without: model.config.options.without ?? [],
       from: cfg.model ?? 'scratch',
       parameters: total,
       trainableParameters: trainable,

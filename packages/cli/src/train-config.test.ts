@@ -12,7 +12,15 @@ async function trainWith(config: Record<string, unknown>, ...flags: string[]): P
   const file = join(tmp(), 'run.json');
   writeFileSync(
     file,
-    JSON.stringify({ data: GLUE, tasks: 'rte,sts-b', 'max-steps': 2, batchSize: 4, maxLength: 32, limit: 8, ...config }),
+    JSON.stringify({
+      data: GLUE,
+      tasks: 'rte,sts-b',
+      'max-steps': 2,
+      batchSize: 4,
+      maxLength: 32,
+      limit: 8,
+      ...config,
+    }),
   );
   const r = await run('train', '--config', file, '--output', out, '--backend', 'cpu', ...flags);
   expect(r.stderr.split('\n').filter((l) => l.startsWith('error'))).toEqual([]);

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isCamtlError } from '@camtl/core';
 import { resolveTrainConfig, savedConfig } from './config';
@@ -174,5 +176,19 @@ describe('--help-config', () => {
     const text = JSON.stringify(schema);
     for (const k of ['conditionShift', 'fixQuirk', 'candidatesPerTask', 'scoreChunkSize', 'adamEpsilon', 'truncation'])
       expect(text, k).toContain(`"${k}"`);
+  });
+});
+
+describe("the root README's --config example", () => {
+  it('resolves to what it says', () => {
+    const readme = readFileSync(resolve(__dirname, '..', '..', '..', '..', 'README.md'), 'utf8');
+    const block = /```json\n(\{\n  "preset": "paper"[\s\S]*?)```/.exec(readme);
+    expect(block).not.toBeNull();
+    const cfg = resolveTrainConfig(JSON.parse(block![1]), GLUE, 'run.json');
+    expect(cfg).toMatchObject({ preset: 'paper', freeze: [0, 5], fixQuirk: true, batchSize: 32, evalEvery: 2000 });
+    expect(cfg.samplerOptions).toMatchObject({ score: 'paper', candidatesPerTask: 32 });
+    expect(cfg.caMtl).toMatchObject({ cln: { conditionShift: true }, alignment: { mode: 'matrix' } });
+    const typo = JSON.parse(block![1].replace('"conditionShift"', '"conditionShft"'));
+    expect(() => resolveTrainConfig(typo, {}, 'run.json')).toThrow('run.json: model.cln.conditionShft: unknown key');
   });
 });

@@ -44,13 +44,17 @@ describe('camtl info --preset … --without', () => {
 
 describe('camtl train --without', () => {
   it('resolves the flag (comma list, config-file array) and rejects unknown names', () => {
-    expect(resolveTrainConfig({}, { without: 'conditional-bottleneck, conditional-attention' }).without).toEqual([
+    expect(resolveTrainConfig({}, { without: 'conditional-bottleneck, conditional-attention' }).caMtl.without).toEqual([
       'conditional-attention',
       'conditional-bottleneck',
     ]);
-    expect(resolveTrainConfig({ without: ['conditional-alignment'] }, {}).without).toEqual(['conditional-alignment']);
-    expect(resolveTrainConfig({}, {}).without).toBeUndefined();
-    expect(() => resolveTrainConfig({}, { without: 'cln' })).toThrow(`--without: unknown component "cln"; ${VALID}`);
+    expect(resolveTrainConfig({ without: ['conditional-alignment'] }, {}).caMtl.without).toEqual([
+      'conditional-alignment',
+    ]);
+    expect(resolveTrainConfig({}, {}).caMtl.without).toBeUndefined();
+    expect(() => resolveTrainConfig({}, { without: 'cln' })).toThrow(
+      /without.*expected "conditional-attention" \| .*got "cln"/,
+    );
   });
 
   it('trains an ablated model; the run record, train-config.json and the saved model say what was removed', async () => {
@@ -76,7 +80,7 @@ describe('camtl train --without', () => {
     const removed = ['conditional-attention', 'conditional-layer-norm'];
     const first = JSON.parse(readFileSync(join(out, 'train.jsonl'), 'utf8').split('\n')[0]);
     expect(first.model.without).toEqual(removed);
-    expect(JSON.parse(readFileSync(join(out, 'train-config.json'), 'utf8')).without).toEqual(removed);
+    expect(JSON.parse(readFileSync(join(out, 'train-config.json'), 'utf8')).model.without).toEqual(removed);
     const saved = JSON.parse(readFileSync(join(out, 'model', 'config.json'), 'utf8'));
     expect(saved.camtl_options.without).toEqual(removed);
     const tensors = await run('info', '--model', join(out, 'model'), '--json');

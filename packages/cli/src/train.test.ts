@@ -153,7 +153,10 @@ describe('camtl train / eval / predict / submit on GLUE-layout data', () => {
       [['train', '--resume', '--output', join(tmp(), 'empty')], /no run to resume/],
       [['eval', '--model', join(tmp(), 'none')], /model folder not found/],
       [['eval', '--model', join(tmp(), 'none'), '--select-by', 'best'], /--select-by: expected paper or mean/],
-      [['train', '--model', bert, '--data', GLUE, '--select-by', 'best'], /--select-by: expected paper or mean/],
+      [
+        ['train', '--model', bert, '--data', GLUE, '--select-by', 'best'],
+        /--select-by: expected "paper" \| "mean", got "best"/,
+      ],
     ] as const) {
       const r = await run(...argv);
       expect(r.code).toBe(1);

@@ -204,6 +204,7 @@ export {
   type BertTokenizerConfig,
   type EncodeOptions,
   type Encoding,
+  type PairTruncation,
   type SpecialToken,
   type SpecialTokens,
   type TruncationStrategy,
@@ -239,6 +240,7 @@ export {
   lengthBuckets,
   taskIdTensor,
   type CollateOptions,
+  type EncodeExamplesOptions,
   type EncodedExample,
 } from './multitask/data';
 export { evaluate, predictRows, type EvalResult, type EvalSet, type PredictOptions } from './multitask/evaluate';

@@ -3,10 +3,20 @@ import { stringFlag } from '../args';
 import { BACKEND_FLAG } from '../backend';
 import { readJsonFile } from '../files';
 import { nodeFileSystem } from '@camtl/backend-node';
+import { CamtlError, type FileSystem } from '@camtl/core';
 import { resolveTrainConfig } from '../train/config';
+import { configJsonSchema } from '../train/config-help';
+import { PRESET_NAMES, PRESETS } from '../train/presets';
 import { runTraining } from '../train/run';
-import { readTrainConfig } from '../train/run-info';
+import { CONFIG_FILE, readTrainConfig } from '../train/run-info';
 import { SELECT_BY_FLAG } from '../train/select-by';
+
+async function readConfigFile(fs: FileSystem, file: string): Promise<Record<string, unknown>> {
+  const json = await readJsonFile(fs, file);
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw new CamtlError('BAD_CONFIG', `${file}: expected a JSON object of options`, 'see camtl train --help-config');
+  return json as Record<string, unknown>;
+}
 
 const s = (value: string, description: string): FlagSpec => ({ type: 'string', value, description });
 
@@ -16,13 +26,22 @@ export const trainCommand: CommandSpec = {
   usage:
     'camtl train [--model BERT_DIR --data GLUE_DIR] [--tasks a,b,…] [--output DIR] [options] | camtl train --resume --output DIR',
   flags: {
-    config: s('FILE.json', 'a JSON object with any of these options (flags win)'),
+    config: s(
+      'FILE.json',
+      'a JSON object: any of these options, plus the sections model, freeze, sampler, trainer, tokenizer (flags win; see --help-config)',
+    ),
+    preset: s(
+      PRESET_NAMES.join('|'),
+      PRESET_NAMES.map((n) => `${n}: ${PRESETS[n].description}`).join('; ') + ' (the config file and flags win)',
+    ),
+    'help-config': { type: 'boolean', description: 'print the JSON Schema of --config files and exit' },
     model: s('DIR', 'HF BERT folder to start from (config.json, model.safetensors, vocab.txt or tokenizer.json)'),
     data: s('DIR', 'data folder in the GLUE layout (CoLA/train.tsv, …); omit for the built-in synthetic suite'),
     glue: s('DIR', 'same as --data'),
     tasks: s('LIST', 'tasks to train, in task-id order (default: the reference 9 GLUE tasks / the synthetic suite)'),
     'task-def': s('FILE.json', 'a custom task definition (defineTask JSON); comma-separate several'),
-    output: { ...s('DIR', 'where the run goes: train.jsonl, report.html, checkpoints/, model/'), default: 'camtl-run' },
+    // No flag defaults where a config file may set the value: a default would override it.
+    output: s('DIR', 'where the run goes: train.jsonl, report.html, checkpoints/, model/ (default camtl-run)'),
     variant: s('base|large', 'the CA-MTL layout (default base)'),
     without: s(
       'LIST',
@@ -55,7 +74,7 @@ export const trainCommand: CommandSpec = {
       description: 'skip malformed data rows (counted and reported) instead of stopping',
     },
     resume: { type: 'boolean', description: 'continue the run in --output from its latest checkpoint, exactly' },
-    backend: BACKEND_FLAG,
+    backend: { ...BACKEND_FLAG, default: undefined, description: `${BACKEND_FLAG.description} (default auto)` },
   },
   examples: [
     'camtl train',
@@ -63,17 +82,24 @@ export const trainCommand: CommandSpec = {
     'camtl train --model ./bert-base-uncased --data ./my-data --task-def my-task.json --tasks my-task,sst-2',
     'camtl train --resume --output runs/ca-mtl-base',
     'camtl train --without conditional-attention,conditional-layer-norm --output runs/ablation',
+    'camtl train --model ./bert-base-cased --data ./glue_data --preset reference --output runs/reference',
+    'camtl train --help-config > camtl-config.schema.json',
   ],
   async run(values, io) {
+    if (values['help-config']) {
+      io.stdout(JSON.stringify(configJsonSchema(), null, 2) + '\n');
+      return 0;
+    }
     const fs = nodeFileSystem();
     const file = stringFlag(values, 'config');
-    const fileConfig = file ? ((await readJsonFile(fs, file)) as Record<string, unknown>) : {};
-    const flags = { ...values, config: undefined, help: undefined };
+    const fileConfig = file ? await readConfigFile(fs, file) : {};
+    const flags = { ...values, config: undefined, help: undefined, 'help-config': undefined };
     if (values.resume) {
       const output = stringFlag(values, 'output') ?? String(fileConfig.output ?? 'camtl-run');
       const saved = await readTrainConfig(output, fs);
-      return runTraining(resolveTrainConfig(saved, { resume: true, backend: values.backend, output }), io);
+      const cfg = resolveTrainConfig(saved, { resume: true, backend: values.backend, output }, CONFIG_FILE);
+      return runTraining(cfg, io);
     }
-    return runTraining(resolveTrainConfig(fileConfig, flags), io);
+    return runTraining(resolveTrainConfig(fileConfig, flags, file), io);
   },
 };

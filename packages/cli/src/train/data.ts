@@ -6,6 +6,7 @@ import {
   type EncodedExample,
   type EvalSet,
   type FileSystem,
+  type PairTruncation,
   type TaskDefinition,
 } from '@camtl/core';
 import { REFERENCE_TASKS } from '@camtl/ca-mtl';
@@ -152,7 +153,7 @@ export interface PreparedSplits {
 export async function readSplits(
   source: DataSource,
   tokenizer: BertTokenizer,
-  o: { maxSeqLength: number; limit?: number; skipBadRows: boolean },
+  o: { maxSeqLength: number; limit?: number; skipBadRows: boolean; truncation?: PairTruncation },
   fs: FileSystem,
 ): Promise<PreparedSplits> {
   const out: PreparedSplits = { train: [], dev: [], summary: [] };
@@ -161,7 +162,7 @@ export async function readSplits(
       const r = await task.read(source.dir, split, fs, { skipBadRows: o.skipBadRows });
       out.summary.push({ task: task.name, split, count: r.examples.length, skipped: r.skipped.length });
       const examples = o.limit !== undefined ? r.examples.slice(0, o.limit) : r.examples;
-      return encodeExamples(tokenizer, examples, task, t, o.maxSeqLength);
+      return encodeExamples(tokenizer, examples, task, t, o.maxSeqLength, { truncation: o.truncation });
     };
     out.train.push(await read('train'));
     for (const [i, split] of task.devSplits.entries()) {

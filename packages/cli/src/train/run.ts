@@ -28,8 +28,9 @@ async function createModel(cfg: TrainConfig, source: DataSource, fs: FileSystem)
     numLabels: source.tasks.map((t) => t.numLabels),
     variant: cfg.variant,
     maxSeqLength: cfg.maxSeqLength,
-    options: cfg.without ? { without: cfg.without } : undefined,
+    options: cfg.caMtl,
     freeze: cfg.freeze,
+    freezeOptions: { fixQuirk: cfg.fixQuirk },
     seed: cfg.seed,
   });
   if (report.unexpected.length > 0) {
@@ -121,8 +122,13 @@ function runInfo(cfg: TrainConfig, { source, model, backend }: Prepared): Record
       trainableParameters: trainable,
     },
     config: {
+      preset: cfg.preset ?? 'none',
       maxSeqLength: cfg.maxSeqLength,
       freeze: cfg.freeze ? cfg.freeze.join('-') : 'none',
+      fixQuirk: cfg.fixQuirk,
+      options: cfg.caMtl,
+      sampler: { name: cfg.sampler, ...cfg.samplerOptions },
+      truncation: cfg.truncation,
       data: source.kind === 'synthetic' ? 'synthetic suite' : source.dir,
     },
   };
@@ -133,13 +139,14 @@ function trainerOptions(cfg: TrainConfig, p: Prepared, signal: { stopped: boolea
   const { epochs, batchSize, learningRate, warmupRatio, weightDecay, maxGradNorm, gradientAccumulation, seed } = cfg;
   return {
     ...{ epochs, batchSize, learningRate, warmupRatio, weightDecay, maxGradNorm, gradientAccumulation, seed },
+    ...cfg.trainer,
     model: p.model,
     tasks: p.source.tasks,
     train: p.splits.train,
     dev: p.splits.dev,
     outputDir: cfg.output,
     fs: p.fs,
-    sampler: createSampler(cfg.sampler as SamplerName),
+    sampler: createSampler(cfg.sampler as SamplerName, cfg.samplerOptions),
     maxSteps: cfg.maxSteps,
     padding: cfg.padding === 'max' ? cfg.maxSeqLength : 'longest',
     evalEvery: cfg.evalEvery,

@@ -254,4 +254,6 @@ export {
 } from './multitask/checkpoint';
 export { Trainer, type TrainResult } from './multitask/trainer';
 export { TrainLog } from './multitask/train-log';
+export { SCHEDULE_FILE, ScheduleLog, parseSchedule, scheduleLine, type ScheduleLine } from './multitask/schedule-log';
+export { variablesFor } from './multitask/absent-heads';
 export type { TrainLogRecord, TrainProgress, TrainerOptions, TrainerRecipe } from './multitask/trainer-options';

@@ -11,11 +11,13 @@ export interface EncodedExample {
   task: number;
   /** Class id or regression target; NaN when the split has no labels (test files). */
   target: number;
+  /** 0-based position of the example in its task's train split (as `camtl data --json` lists it). */
+  index?: number;
   /** The test-server id, when the file had one. */
   id?: string;
 }
 
-/** Tokenizes a split once (truncated to maxSeqLength, as the reference's max_seq_length). */
+/** Tokenizes a split once (truncated to maxSeqLength, as the reference's max_seq_length); `index` = position in `examples`. */
 export function encodeExamples(
   tokenizer: BertTokenizer,
   examples: readonly Example[],
@@ -23,10 +25,11 @@ export function encodeExamples(
   taskIndex: number,
   maxSeqLength: number,
 ): EncodedExample[] {
-  return examples.map((ex) => {
+  return examples.map((ex, index) => {
     const enc = tokenizer.encode(ex.textA, ex.textB, { maxSeqLength });
     const target = ex.label === undefined ? Number.NaN : task.target(ex.label);
-    return { ids: enc.ids, typeIds: enc.typeIds, task: taskIndex, target, id: ex.id };
+    // index: the row's position in `examples`, which a replayed schedule names it by.
+    return { ids: enc.ids, typeIds: enc.typeIds, task: taskIndex, target, index, id: ex.id };
   });
 }
 

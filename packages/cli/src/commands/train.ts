@@ -16,7 +16,10 @@ export const trainCommand: CommandSpec = {
     'camtl train [--model BERT_DIR --data GLUE_DIR] [--tasks a,b,…] [--output DIR] [options] | camtl train --resume --output DIR',
   flags: {
     config: s('FILE.json', 'a JSON object with any of these options (flags win)'),
-    model: s('DIR', 'HF BERT folder to start from (config.json, model.safetensors, vocab.txt or tokenizer.json)'),
+    model: s(
+      'DIR',
+      'HF BERT folder to start from (config.json, model.safetensors, vocab.txt or tokenizer.json), or a CA-MTL checkpoint (all its weights, heads included; same tasks in the same order)',
+    ),
     data: s('DIR', 'data folder in the GLUE layout (CoLA/train.tsv, …); omit for the built-in synthetic suite'),
     glue: s('DIR', 'same as --data'),
     tasks: s('LIST', 'tasks to train, in task-id order (default: the reference 9 GLUE tasks / the synthetic suite)'),
@@ -27,7 +30,15 @@ export const trainCommand: CommandSpec = {
       'A-B|none',
       'freeze encoder layers A..B and the embeddings (default: 0-4 base / 0-11 large from a checkpoint, none from scratch)',
     ),
-    sampler: s('NAME', 'mt-uncertainty (default), proportional, temperature, annealed, round-robin, uniform'),
+    sampler: s(
+      'NAME',
+      'mt-uncertainty (default), proportional, temperature, annealed, round-robin, uniform, replay (with --schedule)',
+    ),
+    schedule: s(
+      'FILE',
+      "with --sampler replay: a run's schedule.jsonl, whose batches this run trains on exactly (it stops at its end)",
+    ),
+    dropout: s('X', 'every dropout: hidden, attention and the task heads (0 turns them all off)'),
     epochs: s('N', 'epochs (default 5; the synthetic default 8)'),
     'batch-size': s('N', 'examples per step (default 32)'),
     lr: s('X', 'peak learning rate (default 2e-5; the synthetic default 1e-3)'),
@@ -37,7 +48,7 @@ export const trainCommand: CommandSpec = {
     accumulation: s('N', 'gradient accumulation steps (default 1)'),
     'max-seq-length': s('N', 'max tokens per example, and the attention-bias length L (default 128)'),
     'max-length': s('N', 'same as --max-seq-length'),
-    'max-steps': s('N', 'stop after N steps'),
+    'max-steps': s('N', 'stop after N steps, at most the planned epochs (the learning-rate schedule spans the run)'),
     'eval-every': s('N', 'evaluate every N steps (always at the end of each epoch)'),
     'save-every': s('N', 'checkpoint every N steps (always after each evaluation)'),
     'early-stopping': s('N', 'stop after N evaluations without a better GLUE average'),
@@ -56,6 +67,7 @@ export const trainCommand: CommandSpec = {
     'camtl train --model ./bert-base-uncased --data ./glue_data --output runs/ca-mtl-base',
     'camtl train --model ./bert-base-uncased --data ./my-data --task-def my-task.json --tasks my-task,sst-2',
     'camtl train --resume --output runs/ca-mtl-base',
+    'camtl train --sampler replay --schedule runs/ca-mtl-base/schedule.jsonl --dropout 0 --output runs/replay',
   ],
   async run(values, io) {
     const fs = nodeFileSystem();

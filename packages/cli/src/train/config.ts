@@ -1,6 +1,7 @@
 import { CamtlError, REFERENCE_RECIPE, parseLayerRange, type TrainingRecipe } from '@camtl/core';
 import { samplerNames } from '@camtl/sampler';
 import { DEFAULT_TRAINING } from '@camtl/synthetic';
+import { replayOptions, type ReplayOptions } from './replay';
 
 /**
  * Everything `camtl train` can be told, from flags and/or a JSON config file
@@ -8,7 +9,7 @@ import { DEFAULT_TRAINING } from '@camtl/synthetic';
  * the reference (spec §5) for real data, the synthetic suite's own for the
  * built-in default (a model trained from scratch needs a far larger lr).
  */
-export interface TrainConfig extends TrainingRecipe {
+export interface TrainConfig extends TrainingRecipe, ReplayOptions {
   output: string;
   /** HF BERT folder to start from; absent = from scratch (the built-in default). */
   model?: string;
@@ -131,5 +132,6 @@ export function resolveTrainConfig(fileConfig: Raw, flags: Raw): TrainConfig {
     skipBadRows: Boolean(raw.skipBadRows ?? false),
     resume: Boolean(raw.resume ?? false),
     backend: String(raw.backend ?? 'auto'),
+    ...replayOptions(raw, sampler),
   };
 }

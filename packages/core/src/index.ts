@@ -253,6 +253,14 @@ export {
   type TrainerState,
 } from './multitask/checkpoint';
 export { Trainer, type TrainResult } from './multitask/trainer';
+export {
+  SELECT_BY_MEAN,
+  averageScore,
+  judgeEvaluation,
+  type BestEvaluation,
+  type Judgement,
+  type SelectBy,
+} from './multitask/selection';
 export { TrainLog } from './multitask/train-log';
 export { SCHEDULE_FILE, ScheduleLog, parseSchedule, scheduleLine, type ScheduleLine } from './multitask/schedule-log';
 export { variablesFor } from './multitask/absent-heads';

@@ -16,7 +16,9 @@ import {
   caMtlParamCounts,
   isCaMtlConfig,
   parseCaMtlConfig,
+  parseWithout,
   referenceTrainable,
+  type ConditionalComponent,
 } from '@camtl/ca-mtl';
 import type { CliIO, CommandSpec } from '../args';
 import { stringFlag } from '../args';
@@ -68,6 +70,12 @@ function parseNumbers(text: string | undefined, flag: string): number[] | undefi
   });
 }
 
+/** `--without a,b`: the ablated components, checked (an unknown name lists the valid ones). */
+function withoutFlag(values: Record<string, unknown>): ConditionalComponent[] {
+  const text = stringFlag(values, 'without');
+  return text === undefined ? [] : parseWithout(text, '--without');
+}
+
 /** `--preset ca-mtl-base|ca-mtl-large`: exact counts from shapes, nothing allocated. */
 function presetInfo(values: Record<string, unknown>, io: CliIO): number {
   const preset = stringFlag(values, 'preset')!;
@@ -83,11 +91,13 @@ function presetInfo(values: Record<string, unknown>, io: CliIO): number {
   if (!Number.isInteger(maxSeqLength) || maxSeqLength < 1)
     throw new CamtlError('BAD_INPUT', '--max-seq-length must be a positive integer');
   const freeze = parseFreeze(values);
+  const without = withoutFlag(values);
   const counts = caMtlParamCounts({
     variant,
     tasks,
     numLabels: parseNumbers(stringFlag(values, 'num-labels'), '--num-labels'),
     maxSeqLength,
+    options: { without },
     freeze,
     freezeOptions: { fixQuirk: !!values['fix-freeze-quirk'] },
   });
@@ -96,12 +106,13 @@ function presetInfo(values: Record<string, unknown>, io: CliIO): number {
     tasks,
     max_seq_length: maxSeqLength,
     freeze: freeze ? `${freeze[0]}-${freeze[1]}` : null,
+    without,
     ...counts,
   };
   if (values.json) io.stdout(JSON.stringify(result, null, 2) + '\n');
   else {
     io.stdout(
-      `${preset} with ${tasks.length} tasks (${tasks.join(', ')}), max_seq_length ${maxSeqLength}${freeze ? `, freeze ${freeze[0]}-${freeze[1]}` : ''}\n`,
+      `${preset} with ${tasks.length} tasks (${tasks.join(', ')}), max_seq_length ${maxSeqLength}${freeze ? `, freeze ${freeze[0]}-${freeze[1]}` : ''}${without.length > 0 ? `, without ${without.join(', ')}` : ''}\n`,
     );
     printSummary(counts, io);
   }
@@ -163,7 +174,7 @@ export const infoCommand: CommandSpec = {
   name: 'info',
   summary: "show a checkpoint's config and parameter counts, or a CA-MTL preset's exact counts",
   usage:
-    'camtl info --model DIR [--json] | camtl info --preset ca-mtl-base|ca-mtl-large --tasks a,b,… [--num-labels 2,3,…] [--freeze 0-4] [--json]',
+    'camtl info --model DIR [--json] | camtl info --preset ca-mtl-base|ca-mtl-large --tasks a,b,… [--num-labels 2,3,…] [--freeze 0-4] [--without LIST] [--json]',
   flags: {
     model: { type: 'string', value: 'DIR', description: 'HF BERT or CA-MTL folder; default: the bundled tiny BERT' },
     preset: {
@@ -192,14 +203,23 @@ export const infoCommand: CommandSpec = {
       value: 'A-B',
       description: 'count as frozen: encoder layers A..B and the embeddings (the reference rule)',
     },
+    without: {
+      type: 'string',
+      value: 'LIST',
+      description:
+        'with --preset: count an ablation without these components: conditional-attention, conditional-alignment, conditional-layer-norm, conditional-bottleneck',
+    },
     'fix-freeze-quirk': { type: 'boolean', description: "keep frozen layers' attention-bias generators trainable" },
     json: { type: 'boolean', description: 'print one JSON object' },
   },
   examples: [
     'camtl info --model ./bert-base-uncased --json',
     'camtl info --preset ca-mtl-base --tasks cola,mnli,rte,wnli,qqp,sts-b,sst-2,qnli,mrpc --freeze 0-4 --json',
+    'camtl info --preset ca-mtl-base --tasks cola,mnli,rte,qqp,sts-b,sst-2,qnli,mrpc --without conditional-attention,conditional-layer-norm --json',
   ],
   async run(values, io) {
+    if (!stringFlag(values, 'preset') && values.without !== undefined)
+      throw new CamtlError('BAD_INPUT', '--without needs --preset (a checkpoint folder says its own in config.json)');
     return stringFlag(values, 'preset') ? presetInfo(values, io) : modelInfo(values, io);
   },
 };

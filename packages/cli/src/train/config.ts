@@ -1,7 +1,10 @@
 import { CamtlError, REFERENCE_RECIPE, parseLayerRange, type TrainingRecipe } from '@camtl/core';
+import { parseWithout, type ConditionalComponent } from '@camtl/ca-mtl';
 import { samplerNames } from '@camtl/sampler';
 import { DEFAULT_TRAINING } from '@camtl/synthetic';
 import { replayOptions, type ReplayOptions } from './replay';
+import type { GlueConvention } from '@camtl/tasks-glue';
+import { parseSelectBy } from './select-by';
 
 /**
  * Everything `camtl train` can be told, from flags and/or a JSON config file
@@ -24,11 +27,15 @@ export interface TrainConfig extends TrainingRecipe, ReplayOptions {
   evalEvery?: number;
   saveEvery?: number;
   earlyStopping?: number;
+  /** The selection score's convention; absent = paper when every task is a GLUE task, else mean. */
+  selectBy?: GlueConvention;
   padding: 'longest' | 'max';
   limit?: number;
   skipBadRows: boolean;
   resume: boolean;
   backend: string;
+  /** Ablation: the CA-MTL components removed (`CaMtlOptions.without`); absent = the full model. */
+  without?: ConditionalComponent[];
 }
 
 type Raw = Record<string, unknown>;
@@ -127,11 +134,13 @@ export function resolveTrainConfig(fileConfig: Raw, flags: Raw): TrainConfig {
     evalEvery: num(raw, 'evalEvery', undefined, true),
     saveEvery: num(raw, 'saveEvery', undefined, true),
     earlyStopping: num(raw, 'earlyStopping', undefined, true),
+    selectBy: parseSelectBy(raw.selectBy),
     padding,
     limit: num(raw, 'limit', undefined, true),
     skipBadRows: Boolean(raw.skipBadRows ?? false),
     resume: Boolean(raw.resume ?? false),
     backend: String(raw.backend ?? 'auto'),
     ...replayOptions(raw, sampler),
+    without: raw.without === undefined ? undefined : parseWithout(raw.without, '--without'),
   };
 }

@@ -19,6 +19,7 @@ import { prepareData, prepareTokenizer, readSplits, type DataSource, type Prepar
 import { trainSampler } from './replay';
 import { isCaMtlCheckpoint, loadCaMtlForTraining, withDropout } from './start-model';
 import { saveTokenizer, writeRunInfo } from './run-info';
+import { runSelection } from './select-by';
 
 async function createModel(cfg: TrainConfig, source: DataSource, fs: FileSystem): Promise<CaMtlModel> {
   if (cfg.model && (await isCaMtlCheckpoint(cfg.model, fs))) {
@@ -35,6 +36,7 @@ async function createModel(cfg: TrainConfig, source: DataSource, fs: FileSystem)
     numLabels: source.tasks.map((t) => t.numLabels),
     variant: cfg.variant,
     maxSeqLength: cfg.maxSeqLength,
+    options: cfg.without ? { without: cfg.without } : undefined,
     freeze: cfg.freeze,
     seed: cfg.seed,
   });
@@ -69,6 +71,12 @@ function progressReporter(io: CliIO): (p: TrainProgress) => void {
   };
 }
 
+/** " without a, b" for an ablated model (the start line names what was removed). */
+const ablation = (model: CaMtlModel) => {
+  const without = model.config.options.without ?? [];
+  return without.length > 0 ? ` without ${without.join(', ')}` : '';
+};
+
 function describeStart(
   cfg: TrainConfig,
   source: DataSource,
@@ -83,7 +91,7 @@ function describeStart(
     : 'from scratch (no pretrained weights: the built-in default trains a tiny BERT-shaped CA-MTL from random init)';
   io.stderr(`camtl train: ${source.kind === 'synthetic' ? 'built-in synthetic suite' : source.dir} on ${backend}\n`);
   io.stderr(
-    `  model: CA-MTL-${model.config.variant} ${origin}; ${s.total.toLocaleString('en-US')} parameters, ${s.trainable.toLocaleString('en-US')} trainable\n`,
+    `  model: CA-MTL-${model.config.variant}${ablation(model)} ${origin}; ${s.total.toLocaleString('en-US')} parameters, ${s.trainable.toLocaleString('en-US')} trainable\n`,
   );
   for (const row of splits.summary)
     io.stderr(
@@ -116,6 +124,7 @@ function runInfo(cfg: TrainConfig, { source, model, backend }: Prepared): Record
     backend,
     model: {
       name: `CA-MTL-${model.config.variant}`, // a CA-MTL checkpoint's own
+      without: model.config.options.without ?? [],
       from: cfg.model ?? 'scratch',
       parameters: total,
       trainableParameters: trainable,
@@ -145,6 +154,7 @@ function trainerOptions(cfg: TrainConfig, p: Prepared, signal: { stopped: boolea
     evalEvery: cfg.evalEvery,
     saveEvery: cfg.saveEvery,
     earlyStoppingPatience: cfg.earlyStopping,
+    selectBy: runSelection(p.source.tasks, cfg.selectBy),
     resume: cfg.resume,
     stopSignal: signal,
     onProgress: progressReporter(io),

@@ -264,4 +264,6 @@ export {
   type SelectBy,
 } from './multitask/selection';
 export { TrainLog } from './multitask/train-log';
+export { SCHEDULE_FILE, ScheduleLog, parseSchedule, scheduleLine, type ScheduleLine } from './multitask/schedule-log';
+export { variablesFor } from './multitask/absent-heads';
 export type { TrainLogRecord, TrainProgress, TrainerOptions, TrainerRecipe } from './multitask/trainer-options';

@@ -98,10 +98,11 @@ export const FLAT_KEYS: Record<string, readonly [string] | readonly [keyof Confi
   padding: ['trainer', 'padding'],
   selectBy: ['trainer', 'selectBy'],
   without: ['model', 'without'],
+  dropout: ['model', 'dropout'],
+  schedule: ['sampler', 'schedule'],
   // After merging the other branches, one line each (and the flag in commands/train.ts):
   // dataFraction: ['dataFraction'],
-  // lossWeighting: ['model', 'lossWeighting'], adapter: ['model', 'adapter'], dropout: ['model', 'dropout'],
-  // schedule: ['sampler', 'schedule'],
+  // lossWeighting: ['model', 'lossWeighting'], adapter: ['model', 'adapter'],
 };
 
 const FLAT_SCHEMAS: Record<string, z.ZodType> = {
@@ -119,6 +120,7 @@ const FLAT_SCHEMAS: Record<string, z.ZodType> = {
   padding: z.enum(['longest', 'max']),
   selectBy: z.enum(['paper', 'mean']),
   without: list(),
+  schedule: text(),
 };
 
 /** The `--config` file: any flat key, plus the sections; `model`, `freeze` and `sampler` take either form. */

@@ -54,6 +54,9 @@ export const MODEL_SECTION = z
   .strictObject({
     from: z.string().min(1).optional().describe('HF BERT folder to start from (same as --model DIR)'),
     variant: z.enum(['base', 'large']).optional(),
+    dropout: rate()
+      .optional()
+      .describe('every dropout: hidden, attention and the heads (0 turns them all off; default: the checkpoint\'s)'),
     ...CA_MTL_OPTIONS,
   })
   .describe('the model: its layout and every CaMtlOptions field');

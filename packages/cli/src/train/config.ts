@@ -7,6 +7,7 @@ import { FILE_SCHEMA, LAYER_SCHEMA, toLayer, type ConfigLayer } from './config-f
 import type { TrainerSection } from './config-schema';
 import { PRESETS, type Preset, type PresetName } from './presets';
 import type { GlueConvention } from '@camtl/tasks-glue';
+import { checkReplay, type ReplayOptions } from './replay';
 
 /**
  * Everything `camtl train` can be told, resolved from (lowest first) the
@@ -15,7 +16,7 @@ import type { GlueConvention } from '@camtl/tasks-glue';
  * synthetic suite's own for the built-in default (a model trained from
  * scratch needs a far larger lr).
  */
-export interface TrainConfig extends TrainingRecipe {
+export interface TrainConfig extends TrainingRecipe, ReplayOptions {
   output: string;
   preset?: PresetName;
   /** HF BERT folder to start from; absent = from scratch (the built-in default). */
@@ -133,10 +134,14 @@ function build(m: ConfigLayer, preset: Preset | undefined, presetName: PresetNam
       'e.g. --model ./bert-base-uncased (config.json, model.safetensors, vocab.txt)',
     );
   }
-  const { from, variant = 'base', without, ...rest } = m.model ?? {};
+  const { from, variant = 'base', without, dropout, ...rest } = m.model ?? {};
   // The canonical order (and no repeats), so that saved configs and records compare equal.
   const caMtl: CaMtlOptions = without ? { ...rest, without: parseWithout(without, 'model.without') } : rest;
-  const { name: sampler = 'mt-uncertainty', ...samplerOptions } = m.sampler ?? {};
+  const { name: sampler = 'mt-uncertainty', schedule, ...samplerOptions } = (m.sampler ?? {}) as Record<
+    string,
+    unknown
+  > & { name?: string; schedule?: string };
+  checkReplay(sampler, schedule);
   const t = m.trainer ?? {};
   const taskDefs = m.taskDefs ?? [];
   const presetTasks = !synthetic && taskDefs.length === 0 ? preset?.glueTasks : undefined;
@@ -164,6 +169,8 @@ function build(m: ConfigLayer, preset: Preset | undefined, presetName: PresetNam
     saveEvery: t.saveEvery,
     earlyStopping: t.earlyStoppingPatience,
     selectBy: t.selectBy,
+    dropout,
+    schedule,
     padding: t.padding ?? 'longest',
     truncation: m.tokenizer?.truncation ?? 'longest-first',
     limit: m.limit,
@@ -205,9 +212,9 @@ export function savedConfig(cfg: TrainConfig): ConfigLayer {
     limit: cfg.limit,
     skipBadRows: cfg.skipBadRows,
     backend: cfg.backend,
-    model: { from: cfg.model, variant: cfg.variant, ...cfg.caMtl },
+    model: { from: cfg.model, variant: cfg.variant, dropout: cfg.dropout, ...cfg.caMtl },
     freeze: { range: cfg.freeze ? `${cfg.freeze[0]}-${cfg.freeze[1]}` : 'none', fixQuirk: cfg.fixQuirk },
-    sampler: { name: cfg.sampler, ...cfg.samplerOptions } as ConfigLayer['sampler'],
+    sampler: { name: cfg.sampler, schedule: cfg.schedule, ...cfg.samplerOptions } as ConfigLayer['sampler'],
     trainer: {
       ...recipeOf(cfg),
       ...{ maxSteps: cfg.maxSteps, evalEvery: cfg.evalEvery, saveEvery: cfg.saveEvery },

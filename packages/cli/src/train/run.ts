@@ -2,12 +2,12 @@ import {
   CamtlError,
   Trainer,
   type FileSystem,
+  type SamplerFactory,
   type TrainProgress,
   type TrainResult,
   type TrainerOptions,
 } from '@camtl/core';
 import { createCaMtl, type CaMtlModel } from '@camtl/ca-mtl';
-import { createSampler, type SamplerName } from '@camtl/sampler';
 import { DEFAULT_MODEL_CONFIG } from '@camtl/synthetic';
 import { parseLog, renderReport, summaryTable } from '@camtl/report';
 import type { CliIO } from '../args';
@@ -16,10 +16,18 @@ import { nodeFileSystem } from '@camtl/backend-node';
 import { ProgressBar } from '../progress';
 import type { TrainConfig } from './config';
 import { prepareData, prepareTokenizer, readSplits, type DataSource, type PreparedSplits } from './data';
+import { trainSampler } from './replay';
+import { isCaMtlCheckpoint, loadCaMtlForTraining, withDropout } from './start-model';
 import { saveTokenizer, writeRunInfo } from './run-info';
 import { runSelection } from './select-by';
 
 async function createModel(cfg: TrainConfig, source: DataSource, fs: FileSystem): Promise<CaMtlModel> {
+  if (cfg.model && (await isCaMtlCheckpoint(cfg.model, fs))) {
+    const tasks = source.tasks.map((t) => t.name);
+    const model = await loadCaMtlForTraining(cfg.model, { tasks, maxSeqLength: cfg.maxSeqLength }, fs);
+    if (cfg.freeze) model.freeze(cfg.freeze);
+    return withDropout(model, cfg.dropout);
+  }
   const { model, report } = await createCaMtl({
     base: cfg.model,
     bertConfig: cfg.model ? undefined : { ...DEFAULT_MODEL_CONFIG },
@@ -39,7 +47,7 @@ async function createModel(cfg: TrainConfig, source: DataSource, fs: FileSystem)
       `${cfg.model}: ${report.unexpected.length} tensor(s) fit no CA-MTL parameter, e.g. ${report.unexpected[0]}`,
     );
   }
-  return model;
+  return withDropout(model, cfg.dropout);
 }
 
 /** Ctrl-C stops at the next step boundary with a checkpoint; a second Ctrl-C aborts. */
@@ -84,7 +92,7 @@ function describeStart(
     : 'from scratch (no pretrained weights: the built-in default trains a tiny BERT-shaped CA-MTL from random init)';
   io.stderr(`camtl train: ${source.kind === 'synthetic' ? 'built-in synthetic suite' : source.dir} on ${backend}\n`);
   io.stderr(
-    `  model: CA-MTL-${cfg.variant}${ablation(model)} ${origin}; ${s.total.toLocaleString('en-US')} parameters, ${s.trainable.toLocaleString('en-US')} trainable\n`,
+    `  model: CA-MTL-${model.config.variant}${ablation(model)} ${origin}; ${s.total.toLocaleString('en-US')} parameters, ${s.trainable.toLocaleString('en-US')} trainable\n`,
   );
   for (const row of splits.summary)
     io.stderr(
@@ -107,6 +115,7 @@ interface Prepared {
   model: CaMtlModel;
   backend: string;
   fs: FileSystem;
+  sampler: SamplerFactory;
 }
 
 /** What the log's "run" record says about the model and the data, besides the trainer's own fields. */
@@ -115,7 +124,7 @@ function runInfo(cfg: TrainConfig, { source, model, backend }: Prepared): Record
   return {
     backend,
     model: {
-      name: `CA-MTL-${cfg.variant}`,
+      name: `CA-MTL-${model.config.variant}`, // a CA-MTL checkpoint's own
       without: model.config.options.without ?? [],
       from: cfg.model ?? 'scratch',
       parameters: total,
@@ -146,7 +155,7 @@ function trainerOptions(cfg: TrainConfig, p: Prepared, signal: { stopped: boolea
     dev: p.splits.dev,
     outputDir: cfg.output,
     fs: p.fs,
-    sampler: createSampler(cfg.sampler as SamplerName, cfg.samplerOptions),
+    sampler: p.sampler,
     maxSteps: cfg.maxSteps,
     padding: cfg.padding === 'max' ? cfg.maxSeqLength : 'longest',
     evalEvery: cfg.evalEvery,
@@ -180,12 +189,13 @@ export async function runTraining(cfg: TrainConfig, io: CliIO): Promise<number> 
   const source = await prepareData(cfg, fs);
   const tokenizer = await prepareTokenizer(source, cfg.model, fs);
   const splits = await readSplits(source, tokenizer, cfg, fs);
+  const sampler = await trainSampler(cfg, fs); // before the model: a bad schedule fails fast
   const model = await createModel(cfg, source, fs);
   describeStart(cfg, source, model, report.backend, splits, io);
   await writeRunInfo(cfg, source, fs);
   const { signal, release } = interruptible(io);
   try {
-    const prepared = { source, splits, model, backend: report.backend, fs };
+    const prepared = { source, splits, model, backend: report.backend, fs, sampler };
     const result = await new Trainer(trainerOptions(cfg, prepared, signal, io)).run();
     await saveTokenizer(source, cfg, result.modelDir, fs);
     await finish(cfg, result, fs, io);

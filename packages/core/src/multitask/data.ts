@@ -11,6 +11,8 @@ export interface EncodedExample {
   task: number;
   /** Class id or regression target; NaN when the split has no labels (test files). */
   target: number;
+  /** 0-based position of the example in its task's train split (as `camtl data --json` lists it). */
+  index?: number;
   /** The test-server id, when the file had one. */
   id?: string;
 }
@@ -20,7 +22,7 @@ export interface EncodeExamplesOptions {
   truncation?: PairTruncation;
 }
 
-/** Tokenizes a split once (truncated to maxSeqLength, as the reference's max_seq_length). */
+/** Tokenizes a split once (truncated to maxSeqLength, as the reference's max_seq_length); `index` = position in `examples`. */
 export function encodeExamples(
   tokenizer: BertTokenizer,
   examples: readonly Example[],
@@ -30,10 +32,11 @@ export function encodeExamples(
   options: EncodeExamplesOptions = {},
 ): EncodedExample[] {
   const truncation = options.truncation === 'longest-first-reference' ? 'longest_first_reference' : 'longest_first';
-  return examples.map((ex) => {
+  return examples.map((ex, index) => {
     const enc = tokenizer.encode(ex.textA, ex.textB, { maxSeqLength, truncation });
     const target = ex.label === undefined ? Number.NaN : task.target(ex.label);
-    return { ids: enc.ids, typeIds: enc.typeIds, task: taskIndex, target, id: ex.id };
+    // index: the row's position in `examples`, which a replayed schedule names it by.
+    return { ids: enc.ids, typeIds: enc.typeIds, task: taskIndex, target, index, id: ex.id };
   });
 }
 

@@ -40,4 +40,6 @@ export interface MultiTaskModel {
   forward(batch: MultiTaskBatch, ctx: ModuleContext): MultiTaskOutputs;
   /** Writes config.json + model.safetensors to `dir`. */
   save(dir: string, fs: FileSystem): Promise<void>;
+  /** Per task index, the names of the parameters only that task uses (its head); the trainer gives them no gradient when the task is absent from a batch. */
+  readonly taskParameters?: readonly (readonly string[])[];
 }

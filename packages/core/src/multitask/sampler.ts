@@ -54,6 +54,13 @@ export interface Sampler {
   readonly kind: string;
   /** Steps in one epoch, by this sampler's definition of an epoch. */
   epochLength(): number;
+  /**
+   * Steps in the whole run, when the sampler fixes it whatever the epochs
+   * (a replayed schedule: its length). The trainer then runs
+   * min(totalSteps(), maxSteps) steps instead of epochs × epochLength(), and
+   * its learning-rate schedule spans as many.
+   */
+  totalSteps?(): number;
   /** The next batch (it may mix tasks). */
   next(request: SampleRequest): Promise<Draw[]>;
   /** Fraction of the training examples ever returned by `next`, overall and per task. */

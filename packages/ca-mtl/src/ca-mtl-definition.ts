@@ -6,8 +6,14 @@ import {
   bertPooler,
   embeddingSpecs,
   evalContext,
+  headLayout,
+  headSpecs,
   linearSpecs,
   mount,
+  multiTaskLoss,
+  perExampleLoss,
+  taskHeads,
+  type HeadLayout,
   type LayerModule,
   type ModuleContext,
   type ParamSpec,
@@ -24,7 +30,6 @@ import {
   taskTransformationSpecs,
 } from '@camtl/hypernet-adapters';
 import { baseLayout, largeLayout, type CaMtlConfig } from './config';
-import { headLayout, headSpecs, multiTaskLoss, perExampleLoss, taskHeads, type HeadLayout } from './heads';
 import { adapterTopLayer, caMtlBottleneckOptions, conditionalBertLayer } from './layers';
 
 export interface CaMtlInputs {

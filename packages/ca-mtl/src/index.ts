@@ -20,7 +20,6 @@ export {
   referenceTrainable,
   type FreezeOptions,
 } from './freeze';
-export { headLayout, headSpecs, multiTaskLoss, perExampleLoss, taskHeads, type HeadLayout } from './heads';
 export { adapterTopLayer, caMtlAttention, caMtlLayerNorm, conditionalBertLayer } from './layers';
 export { CaMtlDefinition, type CaMtlInputs, type CaMtlOutputs } from './ca-mtl-definition';
 export { CaMtlModel, createCaMtl, loadCaMtl, parameter, saveCaMtl, type CreateCaMtlOptions } from './ca-mtl-model';

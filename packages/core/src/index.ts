@@ -230,7 +230,17 @@ export type {
   SamplerTask,
 } from './multitask/sampler';
 export type { MultiTaskBatch, MultiTaskModel, MultiTaskOutputs } from './multitask/model';
-export { maskedLogSoftmax, normalizedEntropy, rowClasses } from './multitask/task-heads';
+export {
+  headLayout,
+  headSpecs,
+  maskedLogSoftmax,
+  multiTaskLoss,
+  normalizedEntropy,
+  perExampleLoss,
+  rowClasses,
+  taskHeads,
+  type HeadLayout,
+} from './multitask/task-heads';
 export { REFERENCE_RECIPE, type TrainingRecipe } from './multitask/recipe';
 export {
   collate,

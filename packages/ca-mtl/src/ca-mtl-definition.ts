@@ -9,10 +9,11 @@ import {
   headLayout,
   headSpecs,
   linearSpecs,
+  lossWeightingSpecs,
   mount,
-  multiTaskLoss,
   perExampleLoss,
   taskHeads,
+  weightedMultiTaskLoss,
   type HeadLayout,
   type LayerModule,
   type ModuleContext,
@@ -102,6 +103,7 @@ export class CaMtlDefinition {
       this.layers.forEach((_, i) => specs.push(...mount(`bert.encoder.adapter_layer.${i}`, cb)));
     }
     specs.push(...linearSpecs('bert.pooler.dense', H, H, std), ...headSpecs(this.config.numLabelsPerTask, H, std));
+    specs.push(...lossWeightingSpecs(options.lossWeighting, this.numTasks));
     return specs;
   }
 
@@ -134,7 +136,8 @@ export class CaMtlDefinition {
     const out: CaMtlOutputs = { sequenceOutput, pooledOutput, logits };
     if (inputs.labels) {
       out.perExampleLoss = perExampleLoss(logits, inputs.labels, taskIds, this.heads);
-      const { loss, perTask } = multiTaskLoss(out.perExampleLoss, taskIds, this.numTasks);
+      const weighting = this.config.options.lossWeighting;
+      const { loss, perTask } = weightedMultiTaskLoss(root, out.perExampleLoss, taskIds, this.numTasks, weighting);
       Object.assign(out, { loss, perTaskLoss: perTask });
     }
     if (collect) out.intermediates = seen;

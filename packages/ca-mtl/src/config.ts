@@ -1,4 +1,11 @@
-import { CamtlError, bertConfigToJson, parseBertConfig, type BertConfig } from '@camtl/core';
+import {
+  CamtlError,
+  bertConfigToJson,
+  checkLossWeighting,
+  parseBertConfig,
+  type BertConfig,
+  type LossWeighting,
+} from '@camtl/core';
 
 export type CaMtlVariant = 'base' | 'large';
 
@@ -30,6 +37,8 @@ export interface CaMtlOptions {
   bottleneck?: { size?: number; activation?: string };
   /** Dropout before each task head (the reference Decoder uses 0.1). */
   headDropout?: number;
+  /** How per-task losses combine: 'equal' (the reference, default) or Kendall et al.'s 'uncertainty'. */
+  lossWeighting?: LossWeighting;
 }
 
 export interface CaMtlConfig {
@@ -101,6 +110,7 @@ export function parseCaMtlConfig(raw: unknown, source = 'config.json'): CaMtlCon
   const tasks = checkTasks(r.tasks, source);
   const numLabelsPerTask = resolveNumLabels(tasks, r.num_labels_per_task as number[] | undefined, source);
   const options = (r.camtl_options as CaMtlOptions | undefined) ?? {};
+  checkLossWeighting(options.lossWeighting, `${source}: camtl_options.lossWeighting`);
   return { bert, variant, maxSeqLength: maxSeqLength as number, tasks, numLabelsPerTask, options };
 }
 

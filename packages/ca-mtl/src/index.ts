@@ -24,3 +24,24 @@ export { adapterTopLayer, caMtlAttention, caMtlLayerNorm, conditionalBertLayer }
 export { CaMtlDefinition, type CaMtlInputs, type CaMtlOutputs } from './ca-mtl-definition';
 export { CaMtlModel, createCaMtl, loadCaMtl, parameter, saveCaMtl, type CreateCaMtlOptions } from './ca-mtl-model';
 export { PRESET_BACKBONES, caMtlParamCounts, presetConfig, type ParamCounts, type PresetCountOptions } from './counts';
+export {
+  MTL_BERT_MODEL,
+  MtlBertDefinition,
+  MtlBertModel,
+  createMtlBert,
+  isMtlBertConfig,
+  loadMtlBert,
+  mtlBertConfigToJson,
+  parseMtlBertConfig,
+  type CreateMtlBertOptions,
+  type MtlBertConfig,
+} from './mtl-bert';
+export {
+  ARCHITECTURES,
+  createMultiTaskModel,
+  loadMultiTaskModel,
+  type Architecture,
+  type CamtlMultiTaskModel,
+  type CreateModelOptions,
+} from './models';
+export { hyperformerParamCounts, mtlBertParamCounts, type BaselineCountOptions } from './baseline-counts';

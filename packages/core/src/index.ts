@@ -157,6 +157,7 @@ export {
   loadBertModel,
   saveBertModel,
   storeFromCheckpoint,
+  storeFromSpecs,
   type LoadOptions,
   type LoadReport,
 } from './bert/load';
@@ -232,6 +233,7 @@ export type {
 export type { MultiTaskBatch, MultiTaskModel, MultiTaskOutputs } from './multitask/model';
 export {
   headLayout,
+  headParameterNames,
   headSpecs,
   maskedLogSoftmax,
   multiTaskLoss,
@@ -241,6 +243,17 @@ export {
   taskHeads,
   type HeadLayout,
 } from './multitask/task-heads';
+export {
+  LOG_VARS,
+  LOSS_WEIGHTINGS,
+  checkLossWeighting,
+  lossWeightingSpecs,
+  multiTaskHeadOutputs,
+  uncertaintyWeightedLoss,
+  weightedMultiTaskLoss,
+  type HeadOutputs,
+  type LossWeighting,
+} from './multitask/loss-weighting';
 export { REFERENCE_RECIPE, type TrainingRecipe } from './multitask/recipe';
 export {
   collate,

@@ -75,6 +75,11 @@ export function headLayout(numLabels: number[]): HeadLayout {
   return { numLabels, maxLabels, selection };
 }
 
+/** Per task index, the names of the parameters only that task uses: its head (`MultiTaskModel.taskParameters`). */
+export function headParameterNames(numTasks: number): string[][] {
+  return Array.from({ length: numTasks }, (_, t) => [`decoders.${t}.model.weight`, `decoders.${t}.model.bias`]);
+}
+
 export function headSpecs(numLabels: number[], hidden: number, std: number): ParamSpec[] {
   return numLabels.flatMap((c, t) => [
     { name: `decoders.${t}.model.weight`, shape: [c, hidden], init: normal(std) },

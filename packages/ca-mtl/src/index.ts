@@ -39,6 +39,7 @@ export {
 export {
   ARCHITECTURES,
   createMultiTaskModel,
+  isMultiTaskConfig,
   loadMultiTaskModel,
   type Architecture,
   type CamtlMultiTaskModel,

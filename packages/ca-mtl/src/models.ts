@@ -16,7 +16,7 @@ import {
 } from '@camtl/hypernet-adapters';
 import type { CaMtlInputs, CaMtlOutputs } from './ca-mtl-definition';
 import { createCaMtl, loadCaMtl, type CreateCaMtlOptions } from './ca-mtl-model';
-import { resolveNumLabels } from './config';
+import { isCaMtlConfig, resolveNumLabels } from './config';
 import { createMtlBert, isMtlBertConfig, loadMtlBert } from './mtl-bert';
 
 /** The multi-task models camtl trains: CA-MTL, and the two baselines. */
@@ -68,6 +68,11 @@ export async function createMultiTaskModel(
         'use ca-mtl, mtl-bert or hyperformer',
       );
   }
+}
+
+/** Whether a config.json is one of camtl's multi-task models (CA-MTL, MTL-BERT, Hyperformer), not a plain BERT. */
+export function isMultiTaskConfig(raw: unknown): boolean {
+  return isCaMtlConfig(raw) || isMtlBertConfig(raw) || isHyperformerConfig(raw);
 }
 
 /** Loads a saved multi-task model folder of any architecture, by its config.json. */

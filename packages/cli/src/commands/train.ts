@@ -23,6 +23,14 @@ export const trainCommand: CommandSpec = {
     'task-def': s('FILE.json', 'a custom task definition (defineTask JSON); comma-separate several'),
     output: { ...s('DIR', 'where the run goes: train.jsonl, report.html, checkpoints/, model/'), default: 'camtl-run' },
     variant: s('base|large', 'the CA-MTL layout (default base)'),
+    adapter: s(
+      'hyperformer',
+      'train the Hyperformer++ baseline instead: generated adapters on a BERT frozen except its LayerNorms (--freeze does not apply)',
+    ),
+    'loss-weighting': s(
+      'equal|uncertainty',
+      "per-task loss weights: equal (the reference) or Kendall et al.'s learned uncertainty",
+    ),
     freeze: s(
       'A-B|none',
       'freeze encoder layers A..B and the embeddings (default: 0-4 base / 0-11 large from a checkpoint, none from scratch)',

@@ -1,4 +1,12 @@
-import { CamtlError, REFERENCE_RECIPE, parseLayerRange, type TrainingRecipe } from '@camtl/core';
+import {
+  CamtlError,
+  REFERENCE_RECIPE,
+  checkLossWeighting,
+  parseLayerRange,
+  type LossWeighting,
+  type TrainingRecipe,
+} from '@camtl/core';
+import { ARCHITECTURES, type Architecture } from '@camtl/ca-mtl';
 import { samplerNames } from '@camtl/sampler';
 import { DEFAULT_TRAINING } from '@camtl/synthetic';
 
@@ -17,6 +25,10 @@ export interface TrainConfig extends TrainingRecipe {
   tasks?: string[];
   taskDefs: string[];
   variant: 'base' | 'large';
+  /** The model: CA-MTL (default), the MTL-BERT baseline, or Hyperformer++ on a frozen BERT (`--adapter hyperformer`). */
+  architecture: Architecture;
+  /** How per-task losses combine (default equal, the reference). */
+  lossWeighting?: LossWeighting;
   freeze?: [number, number];
   sampler: string;
   maxSteps?: number;
@@ -103,6 +115,18 @@ function choices(raw: Raw, synthetic: boolean): Pick<TrainConfig, 'variant' | 's
   return { variant, sampler, padding: padding as TrainConfig['padding'] };
 }
 
+/** The model: `architecture` (ca-mtl, mtl-bert, hyperformer), `--adapter hyperformer`, and the loss weighting. */
+function modelChoice(raw: Raw): Pick<TrainConfig, 'architecture' | 'lossWeighting'> {
+  if (raw.adapter !== undefined && raw.adapter !== 'hyperformer')
+    throw new CamtlError('BAD_CONFIG', `--adapter: expected hyperformer, got ${JSON.stringify(raw.adapter)}`);
+  const architecture = String(raw.architecture ?? (raw.adapter === 'hyperformer' ? 'hyperformer' : 'ca-mtl'));
+  if (!(ARCHITECTURES as readonly string[]).includes(architecture))
+    throw new CamtlError('BAD_CONFIG', `architecture: expected ${ARCHITECTURES.join(', ')}, got "${architecture}"`);
+  const weighting =
+    raw.lossWeighting === undefined ? undefined : checkLossWeighting(raw.lossWeighting, '--loss-weighting');
+  return { architecture: architecture as Architecture, ...(weighting ? { lossWeighting: weighting } : {}) };
+}
+
 /** Merges a config file's object with the flags (camelCase or kebab-case keys) and fills defaults. */
 export function resolveTrainConfig(fileConfig: Raw, flags: Raw): TrainConfig {
   const raw: Raw = {};
@@ -119,6 +143,7 @@ export function resolveTrainConfig(fileConfig: Raw, flags: Raw): TrainConfig {
     tasks: list(raw.tasks),
     taskDefs: list(raw.taskDef ?? raw.taskDefs) ?? [],
     variant,
+    ...modelChoice(raw),
     freeze: freezeRange(raw.freeze, raw.model !== undefined, variant),
     sampler,
     ...recipe(raw, d),

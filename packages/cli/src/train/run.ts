@@ -6,7 +6,7 @@ import {
   type TrainResult,
   type TrainerOptions,
 } from '@camtl/core';
-import { createCaMtl, type CaMtlModel } from '@camtl/ca-mtl';
+import { createMultiTaskModel, type CamtlMultiTaskModel } from '@camtl/ca-mtl';
 import { createSampler, type SamplerName } from '@camtl/sampler';
 import { DEFAULT_MODEL_CONFIG } from '@camtl/synthetic';
 import { parseLog, renderReport, summaryTable } from '@camtl/report';
@@ -18,8 +18,11 @@ import type { TrainConfig } from './config';
 import { prepareData, prepareTokenizer, readSplits, type DataSource, type PreparedSplits } from './data';
 import { saveTokenizer, writeRunInfo } from './run-info';
 
-async function createModel(cfg: TrainConfig, source: DataSource, fs: FileSystem): Promise<CaMtlModel> {
-  const { model, report } = await createCaMtl({
+/** The model `cfg.architecture` names (CA-MTL by default), from `--model` or from scratch. */
+async function createModel(cfg: TrainConfig, source: DataSource, fs: FileSystem): Promise<CamtlMultiTaskModel> {
+  const { model, report } = await createMultiTaskModel({
+    architecture: cfg.architecture,
+    lossWeighting: cfg.lossWeighting,
     base: cfg.model,
     bertConfig: cfg.model ? undefined : { ...DEFAULT_MODEL_CONFIG },
     fs,
@@ -33,10 +36,17 @@ async function createModel(cfg: TrainConfig, source: DataSource, fs: FileSystem)
   if (report.unexpected.length > 0) {
     throw new CamtlError(
       'MISSING_KEYS',
-      `${cfg.model}: ${report.unexpected.length} tensor(s) fit no CA-MTL parameter, e.g. ${report.unexpected[0]}`,
+      `${cfg.model}: ${report.unexpected.length} tensor(s) fit no ${modelName(cfg)} parameter, e.g. ${report.unexpected[0]}`,
     );
   }
   return model;
+}
+
+/** How the run names its model: CA-MTL-base/large, MTL-BERT or Hyperformer++, with the loss weighting if not equal. */
+function modelName(cfg: TrainConfig): string {
+  const names = { 'ca-mtl': `CA-MTL-${cfg.variant}`, 'mtl-bert': 'MTL-BERT', hyperformer: 'Hyperformer++' };
+  const name = names[cfg.architecture ?? 'ca-mtl'];
+  return cfg.lossWeighting === 'uncertainty' ? `${name} (uncertainty loss weighting)` : name;
 }
 
 /** Ctrl-C stops at the next step boundary with a checkpoint; a second Ctrl-C aborts. */
@@ -64,7 +74,7 @@ function progressReporter(io: CliIO): (p: TrainProgress) => void {
 function describeStart(
   cfg: TrainConfig,
   source: DataSource,
-  model: CaMtlModel,
+  model: CamtlMultiTaskModel,
   backend: string,
   splits: Awaited<ReturnType<typeof readSplits>>,
   io: CliIO,
@@ -72,10 +82,10 @@ function describeStart(
   const s = model.summary();
   const origin = cfg.model
     ? `from ${cfg.model}`
-    : 'from scratch (no pretrained weights: the built-in default trains a tiny BERT-shaped CA-MTL from random init)';
+    : `from scratch (no pretrained weights: the built-in default trains a tiny BERT-shaped ${modelName(cfg)} from random init)`;
   io.stderr(`camtl train: ${source.kind === 'synthetic' ? 'built-in synthetic suite' : source.dir} on ${backend}\n`);
   io.stderr(
-    `  model: CA-MTL-${cfg.variant} ${origin}; ${s.total.toLocaleString('en-US')} parameters, ${s.trainable.toLocaleString('en-US')} trainable\n`,
+    `  model: ${modelName(cfg)} ${origin}; ${s.total.toLocaleString('en-US')} parameters, ${s.trainable.toLocaleString('en-US')} trainable\n`,
   );
   for (const row of splits.summary)
     io.stderr(
@@ -95,7 +105,7 @@ function backendOptions(cfg: TrainConfig): { wasmThreads?: number } {
 interface Prepared {
   source: DataSource;
   splits: PreparedSplits;
-  model: CaMtlModel;
+  model: CamtlMultiTaskModel;
   backend: string;
   fs: FileSystem;
 }
@@ -106,14 +116,17 @@ function runInfo(cfg: TrainConfig, { source, model, backend }: Prepared): Record
   return {
     backend,
     model: {
-      name: `CA-MTL-${cfg.variant}`,
+      name: modelName(cfg),
+      architecture: cfg.architecture ?? 'ca-mtl',
+      lossWeighting: cfg.lossWeighting ?? 'equal',
       from: cfg.model ?? 'scratch',
       parameters: total,
       trainableParameters: trainable,
     },
     config: {
       maxSeqLength: cfg.maxSeqLength,
-      freeze: cfg.freeze ? cfg.freeze.join('-') : 'none',
+      freeze:
+        cfg.architecture === 'hyperformer' ? 'BERT except LayerNorms' : cfg.freeze ? cfg.freeze.join('-') : 'none',
       data: source.kind === 'synthetic' ? 'synthetic suite' : source.dir,
     },
   };

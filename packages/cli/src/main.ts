@@ -7,6 +7,7 @@ import { trainCommand } from './commands/train';
 import { evalCommand } from './commands/eval';
 import { predictCommand, submitCommand } from './commands/predict';
 import { dataCommand, metricsCommand } from './commands/data';
+import { glueScoreCommand } from './commands/glue-score';
 
 export const COMMANDS: CommandSpec[] = [
   trainCommand,
@@ -15,6 +16,7 @@ export const COMMANDS: CommandSpec[] = [
   submitCommand,
   dataCommand,
   metricsCommand,
+  glueScoreCommand,
   forwardCommand,
   tokenizeCommand,
   infoCommand,

@@ -276,5 +276,13 @@ export {
   type TrainerState,
 } from './multitask/checkpoint';
 export { Trainer, type TrainResult } from './multitask/trainer';
+export {
+  SELECT_BY_MEAN,
+  averageScore,
+  judgeEvaluation,
+  type BestEvaluation,
+  type Judgement,
+  type SelectBy,
+} from './multitask/selection';
 export { TrainLog } from './multitask/train-log';
 export type { TrainLogRecord, TrainProgress, TrainerOptions, TrainerRecipe } from './multitask/trainer-options';

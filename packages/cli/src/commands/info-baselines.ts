@@ -39,6 +39,8 @@ function resolveBaseline(values: Record<string, unknown>) {
  */
 export function baselineInfo(values: Record<string, unknown>, io: CliIO): number {
   const { architecture, backbone } = resolveBaseline(values);
+  if (values.without !== undefined)
+    throw new CamtlError('BAD_INPUT', `--without applies to CA-MTL only, not to ${architecture}`);
   const tasks = parseList(stringFlag(values, 'tasks'), '--tasks');
   if (!tasks)
     throw new CamtlError(

@@ -6,6 +6,7 @@ import { nodeFileSystem } from '@camtl/backend-node';
 import { resolveTrainConfig } from '../train/config';
 import { runTraining } from '../train/run';
 import { readTrainConfig } from '../train/run-info';
+import { SELECT_BY_FLAG } from '../train/select-by';
 
 const s = (value: string, description: string): FlagSpec => ({ type: 'string', value, description });
 
@@ -31,6 +32,10 @@ export const trainCommand: CommandSpec = {
       'equal|uncertainty',
       "per-task loss weights: equal (the reference) or Kendall et al.'s learned uncertainty",
     ),
+    without: s(
+      'LIST',
+      'ablation: remove these conditional components (comma-separated): conditional-attention, conditional-alignment, conditional-layer-norm, conditional-bottleneck',
+    ),
     freeze: s(
       'A-B|none',
       'freeze encoder layers A..B and the embeddings (default: 0-4 base / 0-11 large from a checkpoint, none from scratch)',
@@ -48,7 +53,8 @@ export const trainCommand: CommandSpec = {
     'max-steps': s('N', 'stop after N steps'),
     'eval-every': s('N', 'evaluate every N steps (always at the end of each epoch)'),
     'save-every': s('N', 'checkpoint every N steps (always after each evaluation)'),
-    'early-stopping': s('N', 'stop after N evaluations without a better GLUE average'),
+    'early-stopping': s('N', 'stop after N evaluations without a better selected score (--select-by)'),
+    'select-by': SELECT_BY_FLAG,
     seed: s('N', 'random seed (default 12; the synthetic default 0)'),
     padding: s('longest|max', 'dynamic padding (default) or pad every batch to --max-seq-length like the reference'),
     limit: s('N', 'use at most N examples per task and split (quick runs)'),
@@ -64,6 +70,7 @@ export const trainCommand: CommandSpec = {
     'camtl train --model ./bert-base-uncased --data ./glue_data --output runs/ca-mtl-base',
     'camtl train --model ./bert-base-uncased --data ./my-data --task-def my-task.json --tasks my-task,sst-2',
     'camtl train --resume --output runs/ca-mtl-base',
+    'camtl train --without conditional-attention,conditional-layer-norm --output runs/ablation',
   ],
   async run(values, io) {
     const fs = nodeFileSystem();

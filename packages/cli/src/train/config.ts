@@ -6,9 +6,11 @@ import {
   type LossWeighting,
   type TrainingRecipe,
 } from '@camtl/core';
-import { ARCHITECTURES, type Architecture } from '@camtl/ca-mtl';
+import { ARCHITECTURES, parseWithout, type Architecture, type ConditionalComponent } from '@camtl/ca-mtl';
 import { samplerNames } from '@camtl/sampler';
 import { DEFAULT_TRAINING } from '@camtl/synthetic';
+import type { GlueConvention } from '@camtl/tasks-glue';
+import { parseSelectBy } from './select-by';
 
 /**
  * Everything `camtl train` can be told, from flags and/or a JSON config file
@@ -35,11 +37,15 @@ export interface TrainConfig extends TrainingRecipe {
   evalEvery?: number;
   saveEvery?: number;
   earlyStopping?: number;
+  /** The selection score's convention; absent = paper when every task is a GLUE task, else mean. */
+  selectBy?: GlueConvention;
   padding: 'longest' | 'max';
   limit?: number;
   skipBadRows: boolean;
   resume: boolean;
   backend: string;
+  /** Ablation: the CA-MTL components removed (`CaMtlOptions.without`); absent = the full model. */
+  without?: ConditionalComponent[];
 }
 
 type Raw = Record<string, unknown>;
@@ -122,6 +128,8 @@ function modelChoice(raw: Raw): Pick<TrainConfig, 'architecture' | 'lossWeightin
   const architecture = String(raw.architecture ?? (raw.adapter === 'hyperformer' ? 'hyperformer' : 'ca-mtl'));
   if (!(ARCHITECTURES as readonly string[]).includes(architecture))
     throw new CamtlError('BAD_CONFIG', `architecture: expected ${ARCHITECTURES.join(', ')}, got "${architecture}"`);
+  if (raw.without !== undefined && architecture !== 'ca-mtl')
+    throw new CamtlError('BAD_CONFIG', `--without applies to CA-MTL only, not to ${architecture}`);
   const weighting =
     raw.lossWeighting === undefined ? undefined : checkLossWeighting(raw.lossWeighting, '--loss-weighting');
   return { architecture: architecture as Architecture, ...(weighting ? { lossWeighting: weighting } : {}) };
@@ -151,10 +159,12 @@ export function resolveTrainConfig(fileConfig: Raw, flags: Raw): TrainConfig {
     evalEvery: num(raw, 'evalEvery', undefined, true),
     saveEvery: num(raw, 'saveEvery', undefined, true),
     earlyStopping: num(raw, 'earlyStopping', undefined, true),
+    selectBy: parseSelectBy(raw.selectBy),
     padding,
     limit: num(raw, 'limit', undefined, true),
     skipBadRows: Boolean(raw.skipBadRows ?? false),
     resume: Boolean(raw.resume ?? false),
     backend: String(raw.backend ?? 'auto'),
+    without: raw.without === undefined ? undefined : parseWithout(raw.without, '--without'),
   };
 }

@@ -17,6 +17,7 @@ import { ProgressBar } from '../progress';
 import type { TrainConfig } from './config';
 import { prepareData, prepareTokenizer, readSplits, type DataSource, type PreparedSplits } from './data';
 import { saveTokenizer, writeRunInfo } from './run-info';
+import { runSelection } from './select-by';
 
 /** The model `cfg.architecture` names (CA-MTL by default), from `--model` or from scratch. */
 async function createModel(cfg: TrainConfig, source: DataSource, fs: FileSystem): Promise<CamtlMultiTaskModel> {
@@ -30,6 +31,7 @@ async function createModel(cfg: TrainConfig, source: DataSource, fs: FileSystem)
     numLabels: source.tasks.map((t) => t.numLabels),
     variant: cfg.variant,
     maxSeqLength: cfg.maxSeqLength,
+    options: cfg.without ? { without: cfg.without } : undefined,
     freeze: cfg.freeze,
     seed: cfg.seed,
   });
@@ -71,6 +73,12 @@ function progressReporter(io: CliIO): (p: TrainProgress) => void {
   };
 }
 
+/** " without a, b" for an ablated model (the start line names what was removed). */
+const ablation = (cfg: TrainConfig) => {
+  const without = cfg.without ?? [];
+  return without.length > 0 ? ` without ${without.join(', ')}` : '';
+};
+
 function describeStart(
   cfg: TrainConfig,
   source: DataSource,
@@ -85,7 +93,7 @@ function describeStart(
     : `from scratch (no pretrained weights: the built-in default trains a tiny BERT-shaped ${modelName(cfg)} from random init)`;
   io.stderr(`camtl train: ${source.kind === 'synthetic' ? 'built-in synthetic suite' : source.dir} on ${backend}\n`);
   io.stderr(
-    `  model: ${modelName(cfg)} ${origin}; ${s.total.toLocaleString('en-US')} parameters, ${s.trainable.toLocaleString('en-US')} trainable\n`,
+    `  model: ${modelName(cfg)}${ablation(cfg)} ${origin}; ${s.total.toLocaleString('en-US')} parameters, ${s.trainable.toLocaleString('en-US')} trainable\n`,
   );
   for (const row of splits.summary)
     io.stderr(
@@ -119,6 +127,7 @@ function runInfo(cfg: TrainConfig, { source, model, backend }: Prepared): Record
       name: modelName(cfg),
       architecture: cfg.architecture ?? 'ca-mtl',
       lossWeighting: cfg.lossWeighting ?? 'equal',
+      without: cfg.without ?? [],
       from: cfg.model ?? 'scratch',
       parameters: total,
       trainableParameters: trainable,
@@ -149,6 +158,7 @@ function trainerOptions(cfg: TrainConfig, p: Prepared, signal: { stopped: boolea
     evalEvery: cfg.evalEvery,
     saveEvery: cfg.saveEvery,
     earlyStoppingPatience: cfg.earlyStopping,
+    selectBy: runSelection(p.source.tasks, cfg.selectBy),
     resume: cfg.resume,
     stopSignal: signal,
     onProgress: progressReporter(io),

@@ -14,6 +14,7 @@ import {
 } from './checkpoint';
 import { evaluate, type EvalResult } from './evaluate';
 import type { Sampler, SamplerContext } from './sampler';
+import { judgeEvaluation, type BestEvaluation } from './selection';
 import { gradientNames, trainStep, type StepContext } from './train-step';
 import { resolveTrainerOptions, type ResolvedTrainerOptions, type TrainerOptions } from './trainer-options';
 import { TrainLog } from './train-log';
@@ -43,7 +44,7 @@ function samplerContext(o: ResolvedTrainerOptions): SamplerContext {
 export interface TrainResult {
   steps: number;
   reason: 'done' | 'early-stopping' | 'interrupted';
-  best: { step: number; average: number } | null;
+  best: BestEvaluation | null;
   lastEval?: EvalResult;
   /** Where the best (or final) model was exported: `<outputDir>/model`. */
   modelDir: string;
@@ -189,7 +190,7 @@ export class Trainer {
   }
 
   private summary(): Record<string, unknown> {
-    return finalSummary(this.taskNames, this.state.best, this.lastEval, this.sampler.usage());
+    return finalSummary(this.taskNames, this.state.best, this.lastEval, this.sampler.usage(), this.options.selectBy);
   }
 
   private stepContext(): StepContext {
@@ -267,10 +268,9 @@ export class Trainer {
     const result = await evaluate(o.model, o.dev, { batchSize: o.evalBatchSize, padding: o.padding });
     this.lastEval = result;
     this.lastEvalStep = this.state.step;
-    const previous = this.state.best?.average ?? -Infinity;
-    const improved = result.average !== null && result.average > previous;
-    if (improved) this.state.best = { step: this.state.step, average: result.average! };
-    const progressed = result.average !== null && result.average > previous + o.earlyStoppingMinDelta;
+    const judged = judgeEvaluation(o.selectBy, result, this.state.step, this.state.best, o.earlyStoppingMinDelta);
+    const { score, improved, progressed } = judged;
+    this.state.best = judged.best;
     this.state.evalsWithoutImprovement = progressed ? 0 : this.state.evalsWithoutImprovement + 1;
     const epoch = Math.floor((this.state.step - 1) / this.epochLength) + 1; // the epoch just trained
     await this.log.write({
@@ -282,13 +282,15 @@ export class Trainer {
       metrics: result.metrics,
       scores: result.scores,
       average: result.average,
+      score,
+      selectBy: o.selectBy.name,
       best: improved,
     });
     const name = await this.checkpoint();
     if (improved)
       await o.fs.writeFileAtomic(
         o.fs.join(this.checkpointRoot, BEST),
-        JSON.stringify({ step: this.state.step, path: name, average: result.average }) + '\n',
+        JSON.stringify({ step: this.state.step, path: name, average: result.average, score }) + '\n',
       );
   }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hyperformerParamCounts, mtlBertParamCounts } from './baseline-counts';
+import type { ConditionalComponent } from './config';
 import { caMtlParamCounts } from './counts';
 
 const GLUE9 = ['cola', 'mnli', 'rte', 'wnli', 'qqp', 'sts-b', 'sst-2', 'qnli', 'mrpc'];
@@ -16,6 +17,15 @@ describe('baseline counts at bert-base-cased size (nothing allocated)', () => {
     expect(frozen.frozen).toBe(embeddings + 5 * 7087872);
     // CA-MTL-base (spec §3.8) is the larger model by its conditional parts and the rebuilt top layer.
     expect(caMtlParamCounts({ variant: 'base', tasks: GLUE9 }).total).toBeGreaterThan(c.total);
+    // CA-MTL-base without all four components is plain BERT with a rebuilt (same-size) top layer: the same count.
+    const without: ConditionalComponent[] = [
+      'conditional-attention',
+      'conditional-alignment',
+      'conditional-layer-norm',
+      'conditional-bottleneck',
+    ];
+    const ablated = caMtlParamCounts({ variant: 'base', tasks: GLUE9, options: { without } });
+    expect(ablated.total).toBe(c.total);
   });
 
   it('hyperformer: one hypernetwork (spec §8.5, 12 layers, r = 32) + task embeddings; BERT frozen but its LayerNorms', () => {

@@ -6,8 +6,15 @@ import {
   bertPooler,
   embeddingSpecs,
   evalContext,
+  headLayout,
+  headSpecs,
   linearSpecs,
+  lossWeightingSpecs,
   mount,
+  perExampleLoss,
+  taskHeads,
+  weightedMultiTaskLoss,
+  type HeadLayout,
   type LayerModule,
   type ModuleContext,
   type ParamSpec,
@@ -25,7 +32,6 @@ import {
   taskTransformationSpecs,
 } from '@camtl/hypernet-adapters';
 import { baseLayout, hasComponent, largeLayout, parseWithout, taskConditioning, type CaMtlConfig } from './config';
-import { headLayout, headSpecs, multiTaskLoss, perExampleLoss, taskHeads, type HeadLayout } from './heads';
 import { adapterTopLayer, caMtlBottleneckOptions, conditionalBertLayer } from './layers';
 
 export interface CaMtlInputs {
@@ -109,6 +115,7 @@ export class CaMtlDefinition {
       this.layers.forEach((_, i) => specs.push(...mount(`bert.encoder.adapter_layer.${i}`, cb)));
     }
     specs.push(...linearSpecs('bert.pooler.dense', H, H, std), ...headSpecs(this.config.numLabelsPerTask, H, std));
+    specs.push(...lossWeightingSpecs(options.lossWeighting, this.numTasks));
     return specs;
   }
 
@@ -133,7 +140,8 @@ export class CaMtlDefinition {
     const out: CaMtlOutputs = { sequenceOutput, pooledOutput, logits };
     if (inputs.labels) {
       out.perExampleLoss = perExampleLoss(logits, inputs.labels, taskIds, this.heads);
-      const { loss, perTask } = multiTaskLoss(out.perExampleLoss, taskIds, this.numTasks);
+      const weighting = this.config.options.lossWeighting;
+      const { loss, perTask } = weightedMultiTaskLoss(root, out.perExampleLoss, taskIds, this.numTasks, weighting);
       Object.assign(out, { loss, perTaskLoss: perTask });
     }
     if (collect) out.intermediates = seen;

@@ -4,6 +4,7 @@ import {
   Rng,
   checkMatch,
   evalContext,
+  headParameterNames,
   instantiate,
   loadHfCheckpoint,
   matchParameters,
@@ -36,6 +37,8 @@ import { CaMtlDefinition, type CaMtlInputs, type CaMtlOutputs } from './ca-mtl-d
 
 /** A CA-MTL definition plus its weights; a `MultiTaskModel` the core trainer can train. */
 export class CaMtlModel implements MultiTaskModel {
+  readonly kind = 'ca-mtl';
+
   constructor(
     readonly definition: CaMtlDefinition,
     readonly store: ParamStore,
@@ -55,6 +58,11 @@ export class CaMtlModel implements MultiTaskModel {
 
   get maxSeqLength(): number {
     return Math.min(this.config.maxSeqLength, this.config.bert.maxPositionEmbeddings);
+  }
+
+  /** Each task's head: the trainer leaves it without a gradient when its task is absent. */
+  get taskParameters(): string[][] {
+    return headParameterNames(this.config.tasks.length);
   }
 
   save(dir: string, fs: FileSystem): Promise<void> {

@@ -1,4 +1,11 @@
-import { CamtlError, bertConfigToJson, parseBertConfig, type BertConfig } from '@camtl/core';
+import {
+  CamtlError,
+  bertConfigToJson,
+  checkLossWeighting,
+  parseBertConfig,
+  type BertConfig,
+  type LossWeighting,
+} from '@camtl/core';
 
 export type CaMtlVariant = 'base' | 'large';
 
@@ -42,6 +49,8 @@ export interface CaMtlOptions {
   bottleneck?: { size?: number; activation?: string };
   /** Dropout before each task head (the reference Decoder uses 0.1). */
   headDropout?: number;
+  /** How per-task losses combine: 'equal' (the reference, default) or Kendall et al.'s 'uncertainty'. */
+  lossWeighting?: LossWeighting;
   /**
    * Ablation: components whose task-conditioned parameters are removed; each
    * then computes what plain BERT computes there (see `hasComponent`).
@@ -173,6 +182,7 @@ export function parseWithout(value: unknown, source = 'without'): ConditionalCom
 /** The options with `without` checked and canonical (an empty list is dropped); a copy. */
 export function resolveOptions(options: CaMtlOptions, source = 'options'): CaMtlOptions {
   const { without, ...rest } = options;
+  checkLossWeighting(rest.lossWeighting, `${source}.lossWeighting`);
   if (without === undefined) return { ...rest };
   const list = parseWithout(without, `${source}.without`);
   return list.length > 0 ? { ...rest, without: list } : { ...rest };

@@ -26,7 +26,6 @@ export {
   referenceTrainable,
   type FreezeOptions,
 } from './freeze';
-export { headLayout, headSpecs, multiTaskLoss, perExampleLoss, taskHeads, type HeadLayout } from './heads';
 export { adapterTopLayer, caMtlAttention, caMtlLayerNorm, conditionalBertLayer } from './layers';
 export { CaMtlDefinition, type CaMtlInputs, type CaMtlOutputs } from './ca-mtl-definition';
 export {
@@ -39,3 +38,25 @@ export {
   type LoadCaMtlOptions,
 } from './ca-mtl-model';
 export { PRESET_BACKBONES, caMtlParamCounts, presetConfig, type ParamCounts, type PresetCountOptions } from './counts';
+export {
+  MTL_BERT_MODEL,
+  MtlBertDefinition,
+  MtlBertModel,
+  createMtlBert,
+  isMtlBertConfig,
+  loadMtlBert,
+  mtlBertConfigToJson,
+  parseMtlBertConfig,
+  type CreateMtlBertOptions,
+  type MtlBertConfig,
+} from './mtl-bert';
+export {
+  ARCHITECTURES,
+  createMultiTaskModel,
+  isMultiTaskConfig,
+  loadMultiTaskModel,
+  type Architecture,
+  type CamtlMultiTaskModel,
+  type CreateModelOptions,
+} from './models';
+export { hyperformerParamCounts, mtlBertParamCounts, type BaselineCountOptions } from './baseline-counts';

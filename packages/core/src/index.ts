@@ -157,6 +157,7 @@ export {
   loadBertModel,
   saveBertModel,
   storeFromCheckpoint,
+  storeFromSpecs,
   type LoadOptions,
   type LoadReport,
 } from './bert/load';
@@ -231,7 +232,29 @@ export type {
   SamplerTask,
 } from './multitask/sampler';
 export type { MultiTaskBatch, MultiTaskModel, MultiTaskOutputs } from './multitask/model';
-export { maskedLogSoftmax, normalizedEntropy, rowClasses } from './multitask/task-heads';
+export {
+  headLayout,
+  headParameterNames,
+  headSpecs,
+  maskedLogSoftmax,
+  multiTaskLoss,
+  normalizedEntropy,
+  perExampleLoss,
+  rowClasses,
+  taskHeads,
+  type HeadLayout,
+} from './multitask/task-heads';
+export {
+  LOG_VARS,
+  LOSS_WEIGHTINGS,
+  checkLossWeighting,
+  lossWeightingSpecs,
+  multiTaskHeadOutputs,
+  uncertaintyWeightedLoss,
+  weightedMultiTaskLoss,
+  type HeadOutputs,
+  type LossWeighting,
+} from './multitask/loss-weighting';
 export { REFERENCE_RECIPE, type TrainingRecipe } from './multitask/recipe';
 export {
   collate,

@@ -24,10 +24,11 @@ import type { CliIO, CommandSpec } from '../args';
 import { stringFlag } from '../args';
 import { assetPath, requireDir } from '../files';
 import { nodeFileSystem } from '@camtl/backend-node';
+import { baselineInfo, isBaselineInfo } from './info-baselines';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
-function printSummary(summary: ParamSummary, io: CliIO): void {
+export function printSummary(summary: ParamSummary, io: CliIO): void {
   io.stdout(
     `parameters: ${fmt(summary.total)} total, ${fmt(summary.trainable)} trainable, ${fmt(summary.frozen)} frozen\n`,
   );
@@ -42,7 +43,7 @@ function printSummary(summary: ParamSummary, io: CliIO): void {
   }
 }
 
-function parseFreeze(values: Record<string, unknown>): [number, number] | undefined {
+export function parseFreeze(values: Record<string, unknown>): [number, number] | undefined {
   const text = stringFlag(values, 'freeze');
   if (text === undefined) return undefined;
   const range = parseLayerRange(text);
@@ -50,7 +51,7 @@ function parseFreeze(values: Record<string, unknown>): [number, number] | undefi
   return range;
 }
 
-function parseList(text: string | undefined, flag: string): string[] | undefined {
+export function parseList(text: string | undefined, flag: string): string[] | undefined {
   if (text === undefined) return undefined;
   const items = text
     .split(',')
@@ -60,7 +61,7 @@ function parseList(text: string | undefined, flag: string): string[] | undefined
   return items;
 }
 
-function parseNumbers(text: string | undefined, flag: string): number[] | undefined {
+export function parseNumbers(text: string | undefined, flag: string): number[] | undefined {
   const items = parseList(text, flag);
   if (!items) return undefined;
   return items.map((s) => {
@@ -78,6 +79,7 @@ function withoutFlag(values: Record<string, unknown>): ConditionalComponent[] {
 
 /** `--preset ca-mtl-base|ca-mtl-large`: exact counts from shapes, nothing allocated. */
 function presetInfo(values: Record<string, unknown>, io: CliIO): number {
+  if (isBaselineInfo(values)) return baselineInfo(values, io); // mtl-bert, hyperformer
   const preset = stringFlag(values, 'preset')!;
   const variant = ({ 'ca-mtl-base': 'base', 'ca-mtl-large': 'large' } as const)[preset.toLowerCase() as 'ca-mtl-base'];
   if (!variant) throw new CamtlError('BAD_INPUT', `--preset "${preset}": expected ca-mtl-base or ca-mtl-large`);
@@ -174,13 +176,14 @@ export const infoCommand: CommandSpec = {
   name: 'info',
   summary: "show a checkpoint's config and parameter counts, or a CA-MTL preset's exact counts",
   usage:
-    'camtl info --model DIR [--json] | camtl info --preset ca-mtl-base|ca-mtl-large --tasks a,b,… [--num-labels 2,3,…] [--freeze 0-4] [--without LIST] [--json]',
+    'camtl info --model DIR [--json] | camtl info --preset ca-mtl-base|ca-mtl-large|mtl-bert|hyperformer [--adapter hyperformer] --tasks a,b,… [--num-labels 2,3,…] [--freeze 0-4] [--without LIST] [--json]',
   flags: {
     model: { type: 'string', value: 'DIR', description: 'HF BERT or CA-MTL folder; default: the bundled tiny BERT' },
     preset: {
       type: 'string',
       value: 'NAME',
-      description: 'ca-mtl-base (bert-base-cased) or ca-mtl-large (bert-large-cased): count without allocating',
+      description:
+        'ca-mtl-base (bert-base-cased), ca-mtl-large (bert-large-cased), or the baselines mtl-bert[-large], hyperformer[-large]: count without allocating',
     },
     tasks: {
       type: 'string',
@@ -210,12 +213,25 @@ export const infoCommand: CommandSpec = {
         'with --preset: count an ablation without these components: conditional-attention, conditional-alignment, conditional-layer-norm, conditional-bottleneck',
     },
     'fix-freeze-quirk': { type: 'boolean', description: "keep frozen layers' attention-bias generators trainable" },
+    adapter: {
+      type: 'string',
+      value: 'hyperformer',
+      description:
+        "with --preset: count Hyperformer++ on the preset's backbone instead (BERT frozen except LayerNorms)",
+    },
+    'loss-weighting': {
+      type: 'string',
+      value: 'equal|uncertainty',
+      description: 'with mtl-bert / hyperformer: uncertainty adds one log-variance per task',
+    },
     json: { type: 'boolean', description: 'print one JSON object' },
   },
   examples: [
     'camtl info --model ./bert-base-uncased --json',
     'camtl info --preset ca-mtl-base --tasks cola,mnli,rte,wnli,qqp,sts-b,sst-2,qnli,mrpc --freeze 0-4 --json',
     'camtl info --preset ca-mtl-base --tasks cola,mnli,rte,qqp,sts-b,sst-2,qnli,mrpc --without conditional-attention,conditional-layer-norm --json',
+    'camtl info --preset mtl-bert --tasks cola,mnli,rte,wnli,qqp,sts-b,sst-2,qnli,mrpc --freeze 0-4 --json',
+    'camtl info --preset ca-mtl-base --adapter hyperformer --tasks cola,mnli,rte,wnli,qqp,sts-b,sst-2,qnli,mrpc --json',
   ],
   async run(values, io) {
     if (!stringFlag(values, 'preset') && values.without !== undefined)

@@ -46,6 +46,14 @@ export const trainCommand: CommandSpec = {
     // No flag defaults where a config file may set the value: a default would override it.
     output: s('DIR', 'where the run goes: train.jsonl, report.html, checkpoints/, model/ (default camtl-run)'),
     variant: s('base|large', 'the CA-MTL layout (default base)'),
+    adapter: s(
+      'hyperformer',
+      'train the Hyperformer++ baseline instead: generated adapters on a BERT frozen except its LayerNorms (--freeze does not apply)',
+    ),
+    'loss-weighting': s(
+      'equal|uncertainty',
+      "per-task loss weights: equal (the reference) or Kendall et al.'s learned uncertainty",
+    ),
     without: s(
       'LIST',
       'ablation: remove these conditional components (comma-separated): conditional-attention, conditional-alignment, conditional-layer-norm, conditional-bottleneck',

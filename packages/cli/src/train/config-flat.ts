@@ -99,10 +99,12 @@ export const FLAT_KEYS: Record<string, readonly [string] | readonly [keyof Confi
   selectBy: ['trainer', 'selectBy'],
   without: ['model', 'without'],
   dropout: ['model', 'dropout'],
+  lossWeighting: ['model', 'lossWeighting'],
+  adapter: ['model', 'adapter'],
+  architecture: ['model', 'architecture'],
   schedule: ['sampler', 'schedule'],
   // After merging the other branches, one line each (and the flag in commands/train.ts):
   // dataFraction: ['dataFraction'],
-  // lossWeighting: ['model', 'lossWeighting'], adapter: ['model', 'adapter'],
 };
 
 const FLAT_SCHEMAS: Record<string, z.ZodType> = {
@@ -121,6 +123,9 @@ const FLAT_SCHEMAS: Record<string, z.ZodType> = {
   selectBy: z.enum(['paper', 'mean']),
   without: list(),
   schedule: text(),
+  lossWeighting: z.enum(['equal', 'uncertainty']),
+  adapter: z.enum(['hyperformer']),
+  architecture: z.enum(['ca-mtl', 'mtl-bert', 'hyperformer']),
 };
 
 /** The `--config` file: any flat key, plus the sections; `model`, `freeze` and `sampler` take either form. */

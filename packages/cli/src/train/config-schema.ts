@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { activationNames, type TrainerOptions } from '@camtl/core';
-import { CONDITIONAL_COMPONENTS, type CaMtlOptions, type FreezeOptions } from '@camtl/ca-mtl';
+import {
+  ARCHITECTURES,
+  CONDITIONAL_COMPONENTS,
+  type Architecture,
+  type CaMtlOptions,
+  type FreezeOptions,
+} from '@camtl/ca-mtl';
 import type { SamplerName, SamplerOptionsByName } from '@camtl/sampler';
 
 /**
@@ -47,16 +53,24 @@ export const CA_MTL_OPTIONS = {
     .array(z.enum(CONDITIONAL_COMPONENTS))
     .optional()
     .describe('ablation: the conditional components removed (plain BERT computes there)'),
-  // After merging the models branch: lossWeighting: z.enum(['equal', 'uncertainty']).optional(),
+  lossWeighting: z
+    .enum(['equal', 'uncertainty'])
+    .optional()
+    .describe("how per-task losses combine: equal (the reference) or Kendall et al.'s learned log-variances"),
 };
 
 export const MODEL_SECTION = z
   .strictObject({
     from: z.string().min(1).optional().describe('HF BERT folder to start from (same as --model DIR)'),
     variant: z.enum(['base', 'large']).optional(),
+    architecture: z
+      .enum(ARCHITECTURES as [Architecture, ...Architecture[]])
+      .optional()
+      .describe('ca-mtl (default), mtl-bert (the MTL baseline), hyperformer (Hyperformer++ on a frozen BERT)'),
+    adapter: z.enum(['hyperformer']).optional().describe('same as architecture: hyperformer'),
     dropout: rate()
       .optional()
-      .describe('every dropout: hidden, attention and the heads (0 turns them all off; default: the checkpoint\'s)'),
+      .describe("every dropout: hidden, attention and the heads (0 turns them all off; default: the checkpoint's)"),
     ...CA_MTL_OPTIONS,
   })
   .describe('the model: its layout and every CaMtlOptions field');

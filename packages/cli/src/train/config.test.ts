@@ -159,7 +159,7 @@ describe('config errors are one line naming the key path', () => {
   it('names flags as --flags', () => {
     expect(errorOf({}, { epochs: '2.5' })).toBe('--epochs: expected an integer, got 2.5');
     expect(errorOf({}, { 'max-steps': 'x' })).toBe('--max-steps: expected number, got "x"');
-    expect(errorOf({}, { preset: 'papr' })).toBe('--preset: expected "reference" | "paper", got "papr"');
+    expect(errorOf({}, { preset: 'papr' })).toBe('--preset: expected "reference" | "paper" | "mtl-bert", got "papr"');
   });
 
   it('real data still needs a model', () => {

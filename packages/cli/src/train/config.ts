@@ -1,5 +1,12 @@
-import { CamtlError, REFERENCE_RECIPE, parseLayerRange, type PairTruncation, type TrainingRecipe } from '@camtl/core';
-import { parseWithout, type CaMtlOptions } from '@camtl/ca-mtl';
+import {
+  CamtlError,
+  REFERENCE_RECIPE,
+  parseLayerRange,
+  type LossWeighting,
+  type PairTruncation,
+  type TrainingRecipe,
+} from '@camtl/core';
+import { parseWithout, type Architecture, type CaMtlOptions } from '@camtl/ca-mtl';
 import { DEFAULT_TRAINING } from '@camtl/synthetic';
 import type { z } from 'zod';
 import { configError, type ConfigSource } from './config-errors';
@@ -26,6 +33,10 @@ export interface TrainConfig extends TrainingRecipe, ReplayOptions {
   tasks?: string[];
   taskDefs: string[];
   variant: 'base' | 'large';
+  /** The model: CA-MTL (default), the MTL-BERT baseline, or Hyperformer++ on a frozen BERT (`--adapter hyperformer`). */
+  architecture: Architecture;
+  /** How per-task losses combine (default equal, the reference). */
+  lossWeighting?: LossWeighting;
   /** createCaMtl's options (the `model` section less `from` and `variant`). */
   caMtl: CaMtlOptions;
   freeze?: [number, number];
@@ -134,13 +145,28 @@ function build(m: ConfigLayer, preset: Preset | undefined, presetName: PresetNam
       'e.g. --model ./bert-base-uncased (config.json, model.safetensors, vocab.txt)',
     );
   }
-  const { from, variant = 'base', without, dropout, ...rest } = m.model ?? {};
+  const {
+    from,
+    variant = 'base',
+    without,
+    dropout,
+    architecture: named,
+    adapter,
+    lossWeighting,
+    ...rest
+  } = m.model ?? {};
+  const architecture = named ?? (adapter === 'hyperformer' ? 'hyperformer' : 'ca-mtl');
+  if (adapter && named && named !== adapter)
+    throw new CamtlError('BAD_CONFIG', `--adapter ${adapter} contradicts architecture ${named}`);
+  if (without && architecture !== 'ca-mtl')
+    throw new CamtlError('BAD_CONFIG', `--without applies to CA-MTL only, not to ${architecture}`);
   // The canonical order (and no repeats), so that saved configs and records compare equal.
   const caMtl: CaMtlOptions = without ? { ...rest, without: parseWithout(without, 'model.without') } : rest;
-  const { name: sampler = 'mt-uncertainty', schedule, ...samplerOptions } = (m.sampler ?? {}) as Record<
-    string,
-    unknown
-  > & { name?: string; schedule?: string };
+  const {
+    name: sampler = 'mt-uncertainty',
+    schedule,
+    ...samplerOptions
+  } = (m.sampler ?? {}) as Record<string, unknown> & { name?: string; schedule?: string };
   checkReplay(sampler, schedule);
   const t = m.trainer ?? {};
   const taskDefs = m.taskDefs ?? [];
@@ -153,6 +179,8 @@ function build(m: ConfigLayer, preset: Preset | undefined, presetName: PresetNam
     tasks: m.tasks ?? (presetTasks && [...presetTasks]),
     taskDefs,
     variant,
+    architecture,
+    lossWeighting,
     caMtl,
     freeze: freezeRange(m, preset),
     fixQuirk: m.freeze?.fixQuirk ?? false,
@@ -212,7 +240,10 @@ export function savedConfig(cfg: TrainConfig): ConfigLayer {
     limit: cfg.limit,
     skipBadRows: cfg.skipBadRows,
     backend: cfg.backend,
-    model: { from: cfg.model, variant: cfg.variant, dropout: cfg.dropout, ...cfg.caMtl },
+    model: {
+      ...{ from: cfg.model, variant: cfg.variant, architecture: cfg.architecture },
+      ...{ lossWeighting: cfg.lossWeighting, dropout: cfg.dropout, ...cfg.caMtl },
+    },
     freeze: { range: cfg.freeze ? `${cfg.freeze[0]}-${cfg.freeze[1]}` : 'none', fixQuirk: cfg.fixQuirk },
     sampler: { name: cfg.sampler, schedule: cfg.schedule, ...cfg.samplerOptions } as ConfigLayer['sampler'],
     trainer: {

@@ -15,8 +15,7 @@ export interface Preset {
   glueTasks?: readonly string[];
 }
 
-export const PRESET_NAMES = ['reference', 'paper'] as const;
-// After merging the models branch: 'mtl-bert' (its entry below, one line in PRESET_NAMES).
+export const PRESET_NAMES = ['reference', 'paper', 'mtl-bert'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
 /**
@@ -91,5 +90,9 @@ export const PRESETS: Record<PresetName, Preset> = {
     },
     freezeByVariant: { base: [0, 5], large: [0, 11] }, // "the bottom half of the layers frozen"
     glueTasks: REFERENCE_TASKS.filter((t) => t !== 'wnli'), // the paper's GLUE model has 8 tasks
+  },
+  'mtl-bert': {
+    description: "the paper's MTL baseline: a shared BERT (every pretrained layer) with one head per task",
+    layer: { model: { architecture: 'mtl-bert' } },
   },
 };

@@ -7,7 +7,7 @@ import {
   type TrainResult,
   type TrainerOptions,
 } from '@camtl/core';
-import { createCaMtl, type CaMtlModel } from '@camtl/ca-mtl';
+import { CaMtlModel, createMultiTaskModel, type CamtlMultiTaskModel } from '@camtl/ca-mtl';
 import { DEFAULT_MODEL_CONFIG } from '@camtl/synthetic';
 import { parseLog, renderReport, summaryTable } from '@camtl/report';
 import type { CliIO } from '../args';
@@ -21,14 +21,17 @@ import { isCaMtlCheckpoint, loadCaMtlForTraining, withDropout } from './start-mo
 import { saveTokenizer, writeRunInfo } from './run-info';
 import { runSelection } from './select-by';
 
-async function createModel(cfg: TrainConfig, source: DataSource, fs: FileSystem): Promise<CaMtlModel> {
+/** The model `cfg.architecture` names (CA-MTL by default), from `--model` (a BERT or a CA-MTL checkpoint) or from scratch. */
+async function createModel(cfg: TrainConfig, source: DataSource, fs: FileSystem): Promise<CamtlMultiTaskModel> {
   if (cfg.model && (await isCaMtlCheckpoint(cfg.model, fs))) {
     const tasks = source.tasks.map((t) => t.name);
     const model = await loadCaMtlForTraining(cfg.model, { tasks, maxSeqLength: cfg.maxSeqLength }, fs);
-    if (cfg.freeze) model.freeze(cfg.freeze);
+    if (cfg.freeze) model.freeze(cfg.freeze, { fixQuirk: cfg.fixQuirk });
     return withDropout(model, cfg.dropout);
   }
-  const { model, report } = await createCaMtl({
+  const { model, report } = await createMultiTaskModel({
+    architecture: cfg.architecture,
+    lossWeighting: cfg.lossWeighting,
     base: cfg.model,
     bertConfig: cfg.model ? undefined : { ...DEFAULT_MODEL_CONFIG },
     fs,
@@ -44,10 +47,19 @@ async function createModel(cfg: TrainConfig, source: DataSource, fs: FileSystem)
   if (report.unexpected.length > 0) {
     throw new CamtlError(
       'MISSING_KEYS',
-      `${cfg.model}: ${report.unexpected.length} tensor(s) fit no CA-MTL parameter, e.g. ${report.unexpected[0]}`,
+      `${cfg.model}: ${report.unexpected.length} tensor(s) fit no ${modelName(cfg)} parameter, e.g. ${report.unexpected[0]}`,
     );
   }
   return withDropout(model, cfg.dropout);
+}
+
+/** How the run names its model: CA-MTL-base/large, MTL-BERT or Hyperformer++, with the loss weighting if not equal. */
+function modelName(cfg: TrainConfig, model?: CamtlMultiTaskModel): string {
+  // A CA-MTL checkpoint names its own variant.
+  const variant = model instanceof CaMtlModel ? model.config.variant : cfg.variant;
+  const names = { 'ca-mtl': `CA-MTL-${variant}`, 'mtl-bert': 'MTL-BERT', hyperformer: 'Hyperformer++' };
+  const name = names[cfg.architecture ?? 'ca-mtl'];
+  return cfg.lossWeighting === 'uncertainty' ? `${name} (uncertainty loss weighting)` : name;
 }
 
 /** Ctrl-C stops at the next step boundary with a checkpoint; a second Ctrl-C aborts. */
@@ -73,15 +85,15 @@ function progressReporter(io: CliIO): (p: TrainProgress) => void {
 }
 
 /** " without a, b" for an ablated model (the start line names what was removed). */
-const ablation = (model: CaMtlModel) => {
-  const without = model.config.options.without ?? [];
+const ablation = (model: CamtlMultiTaskModel) => {
+  const without = model instanceof CaMtlModel ? (model.config.options.without ?? []) : [];
   return without.length > 0 ? ` without ${without.join(', ')}` : '';
 };
 
 function describeStart(
   cfg: TrainConfig,
   source: DataSource,
-  model: CaMtlModel,
+  model: CamtlMultiTaskModel,
   backend: string,
   splits: Awaited<ReturnType<typeof readSplits>>,
   io: CliIO,
@@ -89,10 +101,10 @@ function describeStart(
   const s = model.summary();
   const origin = cfg.model
     ? `from ${cfg.model}`
-    : 'from scratch (no pretrained weights: the built-in default trains a tiny BERT-shaped CA-MTL from random init)';
+    : `from scratch (no pretrained weights: the built-in default trains a tiny BERT-shaped ${modelName(cfg)} from random init)`;
   io.stderr(`camtl train: ${source.kind === 'synthetic' ? 'built-in synthetic suite' : source.dir} on ${backend}\n`);
   io.stderr(
-    `  model: CA-MTL-${model.config.variant}${ablation(model)} ${origin}; ${s.total.toLocaleString('en-US')} parameters, ${s.trainable.toLocaleString('en-US')} trainable\n`,
+    `  model: ${modelName(cfg, model)}${ablation(model)} ${origin}; ${s.total.toLocaleString('en-US')} parameters, ${s.trainable.toLocaleString('en-US')} trainable\n`,
   );
   for (const row of splits.summary)
     io.stderr(
@@ -112,7 +124,7 @@ function backendOptions(cfg: TrainConfig): { wasmThreads?: number } {
 interface Prepared {
   source: DataSource;
   splits: PreparedSplits;
-  model: CaMtlModel;
+  model: CamtlMultiTaskModel;
   backend: string;
   fs: FileSystem;
   sampler: SamplerFactory;
@@ -124,8 +136,10 @@ function runInfo(cfg: TrainConfig, { source, model, backend }: Prepared): Record
   return {
     backend,
     model: {
-      name: `CA-MTL-${model.config.variant}`, // a CA-MTL checkpoint's own
-      without: model.config.options.without ?? [],
+      name: modelName(cfg, model),
+      architecture: cfg.architecture ?? 'ca-mtl',
+      lossWeighting: cfg.lossWeighting ?? 'equal',
+      without: model instanceof CaMtlModel ? (model.config.options.without ?? []) : [],
       from: cfg.model ?? 'scratch',
       parameters: total,
       trainableParameters: trainable,
@@ -133,7 +147,8 @@ function runInfo(cfg: TrainConfig, { source, model, backend }: Prepared): Record
     config: {
       preset: cfg.preset ?? 'none',
       maxSeqLength: cfg.maxSeqLength,
-      freeze: cfg.freeze ? cfg.freeze.join('-') : 'none',
+      freeze:
+        cfg.architecture === 'hyperformer' ? 'BERT except LayerNorms' : cfg.freeze ? cfg.freeze.join('-') : 'none',
       fixQuirk: cfg.fixQuirk,
       options: cfg.caMtl,
       sampler: { name: cfg.sampler, ...cfg.samplerOptions },

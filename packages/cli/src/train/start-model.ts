@@ -1,4 +1,4 @@
-import { CamtlError, type FileSystem } from '@camtl/core';
+import { CamtlError, type FileSystem, type MultiTaskModel } from '@camtl/core';
 import { CaMtlDefinition, CaMtlModel, isCaMtlConfig, loadCaMtl, type CaMtlConfig } from '@camtl/ca-mtl';
 
 /**
@@ -60,7 +60,9 @@ export function dropoutConfig(config: CaMtlConfig, rate: number): CaMtlConfig {
 }
 
 /** The same weights under a definition whose dropouts are all `rate` (the layers read their rates when built). */
-export function withDropout(model: CaMtlModel, rate: number | undefined): CaMtlModel {
+export function withDropout<M extends MultiTaskModel>(model: M, rate: number | undefined): M {
   if (rate === undefined) return model;
-  return new CaMtlModel(new CaMtlDefinition(dropoutConfig(model.config, rate)), model.store);
+  if (!(model instanceof CaMtlModel))
+    throw new CamtlError('BAD_CONFIG', '--dropout applies to CA-MTL models only', 'drop --dropout for the baselines');
+  return new CaMtlModel(new CaMtlDefinition(dropoutConfig(model.config, rate)), model.store) as unknown as M;
 }

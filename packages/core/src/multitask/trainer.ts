@@ -265,6 +265,7 @@ export class Trainer {
       phase: 'eval',
     });
     const result = await evaluate(o.model, o.dev, { batchSize: o.evalBatchSize, padding: o.padding });
+    this.sampler.onEvaluate?.();
     this.lastEval = result;
     this.lastEvalStep = this.state.step;
     const previous = this.state.best?.average ?? -Infinity;

@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BertModel, parseBertConfig, saveBertModel } from '@camtl/core';
-import { nodeFileSystem } from '@camtl/backend-node';
+import { nodeFileSystem, useNodeBackend } from '@camtl/backend-node';
 
 const args = Object.fromEntries(
   process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []),
@@ -23,6 +23,8 @@ const vocab = resolve(args.vocab ?? '../shared/data/bert-base-uncased-tokenizer/
 const steps = Number(args.steps ?? 150);
 const tasks = args.tasks ?? 'cola,sst-2,mrpc,sts-b,rte,wnli';
 const out = resolve(args.out ?? '/tmp/camtl-glue-usage');
+
+await useNodeBackend({ prefer: 'cpu' }); // only to initialise the random weights
 
 // A random 12-layer BERT, small enough for 2 cores, with the real uncased vocabulary.
 rmSync(out, { recursive: true, force: true });

@@ -17,13 +17,13 @@ import type { CandidatePool, RegressionPlan, SelectOptions } from './mt-scores';
  *   exactly, whatever the pool; ρ_t falls only as the head explains the
  *   targets. With no spread to explain (one candidate, equal targets) ρ_t = 1.
  * - q_i = (rank_i + ½) / n_t, rank_i the candidate's place among its task's
- *   candidates by squared error, largest first; Q(q) the classification
- *   candidates' ĥ of this pool at descending quantile q.
- * So an unlearnt regression task's candidates carry a copy of the pool's
- * classifier entropies (its most wrong rows the highest) and it competes as a
- * typical classification task would, whatever scale its targets have; it
- * loses ground only as it learns. Without classification candidates in the
- * pool, u = ρ_t (the regression tasks rank by 1 − R²).
+ *   candidates by squared error, largest first; Q(q) the entropies of the
+ *   pool's most uncertain classification task at descending quantile q.
+ * A constant predictor is as uninformed as a regression head can be, so an
+ * unlearnt regression task is put level with the most uncertain classifier
+ * (its rows interleaved with that task's, its most wrong rows the highest),
+ * whatever scale its targets have; it loses ground only as it learns.
+ * Without classification candidates in the pool, u = ρ_t.
  */
 export function quantileUncertainty(out: CandidateScores, pool: CandidatePool, h: tf.Tensor1D): tf.Tensor1D {
   if (!isTensor(out.target)) {
@@ -33,22 +33,43 @@ export function quantileUncertainty(out: CandidateScores, pool: CandidatePool, h
     );
   }
   const rows = pool.taskIds.map((t) => pool.regression[t]);
-  const nCls = rows.filter((isReg) => !isReg).length;
+  const hasClassifiers = rows.some((isReg) => !isReg);
   const n = rows.length;
   const taskIds = tf.tensor1d(pool.taskIds, 'int32');
   const isReg = tf.tensor1d(rows, 'bool');
   const y = tf.where(isReg, tf.cast(out.target, 'float32'), tf.zeros([n]));
   const se = tf.where(isReg, tf.square(tf.sub(tf.cast(out.prediction, 'float32'), y)), tf.zeros([n])) as tf.Tensor1D;
   const rho = tf.gather(unexplained(se, y, taskIds, pool), taskIds);
-  if (nCls === 0) return rho as tf.Tensor1D;
+  if (!hasClassifiers) return rho as tf.Tensor1D;
   const rank = withinTaskRank(se, taskIds, isReg, pool);
-  // Descending classifier entropies: regression rows are keyed −1 and sort after them.
-  const sortedCls = tf.topk(tf.where(isReg, tf.fill([n], -1), tf.cast(h, 'float32')), n).values;
-  const nT = tf.gather(tf.tensor1d(pool.counts), taskIds);
-  const q = tf.div(tf.add(tf.cast(rank, 'float32'), 0.5), nT);
-  // Clipped in float32 (wasm clips int32 as float bits); classification rows' q is garbage, masked by the caller.
-  const j = tf.cast(tf.clipByValue(tf.floor(tf.mul(q, nCls)), 0, nCls - 1), 'int32');
-  return tf.mul(rho, tf.gather(sortedCls, j)) as tf.Tensor1D;
+  const q = tf.div(tf.add(tf.cast(rank, 'float32'), 0.5), tf.gather(tf.tensor1d(pool.counts), taskIds));
+  const hF = tf.cast(h, 'float32') as tf.Tensor1D;
+  return tf.mul(rho, leadingTaskQuantile(hF, q as tf.Tensor1D, taskIds, pool)) as tf.Tensor1D;
+}
+
+/**
+ * Q(q): the entropies of the classification task with the highest mean ĥ in
+ * this pool (the most uncertain one; the first on a tie), sorted descending,
+ * read at position q·n* and interpolated linearly. Reading between two
+ * neighbours (not at them) interleaves the regression rows with that task's
+ * rows instead of tying with them, since ties would go by pool order.
+ */
+function leadingTaskQuantile(h: tf.Tensor1D, q: tf.Tensor1D, taskIds: tf.Tensor1D, pool: CandidatePool): tf.Tensor1D {
+  const n = pool.taskIds.length;
+  const T = pool.counts.length;
+  const isReg = tf.tensor1d(pool.regression, 'bool');
+  const sums = tf.reshape(tf.matMul(tf.reshape(h, [1, -1]), oneHotFloat(taskIds, T)), [T]);
+  // Regression tasks never lead (their h here is the model's 0, or anything: masked to −1).
+  const leader = tf.argMax(tf.where(isReg, tf.fill([T], -1), tf.div(sums, tf.tensor1d(pool.counts))));
+  const sorted = tf.topk(tf.where(tf.equal(taskIds, leader), h, tf.fill([n], -1)), n).values;
+  const last = tf.sub(tf.gather(tf.tensor1d(pool.counts), leader), 1);
+  // Positions stay in float32 until the gather (wasm clips int32 as float bits).
+  const pos = tf.minimum(tf.mul(q, tf.add(last, 1)), last);
+  const lo = tf.floor(pos);
+  const hi = tf.minimum(tf.add(lo, 1), last);
+  const w = tf.sub(pos, lo);
+  const at = (i: tf.Tensor) => tf.gather(sorted, tf.cast(i, 'int32'));
+  return tf.add(tf.mul(at(lo), tf.sub(1, w)), tf.mul(at(hi), w)) as tf.Tensor1D;
 }
 
 /** ρ_t = min(1, Σ se / Σ(y − ȳ_t)²) per task [T] (1 without spread), by [1, n]·[n, T] products: no loop over tasks. */

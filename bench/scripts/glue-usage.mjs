@@ -7,6 +7,7 @@
 //   node bench/scripts/glue-usage.mjs [--data ../shared/data/glue]
 //     [--vocab ../shared/data/bert-base-uncased-tokenizer/vocab.txt] [--steps 150]
 //     [--tasks cola,sst-2,mrpc,sts-b,rte,wnli] [--out /tmp/camtl-glue-usage] [--backend cpu]
+//     [--batch-size 32] [--max-seq-length 128]
 //
 // Run from the repository root after `pnpm build`. Prints one JSON line.
 import { execFileSync } from 'node:child_process';
@@ -44,7 +45,8 @@ copyFileSync(vocab, join(bert, 'vocab.txt'));
 
 const run = join(out, 'run');
 const cli = ['-s', 'camtl', 'train', '--data', data, '--model', bert, '--tasks', tasks, '--max-steps', String(steps)];
-cli.push('--output', run, '--backend', args.backend ?? 'cpu', '--max-seq-length', '128');
+cli.push('--output', run, '--backend', args.backend ?? 'cpu', '--max-seq-length', args['max-seq-length'] ?? '128');
+cli.push('--batch-size', args['batch-size'] ?? '32');
 execFileSync('pnpm', cli, { stdio: ['ignore', 'ignore', 'inherit'] });
 
 const records = readFileSync(join(run, 'train.jsonl'), 'utf8')
@@ -52,4 +54,5 @@ const records = readFileSync(join(run, 'train.jsonl'), 'utf8')
   .filter(Boolean)
   .map((l) => JSON.parse(l));
 const lastStep = records.filter((r) => r.type === 'step').at(-1);
-console.log(JSON.stringify({ steps: lastStep.step, tasks: tasks.split(','), record: lastStep }));
+const { step, dataUsed, perTaskDataUsed } = lastStep;
+console.log(JSON.stringify({ step, dataUsed, perTaskDataUsed }));

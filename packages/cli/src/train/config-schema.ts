@@ -95,6 +95,7 @@ const EPOCH_LENGTH = { epochLength: count().optional().describe("steps per epoch
 const BATCHES = { batches: z.enum(['mixed', 'single-task']).optional() };
 
 const REGRESSION = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('quantile') }),
   z.strictObject({ kind: z.literal('residual') }),
   z.strictObject({ kind: z.literal('prior'), value: z.number().min(0).max(1).optional() }),
   z.strictObject({
@@ -103,7 +104,7 @@ const REGRESSION = z.discriminatedUnion('kind', [
     referenceVariance: z.number().positive().optional(),
     momentum: rate().optional(),
   }),
-  // After merging the sampler branch: z.strictObject({ kind: z.literal('borrow'), from: z.string().optional() }),
+  z.strictObject({ kind: z.literal('borrow'), from: z.string().min(1).optional() }),
 ]);
 
 /** Every sampler's options (packages/sampler/src/registry.ts), by name. */
@@ -115,15 +116,22 @@ export const SAMPLER_OPTIONS = {
     regression: REGRESSION.optional().describe('the uncertainty of regression heads'),
     scoreWithDropout: z.boolean().optional().describe('score with dropout on (the reference scores in train mode)'),
     scoreChunkSize: count().optional().describe('candidates per scoring forward with dynamic padding'),
-    // After merging the sampler branch:
-    // scoreMode: z.enum(['eval', 'train', 'reference']).optional(),
-    // streams: z.enum(['continue', 'restart-each-epoch']).optional(),
+    scoreMode: z
+      .enum(['eval', 'train', 'reference'])
+      .optional()
+      .describe("the scoring pass: dropout off (eval), on (train), or the reference's (on after the first step)"),
+    streams: z
+      .enum(['continue', 'restart-each-epoch'])
+      .optional()
+      .describe("task streams across epochs (the reference's restart)"),
   },
   proportional: { ...EPOCH_LENGTH },
   temperature: { ...EPOCH_LENGTH, ...BATCHES, T: z.number().positive().optional().describe('p_t ∝ n_t^(1/T)') },
   annealed: { ...EPOCH_LENGTH, ...BATCHES },
   'round-robin': { ...EPOCH_LENGTH, ...BATCHES },
   uniform: { ...EPOCH_LENGTH, ...BATCHES },
+  // The CLI takes the schedule as a file (a run's schedule.jsonl); the library takes its parsed lines.
+  replay: { schedule: z.string().min(1).describe("a run's schedule.jsonl, whose batches are replayed exactly") },
 } satisfies Record<SamplerName, z.ZodRawShape>;
 
 const samplerBranch = <K extends SamplerName>(name: K) =>
@@ -185,8 +193,12 @@ export type TokenizerSection = z.infer<typeof TOKENIZER_SECTION>;
 
 /** `true` when the section has a key for every option of the library type `T`, else the missing keys. */
 type Covers<T, S> = [Exclude<keyof T, keyof S>] extends [never] ? true : Exclude<keyof T, keyof S>;
+/** `source` (replay's file name for errors) is the CLI's to give: the schedule file itself. */
 type SamplerCoverage = {
-  [K in SamplerName]: Covers<SamplerOptionsByName[K], z.infer<z.ZodObject<(typeof SAMPLER_OPTIONS)[K]>>>;
+  [K in SamplerName]: Covers<
+    Omit<SamplerOptionsByName[K], 'source'>,
+    z.infer<z.ZodObject<(typeof SAMPLER_OPTIONS)[K]>>
+  >;
 };
 /** Trainer options that the run supplies itself (data, model, files, hooks) rather than the config. */
 type RunSupplied = 'model' | 'tasks' | 'train' | 'dev' | 'sampler' | 'outputDir' | 'fs' | 'resume' | 'runInfo';

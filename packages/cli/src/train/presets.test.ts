@@ -15,7 +15,12 @@ describe('--preset reference', () => {
       freeze: [0, 4],
       fixQuirk: false,
       sampler: 'mt-uncertainty',
-      samplerOptions: { score: 'reference', scoreWithDropout: true },
+      samplerOptions: {
+        score: 'reference',
+        scoreMode: 'reference',
+        regression: { kind: 'borrow', from: 'mrpc' },
+        streams: 'restart-each-epoch',
+      },
       batchSize: 8,
       learningRate: 2e-5,
       epochs: 5,
@@ -42,7 +47,13 @@ describe('--preset reference', () => {
       { ...GLUE, 'batch-size': '32', freeze: '0-5', tasks: 'rte,mrpc' },
     );
     expect(cfg).toMatchObject({ batchSize: 32, freeze: [0, 5], tasks: ['rte', 'mrpc'], padding: 'max' });
-    expect(cfg.samplerOptions).toEqual({ score: 'reference', scoreWithDropout: true, candidatesPerTask: 4 });
+    expect(cfg.samplerOptions).toEqual({
+      score: 'reference',
+      scoreMode: 'reference',
+      regression: { kind: 'borrow', from: 'mrpc' },
+      streams: 'restart-each-epoch',
+      candidatesPerTask: 4,
+    });
     expect(cfg.caMtl.cln).toEqual({ conditionShift: false, conditionRows: 'per-example' });
     expect(resolveTrainConfig({}, { ...GLUE, preset: 'reference', sampler: 'proportional' }).samplerOptions).toEqual(
       {},
@@ -60,7 +71,7 @@ describe('--preset paper', () => {
       freeze: [0, 5], // the bottom half
       fixQuirk: true,
       sampler: 'mt-uncertainty',
-      samplerOptions: { score: 'paper', scoreWithDropout: false, regression: { kind: 'residual' } },
+      samplerOptions: { score: 'paper', scoreMode: 'eval', regression: { kind: 'quantile' }, streams: 'continue' },
       batchSize: 32,
       learningRate: 2e-5,
       padding: 'longest',

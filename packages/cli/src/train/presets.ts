@@ -32,8 +32,9 @@ export const PRESETS: Record<PresetName, Preset> = {
       sampler: {
         name: 'mt-uncertainty',
         score: 'reference', // ĥ · H̄_t / Ĥ
-        scoreWithDropout: true, // it scores in train mode (sampler branch: scoreMode: 'reference', §4.2 item 3)
-        // sampler branch: regression: { kind: 'borrow', from: 'mrpc' } (STS-B takes MRPC's scores, §4.2 item 6)
+        scoreMode: 'reference', // train mode, except at the first step and after each evaluation (§4.2 item 3)
+        regression: { kind: 'borrow', from: 'mrpc' }, // STS-B takes MRPC's scores (§4.2 item 6)
+        streams: 'restart-each-epoch', // its task loaders restart every epoch
         // sampler branch: streams: 'restart-each-epoch' (each task's loader restarts every epoch)
       },
       trainer: {
@@ -69,8 +70,9 @@ export const PRESETS: Record<PresetName, Preset> = {
       sampler: {
         name: 'mt-uncertainty',
         score: 'paper', // U(x) = H(x) / (Ĥ · log C) (§4.1)
-        scoreWithDropout: false, // an uncertainty estimate of the model itself: eval mode (sampler branch: scoreMode 'eval')
-        regression: { kind: 'residual' }, // the paper does not say how STS-B is scored: camtl's own
+        scoreMode: 'eval', // an uncertainty estimate of the model itself: eval mode
+        regression: { kind: 'quantile' }, // the paper does not say how STS-B is scored: camtl's own
+        streams: 'continue',
         // sampler branch: streams: 'continue'
       },
       trainer: {

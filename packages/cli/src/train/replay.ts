@@ -1,4 +1,4 @@
-import { CamtlError, parseSchedule, type FileSystem, type SamplerFactory, type ScheduleLine } from '@camtl/core';
+import { CamtlError, parseSchedule, type FileSystem, type SamplerFactory } from '@camtl/core';
 import { createSampler, type SamplerName } from '@camtl/sampler';
 
 /**
@@ -20,20 +20,14 @@ export function checkReplay(sampler: string, schedule: string | undefined): void
     throw new CamtlError('BAD_CONFIG', `--schedule is for --sampler replay, not ${sampler}`, 'add --sampler replay');
 }
 
-// @camtl/sampler's replay({ schedule }) plug-in, registered as 'replay'.
-const createReplay = createSampler as unknown as (
-  name: 'replay',
-  options: { schedule: ScheduleLine[] },
-) => SamplerFactory;
-
 /** The run's sampler: the named one, or the replay of --schedule's file. */
 export async function trainSampler(
   cfg: { sampler: string; schedule?: string; samplerOptions: Record<string, unknown> },
   fs: FileSystem,
 ): Promise<SamplerFactory> {
-  if (cfg.sampler !== 'replay') return createSampler(cfg.sampler as SamplerName, cfg.samplerOptions);
+  if (cfg.sampler !== 'replay') return createSampler(cfg.sampler as Exclude<SamplerName, 'replay'>, cfg.samplerOptions);
   const file = cfg.schedule!;
   if (!(await fs.exists(file)))
     throw new CamtlError('NOT_FOUND', `--schedule ${file}: file not found`, "a run's schedule.jsonl");
-  return createReplay('replay', { schedule: parseSchedule(await fs.readText(file), file) });
+  return createSampler('replay', { schedule: parseSchedule(await fs.readText(file), file), source: file });
 }

@@ -67,6 +67,8 @@ export interface Sampler {
   usage(): { overall: number; perTask: number[] };
   getState(): Promise<SamplerState>;
   setState(state: SamplerState): Promise<void>;
+  /** Called by the Trainer after each evaluation (MT-U's reference scoring mode scores the next step in eval mode, as HF 2.11 leaves the model). */
+  onEvaluate?(): void;
   /** Frees device memory the sampler holds (e.g. MT-U's running statistics). */
   dispose?(): void;
 }

@@ -282,6 +282,7 @@ export class Trainer {
       phase: 'eval',
     });
     const result = await evaluate(o.model, o.dev, { batchSize: o.evalBatchSize, padding: o.padding });
+    this.sampler.onEvaluate?.();
     this.lastEval = result;
     this.lastEvalStep = this.state.step;
     const judged = judgeEvaluation(o.selectBy, result, this.state.step, this.state.best, o.earlyStoppingMinDelta);

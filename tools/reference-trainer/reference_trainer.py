@@ -99,6 +99,16 @@ def zero_grad(params):
             p.grad.zero_()
 
 
+def give_every_param_a_grad(params):
+    """NOT the reference: a never-used head gets a zero grad (so its step count and weight decay run).
+
+    For measuring how much the absent-head rule matters (--absent-heads zero-grad).
+    """
+    for p in params.values():
+        if p.grad is None:
+            p.grad = torch.zeros_like(p)
+
+
 def make_batch(rows, tasks, draw_list, dtype):
     """Stacks the schedule's rows (already padded to max_seq_length) into the reference's batch tensors."""
     picked = [rows[d["task"]][d["index"]] for d in draw_list]
@@ -131,6 +141,8 @@ def train(args):
         batch = make_batch(rows, cfg["tasks"], schedule[step], dtype)
         loss, per_task = forward(params, cfg, batch)
         loss.backward()
+        if args.absent_heads == "zero-grad":
+            give_every_param_a_grad(params)
         norm = clip_grad_norm(params, args.max_grad_norm)
         opt.step()
         zero_grad(params)
@@ -146,7 +158,8 @@ def train(args):
 
 
 def settings_record(args, total, warmup):
-    keys = ("lr", "warmup", "warmup_rounding", "weight_decay", "max_grad_norm", "adam_epsilon", "dtype")
+    keys = ("lr", "warmup", "warmup_rounding", "weight_decay", "max_grad_norm", "adam_epsilon", "dtype",
+            "absent_heads")
     return {**{k: getattr(args, k) for k in keys}, "total_steps": total, "warmup_steps": warmup}
 
 
@@ -210,6 +223,8 @@ def main():
     ap.add_argument("--adam-epsilon", type=float, default=1e-8)
     ap.add_argument("--max-steps", type=int)
     ap.add_argument("--dtype", choices=("float32", "float64"), default="float32")
+    ap.add_argument("--absent-heads", choices=("reference", "zero-grad"), default="reference",
+                    help="zero-grad: every param gets a grad from step 1 (not the reference; for comparison)")
     args = ap.parse_args()
     if args.self_check:
         sys.exit(0 if self_check(args.self_check) else 1)

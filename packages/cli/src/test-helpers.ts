@@ -20,6 +20,8 @@ export const CORE_FIXTURES = join(PACKAGES, 'core', 'fixtures');
 export const GLUE = join(PACKAGES, 'tasks-glue', 'fixtures', 'glue');
 /** A reference CA-MTL checkpoint and its expected outputs. */
 export const TINY_BASE = camtlFixturePath('model', 'tiny-base');
+/** A replay of 12 mixed-task batches on tiny-base, with the PyTorch reference trainer's step losses. */
+export const REFERENCE_TRAINER = join(PACKAGES, 'testkit', 'fixtures', 'reference-trainer');
 
 export interface RunResult {
   code: number;

@@ -2,12 +2,13 @@
 // Measures MT-Uncertainty's per-task "data used" on the real GLUE files with a
 // random BERT (the issue-10 starvation check): builds a random small BERT with
 // the real bert-base-uncased vocabulary, runs `camtl train` for --steps steps
-// with the default sampler and prints each task's data used from train.jsonl.
+// with the default sampler and prints each task's data used from train.jsonl
+// and the first step that gave each task rows (schedule.jsonl).
 //
 //   node bench/scripts/glue-usage.mjs [--data ../shared/data/glue]
 //     [--vocab ../shared/data/bert-base-uncased-tokenizer/vocab.txt] [--steps 150]
 //     [--tasks cola,sst-2,mrpc,sts-b,rte,wnli] [--out /tmp/camtl-glue-usage] [--backend cpu]
-//     [--batch-size 32] [--max-seq-length 128]
+//     [--batch-size 32] [--max-seq-length 128] [--layers 12]
 //
 // Run from the repository root after `pnpm build`. Prints one JSON line.
 import { execFileSync } from 'node:child_process';
@@ -27,14 +28,14 @@ const out = resolve(args.out ?? '/tmp/camtl-glue-usage');
 
 await useNodeBackend({ prefer: 'cpu' }); // only to initialise the random weights
 
-// A random 12-layer BERT, small enough for 2 cores, with the real uncased vocabulary.
+// A random BERT (12 layers unless --layers says fewer, to fit a busy machine), with the real uncased vocabulary.
 rmSync(out, { recursive: true, force: true });
 const bert = join(out, 'bert');
 mkdirSync(bert, { recursive: true });
 const config = parseBertConfig({
   vocab_size: 30522,
   hidden_size: 64,
-  num_hidden_layers: 12,
+  num_hidden_layers: Number(args.layers ?? 12),
   num_attention_heads: 4,
   intermediate_size: 128,
   max_position_embeddings: 512,
@@ -47,6 +48,7 @@ const run = join(out, 'run');
 const cli = ['-s', 'camtl', 'train', '--data', data, '--model', bert, '--tasks', tasks, '--max-steps', String(steps)];
 cli.push('--output', run, '--backend', args.backend ?? 'cpu', '--max-seq-length', args['max-seq-length'] ?? '128');
 cli.push('--batch-size', args['batch-size'] ?? '32');
+if (args.seed) cli.push('--seed', args.seed);
 execFileSync('pnpm', cli, { stdio: ['ignore', 'ignore', 'inherit'] });
 
 const records = readFileSync(join(run, 'train.jsonl'), 'utf8')
@@ -55,4 +57,12 @@ const records = readFileSync(join(run, 'train.jsonl'), 'utf8')
   .map((l) => JSON.parse(l));
 const lastStep = records.filter((r) => r.type === 'step').at(-1);
 const { step, dataUsed, perTaskDataUsed } = lastStep;
-console.log(JSON.stringify({ step, dataUsed, perTaskDataUsed }));
+// The first step (1-based) whose batch has a row of each task, from the run's schedule.
+const firstStep = {};
+readFileSync(join(run, 'schedule.jsonl'), 'utf8')
+  .split('\n')
+  .filter(Boolean)
+  .forEach((line, i) => {
+    for (const { task } of JSON.parse(line).rows) firstStep[task] ??= i + 1;
+  });
+console.log(JSON.stringify({ step, dataUsed, perTaskDataUsed, firstStep }));

@@ -50,6 +50,12 @@ export interface MtUncertaintyOptions extends CommonSamplerOptions {
   scoreWithDropout?: boolean;
   streams?: StreamMode;
   /**
+   * Every task's best `minRowsPerTask` candidates of a step are selected before
+   * the global top-b (default 1, camtl's choice; 0 = the reference's and the
+   * paper's plain top-b). Shrinks to ⌊b/T⌋ when b < T·minRowsPerTask.
+   */
+  minRowsPerTask?: number;
+  /**
    * Candidates per scoring forward with dynamic padding (default: the batch
    * size): the T·c candidates are sorted by length and scored in chunks of
    * this many, each padded to its own longest row. Ignored with a fixed
@@ -62,6 +68,10 @@ export interface MtUncertaintyOptions extends CommonSamplerOptions {
 export function checkOptions(options: MtUncertaintyOptions): ScoreMode {
   if (options.candidatesPerTask !== undefined) requirePositiveInt(options.candidatesPerTask, 'candidatesPerTask');
   if (options.scoreChunkSize !== undefined) requirePositiveInt(options.scoreChunkSize, 'scoreChunkSize');
+  const m = options.minRowsPerTask;
+  if (m !== undefined && !(Number.isInteger(m) && m >= 0)) {
+    throw new CamtlError('BAD_CONFIG', `mt-uncertainty minRowsPerTask must be an integer ≥ 0, got ${String(m)}`);
+  }
   oneOf('score', options.score, ['reference', 'paper']);
   oneOf('scoreMode', options.scoreMode, ['eval', 'train', 'reference']);
   oneOf('streams', options.streams, ['continue', 'restart-each-epoch']);

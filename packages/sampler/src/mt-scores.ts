@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { oneHotFloat, type Draw } from '@camtl/core';
 import { checkScores, type CandidateScores, type Scorer } from './candidate-scoring';
 import { mcDropoutUncertainty, quantileUncertainty, residualUncertainty } from './regression-uncertainty';
+import { applyFloor, floorSize } from './task-floor';
 
 /**
  * MT-Uncertainty scoring on the device. Everything from the scorer's output
@@ -46,11 +47,13 @@ export interface SelectOptions {
   dropout: boolean;
   plan: RegressionPlan;
   spread: SpreadEstimate;
+  /** Every task's best `minRowsPerTask` candidates are chosen first (0: the plain top-k). */
+  minRowsPerTask: number;
 }
 
 /**
  * The k pool positions with the highest scores (ties go to the lower
- * position), returned in pool order: task order, then candidate order. Which
+ * position), after every task's floor of best candidates (task-floor.ts), returned in pool order: task order, then candidate order. Which
  * candidates are chosen is the paper's rule; returning them in pool order,
  * not best first, keeps the batch (and so its dropout masks) the same on
  * every backend when float noise reorders near-equal scores among the
@@ -60,7 +63,8 @@ export async function selectTopK(scorer: Scorer, options: SelectOptions): Promis
   const previous = options.spread.ema;
   const top = tf.tidy(() => {
     const scores = candidateScores(scorer, options);
-    return tf.topk(scores, options.k, true).indices;
+    const m = floorSize(options.minRowsPerTask, options.k, options.pool.counts);
+    return tf.topk(applyFloor(scores, options.pool, m), options.k, true).indices;
   });
   // The running spread was replaced (and kept) inside the tidy; free the old one.
   if (previous && previous !== options.spread.ema) previous.dispose();

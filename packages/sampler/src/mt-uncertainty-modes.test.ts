@@ -43,8 +43,10 @@ describeEachBackend('mtUncertainty modes', () => {
   }
 
   it('quantile: an untrained regression task gets rows from the first steps, where residual starves it', async () => {
+    // The scores alone, without the per-task floor (which would hide the difference).
+    const plain = { minRowsPerTask: 0 };
     const steps = 4;
-    const quantile = await run(mtuWith({}, fakeScorer(untrained).scorer)(glueLike), steps);
+    const quantile = await run(mtuWith(plain, fakeScorer(untrained).scorer)(glueLike), steps);
     const counts = taskCounts(quantile.flat(), 6);
     expect(counts.every((c) => c > 0)).toBe(true); // every task, in the first 4 steps
     // Level with the most uncertain classifier: about a classification task's share.
@@ -52,10 +54,11 @@ describeEachBackend('mtUncertainty modes', () => {
     expect(counts[3]).toBeGreaterThanOrEqual(classifierMean / 2);
     expect(taskCounts(quantile.slice(0, 2).flat(), 6)[3]).toBeGreaterThan(0);
     const residual = await run(
-      mtuWith({ regression: { kind: 'residual' } }, fakeScorer(untrained).scorer)(glueLike),
+      mtuWith({ ...plain, regression: { kind: 'residual' } }, fakeScorer(untrained).scorer)(glueLike),
       steps,
     );
     expect(taskCounts(residual.flat(), 6)[3]).toBe(0); // the bug of issue 10, reproduced
+    await checkSelections(glueLike, plain, 6, untrained);
     await checkSelections(glueLike, {}, 6, untrained);
   });
 
@@ -65,7 +68,7 @@ describeEachBackend('mtUncertainty modes', () => {
         ...untrained,
         prediction: (d: Draw) => untrained.target(d) + scale * (hashUnit(d.task, d.index, 3) - 0.5),
       };
-      const draws = (await run(mtuWith({}, fakeScorer(spec).scorer)(glueLike), 10)).flat();
+      const draws = (await run(mtuWith({ minRowsPerTask: 0 }, fakeScorer(spec).scorer)(glueLike), 10)).flat();
       return taskCounts(draws, 6)[3];
     };
     const [bad, half, good] = [await share(20), await share(3), await share(0)];

@@ -20,6 +20,9 @@ import {
 } from './mtu-check';
 import { context, fakeScorer, hashUnit, mtuWith, run, type ScorerSlot } from './test-helpers';
 
+/** The reference's plain top-b, without camtl's per-task floor: tests of the scores themselves. */
+const plain = { minRowsPerTask: 0 } as const;
+
 describeEachBackend('mtUncertainty', () => {
   const cls3 = context([40, 25, 17], 4);
 
@@ -37,8 +40,14 @@ describeEachBackend('mtUncertainty', () => {
   });
 
   it('breaks ties by pool order (task order, then candidate order)', async () => {
-    const { calls, sampler } = await checkSelections(cls3, {}, 3, { entropy: () => 0.25 });
+    const { calls, sampler } = await checkSelections(cls3, plain, 3, { entropy: () => 0.25 });
     expect(sampler.usage().perTask[1]).toBe(0); // all equal: task 0 always wins
+    // With the floor (default) every task's first candidate goes first, then task 0 wins the rest.
+    const tied = fakeScorer({ entropy: () => 0.25 });
+    const [first] = await run(mtuWith({}, tied.scorer)(cls3), 1);
+    const pool = tied.calls[0].draws;
+    expect(first).toEqual([pool[0], pool[1], pool[4], pool[8]]);
+    await checkSelections(cls3, {}, 3, { entropy: () => 0.25 });
     const ctx = context([12, 12, 12], 4);
     const tiedInTask = (d: Draw) => (d.task === 2 ? 0.5 : d.task === 1 && d.index % 2 === 0 ? 0.5 : 0.125);
     await checkSelections(ctx, {}, 6, { entropy: tiedInTask });
@@ -122,7 +131,7 @@ describeEachBackend('mtUncertainty', () => {
     // The same errors on two regression tasks: the low-variance task's rows score higher.
     const ctx = context([8, 8], 2, { kinds: ['regression', 'regression'], targetVariances: [4, 1] });
     const spec = { entropy: () => 0, prediction: () => 1, target: () => 2 }; // (ŷ − y)² = 1: u = ¼ vs 1
-    const residual = { regression: { kind: 'residual' } } as const;
+    const residual = { ...plain, regression: { kind: 'residual' } } as const;
     const { sampler } = await checkSelections(ctx, residual, 4, spec);
     expect(sampler.usage().perTask).toEqual([0, 1]);
     // Swapping the variances swaps the winner.
@@ -135,7 +144,7 @@ describeEachBackend('mtUncertainty', () => {
       // Classification entropy 1; regression errors of 3σ, 9 uncapped: capped they tie, and task 0 wins.
       const far = (d: Draw) => gridPrediction(d) - 3 * 0.5;
       const ctx = context([8, 8], 4, { kinds: ['classification', 'regression'], targetVariances: [undefined, 0.25] });
-      const residual = { score: formula, regression: { kind: 'residual' } } as const;
+      const residual = { ...plain, score: formula, regression: { kind: 'residual' } } as const;
       const a = await checkSelections(ctx, residual, 4, { ...onGrid, entropy: () => 1, target: far });
       expect(a.capped).toBe(16);
       expect(a.sampler.usage().perTask).toEqual([1, 0]);
@@ -158,9 +167,9 @@ describeEachBackend('mtUncertainty', () => {
       entropy: (d: Draw) => 0.75 + Math.floor(hashUnit(d.task, d.index) * 16) / 64,
       target: (d: Draw) => gridPrediction(d) - (1 + Math.floor(hashUnit(d.task, d.index, 7) * 8) / 8),
     };
-    const prior = await checkSelections(ctx, { regression: { kind: 'prior' } }, 16, spec);
+    const prior = await checkSelections(ctx, { ...plain, regression: { kind: 'prior' } }, 16, spec);
     expect(prior.sampler.usage().perTask[1]).toBe(0);
-    const residual = await checkSelections(ctx, { regression: { kind: 'residual' } }, 16, spec);
+    const residual = await checkSelections(ctx, { ...plain, regression: { kind: 'residual' } }, 16, spec);
     expect(residual.sampler.usage().perTask[1]).toBeGreaterThan(0.5);
   });
 

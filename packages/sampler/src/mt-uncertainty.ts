@@ -77,6 +77,7 @@ class MtUncertaintySampler extends BaseSampler {
         dropout: this.scoreMode === 'train' || (this.scoreMode === 'reference' && !this.evalModeNext),
         plan: this.plan,
         spread: this.spread,
+        minRowsPerTask: this.options.minRowsPerTask ?? 1,
       });
       this.evalModeNext = false;
       return chosen.map((i) => pool.draws[i]);

@@ -57,6 +57,23 @@ export function jsScores(pool: Draw[], h: number[], formula: Formula, T: number)
   return pool.map((d, i) => (formula === 'paper' ? safe(f32(h[i]), top) : f32(f32(h[i]) * safe(mean[d.task], top))));
 }
 
+/**
+ * The per-task floor in plain JS: m = min(minRows, ⌊k / tasks with candidates⌋);
+ * each task's m best (ties to the lower position) score 2·max + 1, as on the device.
+ */
+export function jsFloor(pool: Draw[], scores: number[], minRows: number, k: number, T: number): number[] {
+  const byTask = Array.from({ length: T }, (_, t) => pool.flatMap((d, i) => (d.task === t ? [i] : [])));
+  const present = byTask.filter((rows) => rows.length > 0).length;
+  const m = present === 0 ? 0 : Math.min(minRows, Math.floor(k / present));
+  const out = [...scores];
+  const above = f32(2 * Math.max(...scores) + 1);
+  for (const rows of byTask) {
+    const best = [...rows].sort((a, b) => scores[b] - scores[a] || a - b).slice(0, m);
+    for (const i of best) out[i] = above;
+  }
+  return out;
+}
+
 /** Positions of the k best scores, ties to the lower position, in pool order. */
 export function jsTopK(scores: number[], k: number): number[] {
   return scores
@@ -156,6 +173,7 @@ export async function checkSelections(
         isRegression,
         ctx.tasks.findIndex((t) => t.name === (reg.from ?? 'mrpc')),
       );
+    scores = jsFloor(pool, scores, options.minRowsPerTask ?? 1, k, ctx.tasks.length);
     const want = jsTopK(scores, k).map((i) => pool[i]);
     expect(got, `step ${step}`).toEqual(want);
   }

@@ -124,6 +124,12 @@ export const SAMPLER_OPTIONS = {
       .enum(['continue', 'restart-each-epoch'])
       .optional()
       .describe("task streams across epochs (the reference's restart)"),
+    minRowsPerTask: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe("every task's best N candidates are chosen first each step (default 1, camtl; 0 = the plain top-b)"),
   },
   proportional: { ...EPOCH_LENGTH },
   temperature: { ...EPOCH_LENGTH, ...BATCHES, T: z.number().positive().optional().describe('p_t ∝ n_t^(1/T)') },

@@ -40,6 +40,7 @@ describe('--config sections', () => {
           regression: { kind: 'mc-dropout', samples: 3 },
           scoreWithDropout: true,
           scoreChunkSize: 64,
+          minRowsPerTask: 2,
           epochLength: 100,
         },
         trainer: { batchSize: 16, decay: 'cosine', adamEpsilon: 1e-6, keepCheckpoints: 3, earlyStoppingPatience: 2 },
@@ -66,6 +67,7 @@ describe('--config sections', () => {
         regression: { kind: 'mc-dropout', samples: 3 },
         scoreWithDropout: true,
         scoreChunkSize: 64,
+        minRowsPerTask: 2,
         epochLength: 100,
       },
       batchSize: 16,
@@ -135,6 +137,10 @@ describe('config errors are one line naming the key path', () => {
       'run.json: sampler.candidatesPerTask: must be ≥ 1, got 0',
     ],
     [
+      { sampler: { name: 'mt-uncertainty', minRowsPerTask: -1 } },
+      'run.json: sampler.minRowsPerTask: must be ≥ 0, got -1',
+    ],
+    [
       { sampler: { name: 'proportional', score: 'paper' } },
       'run.json: sampler.score: unknown key (known keys: name, epochLength)',
     ],
@@ -174,7 +180,15 @@ describe('--help-config', () => {
     for (const k of ['model', 'freeze', 'sampler', 'trainer', 'tokenizer', 'preset', 'lr', 'batchSize', 'maxSteps'])
       expect(schema.properties, k).toHaveProperty(k);
     const text = JSON.stringify(schema);
-    for (const k of ['conditionShift', 'fixQuirk', 'candidatesPerTask', 'scoreChunkSize', 'adamEpsilon', 'truncation'])
+    for (const k of [
+      'conditionShift',
+      'fixQuirk',
+      'candidatesPerTask',
+      'scoreChunkSize',
+      'minRowsPerTask',
+      'adamEpsilon',
+      'truncation',
+    ])
       expect(text, k).toContain(`"${k}"`);
   });
 });

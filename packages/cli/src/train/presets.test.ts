@@ -20,6 +20,7 @@ describe('--preset reference', () => {
         scoreMode: 'reference',
         regression: { kind: 'borrow', from: 'mrpc' },
         streams: 'restart-each-epoch',
+        minRowsPerTask: 0,
       },
       batchSize: 8,
       learningRate: 2e-5,
@@ -52,6 +53,7 @@ describe('--preset reference', () => {
       scoreMode: 'reference',
       regression: { kind: 'borrow', from: 'mrpc' },
       streams: 'restart-each-epoch',
+      minRowsPerTask: 0,
       candidatesPerTask: 4,
     });
     expect(cfg.caMtl.cln).toEqual({ conditionShift: false, conditionRows: 'per-example' });
@@ -71,7 +73,13 @@ describe('--preset paper', () => {
       freeze: [0, 5], // the bottom half
       fixQuirk: true,
       sampler: 'mt-uncertainty',
-      samplerOptions: { score: 'paper', scoreMode: 'eval', regression: { kind: 'quantile' }, streams: 'continue' },
+      samplerOptions: {
+        score: 'paper',
+        scoreMode: 'eval',
+        regression: { kind: 'quantile' },
+        streams: 'continue',
+        minRowsPerTask: 0,
+      },
       batchSize: 32,
       learningRate: 2e-5,
       padding: 'longest',

@@ -35,6 +35,7 @@ export const PRESETS: Record<PresetName, Preset> = {
         scoreMode: 'reference', // train mode, except at the first step and after each evaluation (§4.2 item 3)
         regression: { kind: 'borrow', from: 'mrpc' }, // STS-B takes MRPC's scores (§4.2 item 6)
         streams: 'restart-each-epoch', // its task loaders restart every epoch
+        minRowsPerTask: 0, // the plain top-b: no per-task floor (camtl's default floor is its own)
         // sampler branch: streams: 'restart-each-epoch' (each task's loader restarts every epoch)
       },
       trainer: {
@@ -73,6 +74,7 @@ export const PRESETS: Record<PresetName, Preset> = {
         scoreMode: 'eval', // an uncertainty estimate of the model itself: eval mode
         regression: { kind: 'quantile' }, // the paper does not say how STS-B is scored: camtl's own
         streams: 'continue',
+        minRowsPerTask: 0, // the paper's top-b, no per-task floor
         // sampler branch: streams: 'continue'
       },
       trainer: {

@@ -1,0 +1,72 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * MT-U's per-task floor (camtl's choice, not the reference's or the paper's):
+ * every task's m best candidates of the step are chosen before the global
+ * top-b. With near-uniform classifiers (random init) the reference formula
+ * hands all b slots to whichever task is marginally more uncertain by noise;
+ * the floor guarantees each task some rows every step without changing how
+ * the remaining slots are ranked.
+ */
+
+/** Pool positions are grouped by task (task order, then candidate order), `counts[t]` per task. */
+export interface FloorPool {
+  counts: number[];
+}
+
+/**
+ * The floor actually applied: `minRows`, shrunk to ⌊k/T'⌋ (T' = tasks with
+ * candidates this step) so the floor never takes more than the k slots; with
+ * k < T' it is 0 and the step is the plain top-k.
+ */
+export function floorSize(minRows: number, k: number, counts: number[]): number {
+  const present = counts.filter((c) => c > 0).length;
+  return present === 0 ? 0 : Math.min(minRows, Math.floor(k / present));
+}
+
+/**
+ * Scores with every task's m best candidates (higher score first, ties to the
+ * lower pool position, the top-k's own rule) raised above every score, so the top-k takes
+ * them all first (their number, Σ_t min(m, n_t), is ≤ k by `floorSize`) and the
+ * remaining slots by the unchanged scores. Device ops only: the pool is laid
+ * out as a [T, w] grid (w = the largest count, padding −∞) and each candidate's
+ * rank within its task is a count of the rivals that beat it, one [T, w, w]
+ * comparison, no loop over tasks; padding never beats a candidate. m = 0 returns the scores unchanged.
+ */
+export function applyFloor(scores: tf.Tensor1D, pool: FloorPool, m: number): tf.Tensor1D {
+  if (m === 0) return scores;
+  return tf.tidy(() => {
+    const { counts } = pool;
+    const T = counts.length;
+    const w = Math.max(...counts);
+    const start = counts.map((_, t) => counts.slice(0, t).reduce((a, b) => a + b, 0));
+    const cells = Array.from({ length: T * w }, (_, c) => [Math.floor(c / w), c % w]);
+    const valid = tf.tensor2d(
+      cells.map(([t, j]) => j < counts[t]),
+      [T, w],
+      'bool',
+    );
+    const at = tf.tensor1d(
+      cells.map(([t, j]) => (j < counts[t] ? start[t] + j : 0)),
+      'int32',
+    );
+    const grid = tf.where(valid, tf.reshape(tf.gather(scores, at), [T, w]), tf.fill([T, w], -Infinity));
+    const self = tf.expandDims(grid, 2); // [T, w, 1]: candidate i
+    const rival = tf.expandDims(grid, 1); // [T, 1, w]: candidate j of the same task
+    const lower = tf.tensor2d(
+      Array.from({ length: w * w }, (_, c) => c % w < Math.floor(c / w)),
+      [w, w],
+      'bool',
+    ); // [i, j]: j < i
+    const beats = tf.logicalOr(tf.greater(rival, self), tf.logicalAnd(tf.equal(rival, self), lower));
+    const rank = tf.sum(tf.cast(beats, 'int32'), 2); // [T, w]
+    const chosen = tf.cast(tf.less(rank, m), 'int32');
+    // Back to pool positions: task t's j-th candidate sits in grid cell t·w + j.
+    const cell = counts.flatMap((n, t) => Array.from({ length: n }, (_, j) => t * w + j));
+    const inFloor = tf.cast(tf.gather(tf.reshape(chosen, [-1]), tf.tensor1d(cell, 'int32')), 'bool');
+    // 2·max + 1 beats every score (all ≥ 0 and finite) yet stays finite: top-k
+    // kernels sort by differences, and ∞ − ∞ = NaN breaks their ties.
+    const above = tf.add(tf.mul(tf.max(scores), 2), 1);
+    return tf.where(inFloor, tf.broadcastTo(above, [cell.length]), scores) as tf.Tensor1D;
+  });
+}

@@ -30,3 +30,6 @@ export type { RenderOptions } from './render';
 
 export { finalTable, summaryTable } from './summary';
 export type { FinalTable, FinalTaskRow } from './summary';
+
+export { comparisonTable, formatStat, renderComparison } from './comparison';
+export type { ComparisonData, ComparisonRow, ComparisonStat } from './comparison-types';

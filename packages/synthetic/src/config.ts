@@ -19,7 +19,7 @@ export const DEFAULT_MODEL_CONFIG = {
   architectures: ['BertForSequenceClassification'],
   vocab_size: VOCAB_SIZE,
   hidden_size: 64,
-  num_hidden_layers: 2,
+  num_hidden_layers: 4,
   num_attention_heads: 4,
   intermediate_size: 256,
   hidden_act: 'gelu',

@@ -1,6 +1,7 @@
 import { CamtlError, REFERENCE_RECIPE, parseLayerRange, type TrainingRecipe } from '@camtl/core';
 import { samplerNames } from '@camtl/sampler';
 import { DEFAULT_TRAINING } from '@camtl/synthetic';
+import { parseDataFraction } from './data-fraction';
 
 /**
  * Everything `camtl train` can be told, from flags and/or a JSON config file
@@ -25,6 +26,8 @@ export interface TrainConfig extends TrainingRecipe {
   earlyStopping?: number;
   padding: 'longest' | 'max';
   limit?: number;
+  /** Share of each task's training split trained on (a seeded subset), 0.001..1. */
+  dataFraction: number;
   skipBadRows: boolean;
   resume: boolean;
   backend: string;
@@ -128,6 +131,7 @@ export function resolveTrainConfig(fileConfig: Raw, flags: Raw): TrainConfig {
     earlyStopping: num(raw, 'earlyStopping', undefined, true),
     padding,
     limit: num(raw, 'limit', undefined, true),
+    dataFraction: parseDataFraction(raw.dataFraction),
     skipBadRows: Boolean(raw.skipBadRows ?? false),
     resume: Boolean(raw.resume ?? false),
     backend: String(raw.backend ?? 'auto'),

@@ -11,6 +11,8 @@ export interface EncodedExample {
   task: number;
   /** Class id or regression target; NaN when the split has no labels (test files). */
   target: number;
+  /** 0-based position of the example in its task's train split (as `camtl data --json` lists it). */
+  index?: number;
   /** The test-server id, when the file had one. */
   id?: string;
 }

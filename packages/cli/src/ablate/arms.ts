@@ -50,7 +50,9 @@ function parseArm(text: string, train: CommandSpec): Arm {
   try {
     parsed = parseFlags(givenOnly(train), tokens);
   } catch (e) {
-    throw bad((e as Error).message.replace(/^camtl train: /, ''), 'an arm takes the flags of camtl train --help');
+    // node's parseArgs appends advice on positionals that does not apply to an arm
+    const message = (e as Error).message.replace(/^camtl train: /, '').replace(/\. To specify a positional.*$/, '');
+    throw bad(message, 'an arm takes the flags of camtl train --help');
   }
   const flags: Record<string, string | boolean> = {};
   for (const [k, v] of Object.entries(parsed)) if (v !== undefined && k !== 'help') flags[k] = v;

@@ -68,7 +68,7 @@ function htmlTable(data: ComparisonData, rows: ComparisonRow[]): string {
       return `<tr><td>${swatch}<code>${esc(arm)}</code></td>${rest.map((c) => `<td class="num">${esc(c)}</td>`).join('')}</tr>`;
     })
     .join('');
-  return `<div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
+  return `<div class="scroll"><table class="cmp"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
 }
 
 const NONE: Point = { mean: null, sd: null };
@@ -116,7 +116,7 @@ function legend(data: ComparisonData): string {
 // Nothing is fetched or run: the page is static HTML and SVG.
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 const CMP_CSS =
-  '.cmp-chart { width: 100%; height: auto; max-width: 760px; } .legend { display: flex; flex-wrap: wrap; gap: 4px 18px; }';
+  '.cmp-chart { width: 100%; height: auto; max-width: 760px; } .legend { display: flex; flex-wrap: wrap; gap: 4px 18px; } .cmp td { white-space: nowrap; }';
 
 /** A self-contained HTML page comparing the arms of an ablation: tables, bar charts, data-efficiency lines. */
 export function renderComparison(data: ComparisonData): string {

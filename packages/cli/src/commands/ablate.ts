@@ -108,6 +108,6 @@ function parseFractions(v: string | undefined, base: Record<string, unknown>): n
 function commandLine(values: Record<string, string | boolean | undefined>): string {
   const quote = (v: string) => (/^[\w.,\/:=-]+$/.test(v) ? v : JSON.stringify(v));
   const given = Object.entries(values).filter(([k, v]) => v !== undefined && v !== false && k !== 'help');
-  const flags = given.filter(([k, v]) => !(k === 'output' && v === 'camtl-ablate'));
+  const flags = given.filter(([k, v]) => v !== ablateCommand.flags[k]?.default);
   return ['camtl ablate', ...flags.map(([k, v]) => (v === true ? `--${k}` : `--${k} ${quote(String(v))}`))].join(' ');
 }

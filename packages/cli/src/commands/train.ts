@@ -28,7 +28,7 @@ export const trainCommand: CommandSpec = {
       'freeze encoder layers A..B and the embeddings (default: 0-4 base / 0-11 large from a checkpoint, none from scratch)',
     ),
     sampler: s('NAME', 'mt-uncertainty (default), proportional, temperature, annealed, round-robin, uniform'),
-    epochs: s('N', 'epochs (default 5; the synthetic default 6)'),
+    epochs: s('N', 'epochs (default 5; the synthetic default 8)'),
     'batch-size': s('N', 'examples per step (default 32)'),
     lr: s('X', 'peak learning rate (default 2e-5; the synthetic default 1e-3)'),
     warmup: s('X', 'warmup fraction of the steps (default 0.1)'),

@@ -111,6 +111,10 @@ describe('camtl ablate', () => {
       [['--arms', 'ca-mtl;ca-mtl'], /arms "ca-mtl" and "ca-mtl" are the same run folder/],
       [['--arms', 'ca-mtl', '--seeds', '0'], /--seeds: expected a positive integer, got "0"/],
       [
+        ['--arms', 'ca-mtl --data-fraction 0.5', '--data-fractions', '0.1,1'],
+        /sets --data-fraction, and --data-fractions is given/,
+      ],
+      [
         ['--arms', 'ca-mtl', '--data-fractions', '0.1,2'],
         /--data-fraction: expected a number from 0\.001 to 1, got "2"/,
       ],

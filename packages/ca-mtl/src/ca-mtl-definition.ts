@@ -6,14 +6,22 @@ import {
   bertPooler,
   embeddingSpecs,
   evalContext,
+  headLayout,
+  headSpecs,
   linearSpecs,
+  lossWeightingSpecs,
   mount,
+  perExampleLoss,
+  taskHeads,
+  weightedMultiTaskLoss,
+  type HeadLayout,
   type LayerModule,
   type ModuleContext,
   type ParamSpec,
   type Params,
 } from '@camtl/core';
 import {
+  checkTaskIds,
   conditionalAlignment,
   conditionalAlignmentSpecs,
   conditionalBottleneck,
@@ -23,8 +31,7 @@ import {
   taskTransformation,
   taskTransformationSpecs,
 } from '@camtl/hypernet-adapters';
-import { baseLayout, largeLayout, type CaMtlConfig } from './config';
-import { headLayout, headSpecs, multiTaskLoss, perExampleLoss, taskHeads, type HeadLayout } from './heads';
+import { baseLayout, hasComponent, largeLayout, parseWithout, taskConditioning, type CaMtlConfig } from './config';
 import { adapterTopLayer, caMtlBottleneckOptions, conditionalBertLayer } from './layers';
 
 export interface CaMtlInputs {
@@ -39,7 +46,7 @@ export interface CaMtlInputs {
 }
 
 export interface CaMtlOutputs {
-  /** [B, S, H]: the last layer (base) or the bottleneck chain (large). */
+  /** [B, S, H]: the last layer (base; large without the bottleneck) or the bottleneck chain (large). */
   sequenceOutput: tf.Tensor3D;
   /** [B, H] */
   pooledOutput: tf.Tensor2D;
@@ -59,6 +66,8 @@ export class CaMtlDefinition {
   readonly heads: HeadLayout;
 
   constructor(readonly config: CaMtlConfig) {
+    // A config built by hand skips parseCaMtlConfig/createCaMtl: an unknown component must not pass silently.
+    if (config.options.without !== undefined) parseWithout(config.options.without, 'CaMtlConfig options.without');
     const L = config.bert.numHiddenLayers;
     if (config.variant === 'base') {
       const { bottom, cln } = baseLayout(L);
@@ -80,23 +89,33 @@ export class CaMtlDefinition {
     return this.config.tasks.length;
   }
 
-  /** Every parameter under the reference `CaMtl.state_dict()` names. */
+  /** Large's bottleneck side chain `encoder.adapter_layer.*` (gone without 'conditional-bottleneck'). */
+  private get usesChain(): boolean {
+    return this.config.variant === 'large' && hasComponent(this.config, 'conditional-bottleneck');
+  }
+
+  /** Every parameter under the reference `CaMtl.state_dict()` names (minus what `without` removes). */
   specs(): ParamSpec[] {
     const { bert: b, options } = this.config;
     const H = b.hiddenSize;
     const std = b.initializerRange;
+    const uses = taskConditioning(this.config);
+    const alignment = hasComponent(this.config, 'conditional-alignment');
     const specs = [
-      ...mount('bert', taskEmbeddingSpecs(this.numTasks, H, std)),
-      ...mount('bert.conditional_alignment', conditionalAlignmentSpecs(H, H, { mode: options.alignment?.mode, std })),
+      ...(uses.embedding ? mount('bert', taskEmbeddingSpecs(this.numTasks, H, std)) : []),
+      ...(alignment
+        ? mount('bert.conditional_alignment', conditionalAlignmentSpecs(H, H, { mode: options.alignment?.mode, std }))
+        : []),
       ...mount('bert.embeddings', embeddingSpecs(b)),
-      ...mount('bert.encoder', taskTransformationSpecs(H, std)),
+      ...(uses.transformation ? mount('bert.encoder', taskTransformationSpecs(H, std)) : []),
       ...this.layers.flatMap((layer, i) => mount(`bert.encoder.layer.${i}`, layer.paramSpecs())),
     ];
-    if (this.config.variant === 'large') {
+    if (this.usesChain) {
       const cb = conditionalBottleneckSpecs(caMtlBottleneckOptions(this.config));
       this.layers.forEach((_, i) => specs.push(...mount(`bert.encoder.adapter_layer.${i}`, cb)));
     }
     specs.push(...linearSpecs('bert.pooler.dense', H, H, std), ...headSpecs(this.config.numLabelsPerTask, H, std));
+    specs.push(...lossWeightingSpecs(options.lossWeighting, this.numTasks));
     return specs;
   }
 
@@ -107,20 +126,12 @@ export class CaMtlDefinition {
     const keep = (name: string, t: tf.Tensor) => (collect ? (seen[name] = t) : t);
     const { inputIds, taskIds } = inputs;
     this.checkInputs(inputs);
-    const z = taskEmbedding(p, taskIds); // [B, H]
     const types = inputs.tokenTypeIds ?? (tf.zerosLike(inputIds) as tf.Tensor2D);
     const embedded = keep(
       'embeddings_output',
       bertEmbeddings(p.at('embeddings'), inputIds, types, this.config.bert, ctx),
-    );
-    const aligned = conditionalAlignment(
-      p.at('conditional_alignment'),
-      embedded as tf.Tensor3D,
-      z,
-      this.config.options.alignment,
-    );
-    keep('after_conditional_alignment', aligned);
-    const zPrime = keep('task_embedding_transformed', taskTransformation(p.at('encoder'), z)) as tf.Tensor2D;
+    ) as tf.Tensor3D;
+    const { aligned, zPrime } = this.condition(p, embedded, taskIds, keep);
     const layerCtx: ModuleContext = { ...ctx, taskIds, taskEmbedding: zPrime };
     const mask = inputs.attentionMask ? additiveMask(inputs.attentionMask) : undefined; // [B, 1, 1, S]
     const sequenceOutput = this.encode(p.at('encoder'), aligned as tf.Tensor3D, mask, layerCtx, keep);
@@ -129,11 +140,33 @@ export class CaMtlDefinition {
     const out: CaMtlOutputs = { sequenceOutput, pooledOutput, logits };
     if (inputs.labels) {
       out.perExampleLoss = perExampleLoss(logits, inputs.labels, taskIds, this.heads);
-      const { loss, perTask } = multiTaskLoss(out.perExampleLoss, taskIds, this.numTasks);
+      const weighting = this.config.options.lossWeighting;
+      const { loss, perTask } = weightedMultiTaskLoss(root, out.perExampleLoss, taskIds, this.numTasks, weighting);
       Object.assign(out, { loss, perTaskLoss: perTask });
     }
     if (collect) out.intermediates = seen;
     return out;
+  }
+
+  /**
+   * z = E[task], the aligned embeddings and z′; without the alignment the
+   * embeddings pass through unchanged, and z, z′ are not computed when nothing reads them.
+   */
+  private condition(
+    p: Params,
+    embedded: tf.Tensor3D,
+    taskIds: tf.Tensor1D,
+    keep: (n: string, t: tf.Tensor) => tf.Tensor,
+  ): { aligned: tf.Tensor3D; zPrime?: tf.Tensor2D } {
+    const uses = taskConditioning(this.config);
+    const z = uses.embedding ? taskEmbedding(p, taskIds) : undefined; // [B, H]
+    const aligned = hasComponent(this.config, 'conditional-alignment')
+      ? conditionalAlignment(p.at('conditional_alignment'), embedded, z!, this.config.options.alignment)
+      : embedded;
+    keep('after_conditional_alignment', aligned);
+    if (!uses.transformation) return { aligned };
+    const zPrime = keep('task_embedding_transformed', taskTransformation(p.at('encoder'), z!)) as tf.Tensor2D;
+    return { aligned, zPrime };
   }
 
   /** The layer stack; large also runs the bottleneck side chain f_i = CB_i(z′, h_i + f_{i−1}). */
@@ -144,7 +177,7 @@ export class CaMtlDefinition {
     ctx: ModuleContext,
     keep: (n: string, t: tf.Tensor) => tf.Tensor,
   ): tf.Tensor3D {
-    const chain = this.config.variant === 'large' ? caMtlBottleneckOptions(this.config) : undefined;
+    const chain = this.usesChain ? caMtlBottleneckOptions(this.config) : undefined;
     let h = x;
     let f: tf.Tensor | undefined;
     this.layers.forEach((layer, i) => {
@@ -160,6 +193,7 @@ export class CaMtlDefinition {
     if (inputs.taskIds.shape[0] !== B) {
       throw new CamtlError('BAD_INPUT', `task ids: ${inputs.taskIds.shape[0]} for a batch of ${B}`);
     }
+    checkTaskIds(inputs.taskIds); // also when no task embedding reads them (an ablation): the heads do
     if (S > this.config.maxSeqLength) {
       throw new CamtlError(
         'BAD_INPUT',

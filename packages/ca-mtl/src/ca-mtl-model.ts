@@ -4,6 +4,7 @@ import {
   Rng,
   checkMatch,
   evalContext,
+  headParameterNames,
   instantiate,
   loadHfCheckpoint,
   matchParameters,
@@ -25,15 +26,19 @@ import {
   isCaMtlConfig,
   parseCaMtlConfig,
   resolveNumLabels,
+  resolveOptions,
   type CaMtlConfig,
   type CaMtlOptions,
   type CaMtlVariant,
+  type ConditionalComponent,
 } from './config';
 import { caMtlComponent, freezeEncoderLayers, type FreezeOptions } from './freeze';
 import { CaMtlDefinition, type CaMtlInputs, type CaMtlOutputs } from './ca-mtl-definition';
 
 /** A CA-MTL definition plus its weights; a `MultiTaskModel` the core trainer can train. */
 export class CaMtlModel implements MultiTaskModel {
+  readonly kind = 'ca-mtl';
+
   constructor(
     readonly definition: CaMtlDefinition,
     readonly store: ParamStore,
@@ -53,6 +58,11 @@ export class CaMtlModel implements MultiTaskModel {
 
   get maxSeqLength(): number {
     return Math.min(this.config.maxSeqLength, this.config.bert.maxPositionEmbeddings);
+  }
+
+  /** Each task's head: the trainer leaves it without a gradient when its task is absent. */
+  get taskParameters(): string[][] {
+    return headParameterNames(this.config.tasks.length);
   }
 
   save(dir: string, fs: FileSystem): Promise<void> {
@@ -132,7 +142,7 @@ export async function createCaMtl(options: CreateCaMtlOptions): Promise<{ model:
     maxSeqLength: options.maxSeqLength ?? 128,
     tasks: options.tasks,
     numLabelsPerTask: resolveNumLabels(options.tasks, options.numLabels),
-    options: options.options ?? {},
+    options: resolveOptions(options.options ?? {}, 'createCaMtl options'),
   };
   const definition = new CaMtlDefinition(config);
   const specs = definition.specs();
@@ -151,11 +161,22 @@ export async function createCaMtl(options: CreateCaMtlOptions): Promise<{ model:
   return { model, report };
 }
 
+export interface LoadCaMtlOptions {
+  /** Refuse a checkpoint with missing tensors (default true). */
+  strict?: boolean;
+  /**
+   * Load into an ablated model (replaces the checkpoint's own `without`): the
+   * tensors of the removed components are left out and listed in
+   * `report.unexpected`; a component the checkpoint lacks is missing.
+   */
+  without?: ConditionalComponent[];
+}
+
 /** Loads a CA-MTL checkpoint: camtl's own, or one saved by the reference PyTorch code (same names). */
 export async function loadCaMtl(
   dir: string,
   fs: FileSystem,
-  options: { strict?: boolean } = {},
+  options: LoadCaMtlOptions = {},
 ): Promise<{ model: CaMtlModel; report: LoadReport }> {
   const ckpt = await loadHfCheckpoint(dir, fs);
   const source = fs.join(dir, 'config.json');
@@ -166,7 +187,9 @@ export async function loadCaMtl(
       'use createCaMtl({ base }) to start a CA-MTL model from a plain BERT',
     );
   }
-  const definition = new CaMtlDefinition(parseCaMtlConfig(ckpt.config, source));
+  const config = parseCaMtlConfig(ckpt.config, source);
+  if (options.without) config.options = resolveOptions({ ...config.options, without: options.without }, 'loadCaMtl');
+  const definition = new CaMtlDefinition(config);
   const specs = definition.specs();
   const match = matchParameters(specShapes(specs), ckpt.tensors);
   checkMatch(match, ckpt.files.join(', '), options.strict ?? true);

@@ -1,4 +1,11 @@
-import { CamtlError, bertConfigToJson, parseBertConfig, type BertConfig } from '@camtl/core';
+import {
+  CamtlError,
+  bertConfigToJson,
+  checkLossWeighting,
+  parseBertConfig,
+  type BertConfig,
+  type LossWeighting,
+} from '@camtl/core';
 
 export type CaMtlVariant = 'base' | 'large';
 
@@ -18,6 +25,18 @@ export const GLUE_NUM_LABELS: Readonly<Record<string, number>> = {
 /** The reference's default task order (`data_args.tasks`): task id = index here. */
 export const REFERENCE_TASKS = ['cola', 'mnli', 'rte', 'wnli', 'qqp', 'sts-b', 'sst-2', 'qnli', 'mrpc'];
 
+/**
+ * The task-conditioned components an ablation can remove (`CaMtlOptions.without`),
+ * in the order the paper's ablation adds them back.
+ */
+export const CONDITIONAL_COMPONENTS = [
+  'conditional-attention',
+  'conditional-alignment',
+  'conditional-layer-norm',
+  'conditional-bottleneck',
+] as const;
+export type ConditionalComponent = (typeof CONDITIONAL_COMPONENTS)[number];
+
 /** Options that go beyond the reference; every default reproduces it. */
 export interface CaMtlOptions {
   /** Attention bias layout: number of blocks N or block width c (default N = ⌊H/L⌋ ≥ 1). */
@@ -30,6 +49,13 @@ export interface CaMtlOptions {
   bottleneck?: { size?: number; activation?: string };
   /** Dropout before each task head (the reference Decoder uses 0.1). */
   headDropout?: number;
+  /** How per-task losses combine: 'equal' (the reference, default) or Kendall et al.'s 'uncertainty'. */
+  lossWeighting?: LossWeighting;
+  /**
+   * Ablation: components whose task-conditioned parameters are removed; each
+   * then computes what plain BERT computes there (see `hasComponent`).
+   */
+  without?: ConditionalComponent[];
 }
 
 export interface CaMtlConfig {
@@ -100,7 +126,7 @@ export function parseCaMtlConfig(raw: unknown, source = 'config.json'): CaMtlCon
   }
   const tasks = checkTasks(r.tasks, source);
   const numLabelsPerTask = resolveNumLabels(tasks, r.num_labels_per_task as number[] | undefined, source);
-  const options = (r.camtl_options as CaMtlOptions | undefined) ?? {};
+  const options = resolveOptions((r.camtl_options as CaMtlOptions | undefined) ?? {}, `${source}: camtl_options`);
   return { bert, variant, maxSeqLength: maxSeqLength as number, tasks, numLabelsPerTask, options };
 }
 
@@ -129,4 +155,53 @@ export function baseLayout(numLayers: number): { bottom: number; cln: number; to
 export function largeLayout(numLayers: number): { bottom: number; cln: number } {
   const bottom = Math.ceil(numLayers / 2);
   return { bottom, cln: numLayers - bottom };
+}
+
+/**
+ * Checks an ablation list (an array, or a comma-separated string from a flag):
+ * known names only, no duplicates, returned in `CONDITIONAL_COMPONENTS` order
+ * so that equal ablations save the same config.json.
+ */
+export function parseWithout(value: unknown, source = 'without'): ConditionalComponent[] {
+  const items = typeof value === 'string' ? value.split(',').map((s) => s.trim()) : value;
+  if (!Array.isArray(items)) {
+    throw new CamtlError('BAD_CONFIG', `${source}: expected a list of components, got ${JSON.stringify(value)}`);
+  }
+  const valid = CONDITIONAL_COMPONENTS as readonly unknown[];
+  const unknown = items.find((c) => !valid.includes(c));
+  if (unknown !== undefined) {
+    throw new CamtlError(
+      'BAD_CONFIG',
+      `${source}: unknown component ${JSON.stringify(unknown)}; valid: ${CONDITIONAL_COMPONENTS.join(', ')}`,
+    );
+  }
+  if (new Set(items).size !== items.length) throw new CamtlError('BAD_CONFIG', `${source}: a component is repeated`);
+  return CONDITIONAL_COMPONENTS.filter((c) => items.includes(c));
+}
+
+/** The options with `without` checked and canonical (an empty list is dropped); a copy. */
+export function resolveOptions(options: CaMtlOptions, source = 'options'): CaMtlOptions {
+  const { without, ...rest } = options;
+  checkLossWeighting(rest.lossWeighting, `${source}.lossWeighting`);
+  if (without === undefined) return { ...rest };
+  const list = parseWithout(without, `${source}.without`);
+  return list.length > 0 ? { ...rest, without: list } : { ...rest };
+}
+
+/** Whether the model keeps `component` (it is not in `options.without`). */
+export function hasComponent(cfg: CaMtlConfig, component: ConditionalComponent): boolean {
+  return !cfg.options.without?.includes(component);
+}
+
+/**
+ * Which task-embedding parameters a config still needs. z′ (`task_transformation`)
+ * feeds the in-layer modules (attention bias, CLN, bottleneck); z
+ * (`task_type_embeddings`) feeds the alignment and z′. Parameters nothing reads
+ * are dropped, so an ablation has no dead weights.
+ */
+export function taskConditioning(cfg: CaMtlConfig): { embedding: boolean; transformation: boolean } {
+  const inLayer = (['conditional-attention', 'conditional-layer-norm', 'conditional-bottleneck'] as const).some((c) =>
+    hasComponent(cfg, c),
+  );
+  return { embedding: inLayer || hasComponent(cfg, 'conditional-alignment'), transformation: inLayer };
 }

@@ -1,5 +1,5 @@
 import { numel, parseBertConfig, summarize, type ParamSummary } from '@camtl/core';
-import { resolveNumLabels, type CaMtlConfig, type CaMtlOptions, type CaMtlVariant } from './config';
+import { resolveNumLabels, resolveOptions, type CaMtlConfig, type CaMtlOptions, type CaMtlVariant } from './config';
 import { caMtlComponent, referenceTrainable, type FreezeOptions } from './freeze';
 import { CaMtlDefinition } from './ca-mtl-definition';
 
@@ -56,7 +56,7 @@ export function presetConfig(o: PresetCountOptions): CaMtlConfig {
     maxSeqLength: o.maxSeqLength ?? 128,
     tasks: o.tasks,
     numLabelsPerTask: resolveNumLabels(o.tasks, o.numLabels),
-    options: o.options ?? {},
+    options: resolveOptions(o.options ?? {}),
   };
 }
 

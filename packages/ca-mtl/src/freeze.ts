@@ -53,6 +53,7 @@ export function freezeEncoderLayers(store: ParamStore, range: [number, number], 
 export function caMtlComponent(name: string): string {
   const bare = name.replace(/^bert\./, '');
   if (bare.startsWith('decoders.')) return 'heads';
+  if (bare.startsWith('loss_weighting.')) return 'loss_weighting';
   if (bare.startsWith('task_type_embeddings')) return 'task_embeddings';
   if (bare.startsWith('conditional_alignment')) return 'conditional_alignment';
   if (bare.startsWith('embeddings.')) return 'embeddings';

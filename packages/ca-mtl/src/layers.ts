@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  bertAttention,
   bertLayer,
   checkSpecification,
   getActivation,
@@ -9,6 +10,7 @@ import {
   mount,
   residualNorm,
   type BertConfig,
+  type AttentionModule,
   type LayerModule,
   type NormModule,
 } from '@camtl/core';
@@ -19,24 +21,30 @@ import {
   conditionalLayerNorm,
   type BottleneckOptions,
 } from '@camtl/hypernet-adapters';
-import type { CaMtlConfig } from './config';
+import { hasComponent, type CaMtlConfig } from './config';
 
-/** The reference's conditional self-attention for layer i (bias M(z′) on the scores). */
-export function caMtlAttention(cfg: CaMtlConfig, layerIndex: number) {
+/**
+ * The reference's conditional self-attention for layer i (bias M(z′) on the
+ * scores); without 'conditional-attention', core's plain BERT self-attention
+ * (same query/key/value names, no bias).
+ */
+export function caMtlAttention(cfg: CaMtlConfig, layerIndex: number): AttentionModule {
   const b = cfg.bert;
-  return conditionalAttention({
+  const options = {
     hiddenSize: b.hiddenSize,
     numHeads: b.numAttentionHeads,
     attentionDropout: b.attentionProbsDropoutProb,
     initializerRange: b.initializerRange,
     layerIndex,
-    maxSeqLength: cfg.maxSeqLength,
-    ...cfg.options.attention,
-  });
+  };
+  if (!hasComponent(cfg, 'conditional-attention')) return bertAttention(options);
+  return conditionalAttention({ ...options, maxSeqLength: cfg.maxSeqLength, ...cfg.options.attention });
 }
 
+/** A CLN; without 'conditional-layer-norm', the plain LayerNorm with the same weight and bias names. */
 export function caMtlLayerNorm(cfg: CaMtlConfig): NormModule {
   const b = cfg.bert;
+  if (!hasComponent(cfg, 'conditional-layer-norm')) return layerNormModule(b.hiddenSize, b.layerNormEps);
   return conditionalLayerNorm({
     hiddenSize: b.hiddenSize,
     conditionSize: b.hiddenSize,
@@ -67,6 +75,9 @@ export function conditionalBertLayer(cfg: CaMtlConfig, layerIndex: number, cln: 
  * sub-modules are renamed `new_*`, so no pretrained weight loads into it):
  *   a = CLN₁(dropout(W_o·attn_M(x)) + x),  f = CLN₂(dropout(FFN(a)) + a),
  *   out = CLN₃(CB(z′, f) + a)  — the adapter's residual is a, not f.
+ * Without 'conditional-bottleneck' the layer ends at f (no `adapter.*`, no
+ * CLN₃). It stays rebuilt from scratch under every ablation: rebuilding is the
+ * base layout, not a task-conditioned component.
  */
 export function adapterTopLayer(cfg: CaMtlConfig, layerIndex: number): LayerModule {
   const b: BertConfig = cfg.bert;
@@ -77,7 +88,7 @@ export function adapterTopLayer(cfg: CaMtlConfig, layerIndex: number): LayerModu
   const [cln1, cln2, cln3] = [1, 2, 3].map(() => checkSpecification('norm', caMtlLayerNorm(cfg)));
   const act = getActivation(b.hiddenAct);
   const rate = b.hiddenDropoutProb;
-  const bottleneck = caMtlBottleneckOptions(cfg);
+  const bottleneck = hasComponent(cfg, 'conditional-bottleneck') ? caMtlBottleneckOptions(cfg) : undefined;
   return {
     specificationVersion: 'v1',
     kind: 'ca-mtl-adapter-top-layer',
@@ -88,14 +99,19 @@ export function adapterTopLayer(cfg: CaMtlConfig, layerIndex: number): LayerModu
       ...linearSpecs('new_intermediate.dense', b.intermediateSize, H, std),
       ...linearSpecs('new_output.dense', H, b.intermediateSize, std),
       ...mount('new_output.LayerNorm', cln2.paramSpecs()),
-      ...mount('adapter.bottleneck', conditionalBottleneckSpecs(bottleneck)),
-      ...mount('adapter.condlayernorm', cln3.paramSpecs()),
+      ...(bottleneck
+        ? [
+            ...mount('adapter.bottleneck', conditionalBottleneckSpecs(bottleneck)),
+            ...mount('adapter.condlayernorm', cln3.paramSpecs()),
+          ]
+        : []),
     ],
     apply(p, x, mask, ctx) {
       const context = attention.apply(p.at('new_attention.self'), { hidden: x, mask }, ctx); // [B, S, H]
       const a = residualNorm(p.at('new_attention.output'), cln1, context, x, rate, ctx);
       const inter = act(linear(p.at('new_intermediate.dense'), a)); // [B, S, I]
       const f = residualNorm(p.at('new_output'), cln2, inter, a, rate, ctx);
+      if (!bottleneck) return f;
       const adapted = conditionalBottleneck(p.at('adapter.bottleneck'), f, ctx.taskEmbedding!, bottleneck);
       return cln3.apply(p.at('adapter.condlayernorm'), tf.add(adapted, a), ctx) as tf.Tensor3D;
     },

@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseArms } from './ablate/arms';
+import { runScores } from './ablate/results';
 import { trainCommand } from './commands/train';
 import { run, tmp } from './test-helpers';
 
@@ -20,9 +21,9 @@ describe('camtl ablate', () => {
     expect(r.code, r.stderr).toBe(0);
     for (const dir of ['ca-mtl/seed-3', 'ca-mtl/seed-4', 'ca-mtl-lr-0.002/seed-3', 'ca-mtl-lr-0.002/seed-4']) {
       expect(existsSync(join(out, dir, 'result.json')), dir).toBe(true);
-      expect(json(join(out, dir, 'train-config.json')).seed).toBe(Number(dir.slice(-1)));
+      expect(json(join(out, dir, 'train-config.json')).trainer.seed).toBe(Number(dir.slice(-1)));
     }
-    expect(json(join(out, 'ca-mtl-lr-0.002/seed-3/train-config.json')).learningRate).toBe(0.002);
+    expect(json(join(out, 'ca-mtl-lr-0.002/seed-3/train-config.json')).trainer.learningRate).toBe(0.002);
     expect(r.stderr).toMatch(/\[4\/4\] ca-mtl --lr 0\.002, seed 4: mean -?\d\.\d{4} at step 2, \d+s/);
     expect(r.stdout).toMatch(/^arm\s+synthetic-sentiment\s+synthetic-paraphrase\s+.*mean\s+data used/);
     expect(r.stdout).toMatch(/\nca-mtl --lr 0\.002\s+\d\.\d{3} ± \d\.\d{3}/);
@@ -144,6 +145,16 @@ describe('camtl ablate', () => {
       expect(() => parseArms('mtl-bert', trainCommand)).toThrowError(/arm "mtl-bert": needs camtl train --preset/);
   });
 
+  it('reports the selection score (GLUE: the paper convention) before the mean', () => {
+    const ev = { type: 'eval' as const, step: 1, epoch: 1, time: 0, split: 'dev', metrics: {}, scores: {}, best: true };
+    expect(runScores({ ...ev, average: 0.5, score: 0.6, selectBy: 'paper' })).toEqual({
+      'GLUE (paper)': 0.6,
+      mean: 0.5,
+    });
+    expect(runScores({ ...ev, average: 0.5, score: 0.5, selectBy: 'mean' })).toEqual({ mean: 0.5 });
+    expect(runScores({ ...ev, average: 0.4 })).toEqual({ mean: 0.4 });
+  });
+
   it('states its default run time in --help', async () => {
     const r = await run('ablate', '--help');
     expect(r.stdout).toMatch(/default: about \d+ minutes on 2 cores/);
@@ -162,6 +173,6 @@ describe('camtl train --data-fraction', () => {
     expect(json(join(out, 'run.json')).dataFraction).toBe(0.25);
     const bad = await run('train', '--data-fraction', '0', '--output', out);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/^error: --data-fraction: expected a number from 0\.001 to 1, got "0" \(/);
+    expect(bad.stderr).toMatch(/^error: --data-fraction: expected a number from 0\.001 to 1, got 0 \(/);
   }, 60_000);
 });

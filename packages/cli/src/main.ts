@@ -8,6 +8,7 @@ import { ablateCommand } from './commands/ablate';
 import { evalCommand } from './commands/eval';
 import { predictCommand, submitCommand } from './commands/predict';
 import { dataCommand, metricsCommand } from './commands/data';
+import { glueScoreCommand } from './commands/glue-score';
 
 export const COMMANDS: CommandSpec[] = [
   trainCommand,
@@ -17,6 +18,7 @@ export const COMMANDS: CommandSpec[] = [
   submitCommand,
   dataCommand,
   metricsCommand,
+  glueScoreCommand,
   forwardCommand,
   tokenizeCommand,
   infoCommand,

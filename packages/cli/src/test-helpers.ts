@@ -2,9 +2,12 @@
 // this process, fresh temporary folders, and the fixture folders of the other
 // packages (test data, read in place).
 import { camtlFixturePath } from '@camtl/testkit';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { BertModel, parseBertConfig, saveBertModel } from '@camtl/core';
+import { nodeFileSystem } from '@camtl/backend-node';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { selectBackend } from './backend';
 import { main } from './main';
 
 /** The built bin: the tests that spawn it skip without a build. */
@@ -17,6 +20,8 @@ export const CORE_FIXTURES = join(PACKAGES, 'core', 'fixtures');
 export const GLUE = join(PACKAGES, 'tasks-glue', 'fixtures', 'glue');
 /** A reference CA-MTL checkpoint and its expected outputs. */
 export const TINY_BASE = camtlFixturePath('model', 'tiny-base');
+/** A replay of 12 mixed-task batches on tiny-base, with the PyTorch reference trainer's step losses. */
+export const REFERENCE_TRAINER = join(PACKAGES, 'testkit', 'fixtures', 'reference-trainer');
 
 export interface RunResult {
   code: number;
@@ -54,4 +59,23 @@ export async function forwardJson(model: string, inputs: unknown, backend: strin
     backend,
   );
   return { ...r, out: r.code === 0 ? JSON.parse(readFileSync(output, 'utf8')) : undefined };
+}
+
+/** A random small BERT (H 32, 2 layers) with the fixture tokenizer's vocabulary: a stand-in for bert-base. */
+export async function tinyBertFolder(): Promise<string> {
+  await selectBackend('auto');
+  const dir = join(tmp(), 'bert');
+  const config = parseBertConfig({
+    vocab_size: 2000,
+    hidden_size: 32,
+    num_hidden_layers: 2,
+    num_attention_heads: 2,
+    intermediate_size: 64,
+    max_position_embeddings: 64,
+  });
+  const model = BertModel.create(config, { seed: 1, classifier: false });
+  await saveBertModel(model, dir, nodeFileSystem());
+  model.dispose();
+  for (const f of ['vocab.txt', 'tokenizer.json']) copyFileSync(join(CORE_FIXTURES, 'tokenizer', f), join(dir, f));
+  return dir;
 }

@@ -87,6 +87,15 @@ describe('camtl train / eval / predict / submit on GLUE-layout data', () => {
     expect(log.filter((x) => x.type === 'step')).toHaveLength(4);
     expect(log.at(-1)).toMatchObject({ type: 'end', reason: 'done' });
     expect(r.stdout).toMatch(/average/);
+    // Every task is a GLUE task: selected by the paper's score; the mean is still logged beside it.
+    for (const e of log.filter((x) => x.type === 'eval')) {
+      expect(e.selectBy).toBe('paper');
+      expect(typeof e.score).toBe('number');
+      expect(typeof e.average).toBe('number');
+    }
+    expect(Object.keys(log.at(-1).final)).toEqual(
+      expect.arrayContaining(['bestStep', 'bestAverage', 'bestScore', 'selectBy', 'average', 'score']),
+    );
   });
 
   it("camtl eval on the exported model reproduces the training run's final metrics", async () => {
@@ -98,6 +107,12 @@ describe('camtl train / eval / predict / submit on GLUE-layout data', () => {
     expect(got.scores).toEqual(last.scores);
     expect(got.average).toBe(last.average);
     expect(Object.keys(got.metrics)).toContain('mnli/dev_mismatched');
+    expect(got).toMatchObject({ convention: 'paper', score: last.score });
+    const mean = JSON.parse((await run('eval', '--model', join(out, 'model'), '--select-by', 'mean', '--json')).stdout);
+    expect(mean).toMatchObject({ convention: 'mean', score: last.average, average: last.average });
+    const human = await run('eval', '--model', join(out, 'model'));
+    expect(human.stdout).toMatch(/average\s+\d\.\d{4}/);
+    expect(human.stdout).toMatch(/score \(paper\)\s+\d\.\d{4}/);
   });
 
   it('camtl predict and camtl submit write valid files', async () => {
@@ -137,6 +152,11 @@ describe('camtl train / eval / predict / submit on GLUE-layout data', () => {
       ],
       [['train', '--resume', '--output', join(tmp(), 'empty')], /no run to resume/],
       [['eval', '--model', join(tmp(), 'none')], /model folder not found/],
+      [['eval', '--model', join(tmp(), 'none'), '--select-by', 'best'], /--select-by: expected paper or mean/],
+      [
+        ['train', '--model', bert, '--data', GLUE, '--select-by', 'best'],
+        /--select-by: expected "paper" \| "mean", got "best"/,
+      ],
     ] as const) {
       const r = await run(...argv);
       expect(r.code).toBe(1);
@@ -252,5 +272,8 @@ describe.skipIf(!existsSync(BIN))('a killed run resumes exactly (cpu, fixed seed
     });
     expect(resumed.status, resumed.stderr).toBe(0);
     expect(weights(killed).equals(weights(straight))).toBe(true);
+    // The killed run may have logged steps past its checkpoint: the resumed schedule is still exact.
+    const schedule = (out: string) => readFileSync(join(out, 'schedule.jsonl'), 'utf8');
+    expect(schedule(killed)).toEqual(schedule(straight));
   }, 600_000);
 });

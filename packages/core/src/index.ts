@@ -157,6 +157,7 @@ export {
   loadBertModel,
   saveBertModel,
   storeFromCheckpoint,
+  storeFromSpecs,
   type LoadOptions,
   type LoadReport,
 } from './bert/load';
@@ -204,6 +205,7 @@ export {
   type BertTokenizerConfig,
   type EncodeOptions,
   type Encoding,
+  type PairTruncation,
   type SpecialToken,
   type SpecialTokens,
   type TruncationStrategy,
@@ -230,7 +232,29 @@ export type {
   SamplerTask,
 } from './multitask/sampler';
 export type { MultiTaskBatch, MultiTaskModel, MultiTaskOutputs } from './multitask/model';
-export { maskedLogSoftmax, normalizedEntropy, rowClasses } from './multitask/task-heads';
+export {
+  headLayout,
+  headParameterNames,
+  headSpecs,
+  maskedLogSoftmax,
+  multiTaskLoss,
+  normalizedEntropy,
+  perExampleLoss,
+  rowClasses,
+  taskHeads,
+  type HeadLayout,
+} from './multitask/task-heads';
+export {
+  LOG_VARS,
+  LOSS_WEIGHTINGS,
+  checkLossWeighting,
+  lossWeightingSpecs,
+  multiTaskHeadOutputs,
+  uncertaintyWeightedLoss,
+  weightedMultiTaskLoss,
+  type HeadOutputs,
+  type LossWeighting,
+} from './multitask/loss-weighting';
 export { REFERENCE_RECIPE, type TrainingRecipe } from './multitask/recipe';
 export {
   collate,
@@ -239,6 +263,7 @@ export {
   lengthBuckets,
   taskIdTensor,
   type CollateOptions,
+  type EncodeExamplesOptions,
   type EncodedExample,
 } from './multitask/data';
 export { evaluate, predictRows, type EvalResult, type EvalSet, type PredictOptions } from './multitask/evaluate';
@@ -253,5 +278,15 @@ export {
   type TrainerState,
 } from './multitask/checkpoint';
 export { Trainer, type TrainResult } from './multitask/trainer';
+export {
+  SELECT_BY_MEAN,
+  averageScore,
+  judgeEvaluation,
+  type BestEvaluation,
+  type Judgement,
+  type SelectBy,
+} from './multitask/selection';
 export { TrainLog } from './multitask/train-log';
+export { SCHEDULE_FILE, ScheduleLog, parseSchedule, scheduleLine, type ScheduleLine } from './multitask/schedule-log';
+export { variablesFor } from './multitask/absent-heads';
 export type { TrainLogRecord, TrainProgress, TrainerOptions, TrainerRecipe } from './multitask/trainer-options';

@@ -44,3 +44,22 @@ export {
   type GeneratedAdapter,
   type GeneratedAdapterOptions,
 } from './generated-adapter';
+export {
+  HYPERFORMER_MODEL,
+  HYPERNET_PREFIX,
+  hyperformerComponent,
+  hyperformerConfigToJson,
+  hyperformerTrainable,
+  isHyperformerConfig,
+  parseHyperformerConfig,
+  type HyperformerAdapterOptions,
+  type HyperformerConfig,
+} from './hyperformer-config';
+export {
+  HyperformerDefinition,
+  HyperformerModel,
+  createHyperformer,
+  loadHyperformer,
+  type CreateHyperformerOptions,
+  type HyperformerOutputs,
+} from './hyperformer-model';

@@ -95,8 +95,12 @@ describe.skipIf(!HAVE_CHROMIUM)(`report in headless Chromium (${CHROMIUM})`, () 
   }
 
   it('draws every plot of a 4-task run without errors or requests', async () => {
-    const { page, problems } = await open('four-tasks', syntheticLog({ steps: 300, evalEvery: 25 }));
+    const log = syntheticLog({ steps: 300, evalEvery: 25, selectBy: 'paper' });
+    const { page, problems } = await open('four-tasks', log);
     const charts = await canvases(page);
+    // The eval chart draws the mean and, dashed, the score that selects (the 12-task run below is an older log).
+    const evalLegend = await page.locator('[data-chart="eval:0"] .u-legend th').allTextContents();
+    expect(evalLegend.join('|')).toMatch(/average \(mean\).*\|score \(paper\)/);
     expect(charts.map((c) => c.key)).toEqual([
       'loss',
       'task-loss',

@@ -95,14 +95,25 @@ export function mainEvals(view: RunView): EvalRecord[] {
   return view.mainSplit === null ? [] : (view.evals.get(view.mainSplit) ?? []);
 }
 
-/** The best evaluation: the last marked best, else the one with the highest average. */
+/** The score an evaluation was selected by: its `score`, else (older logs) its average. */
+export function selectedScore(e: EvalRecord): number | null {
+  return e.score !== undefined ? e.score : e.average;
+}
+
+/** The name of the selection score of the run's evaluations; null in logs written before it existed. */
+export function selectionName(view: RunView): string | null {
+  return mainEvals(view).find((e) => typeof e.selectBy === 'string')?.selectBy ?? null;
+}
+
+/** The best evaluation: the last marked best, else the one with the highest selected score. */
 export function bestEval(view: RunView): EvalRecord | null {
   const evals = mainEvals(view);
   const marked = evals.filter((e) => e.best).at(-1);
   if (marked) return marked;
   let best: EvalRecord | null = null;
   for (const e of evals) {
-    if (e.average !== null && (best === null || e.average > (best.average ?? -Infinity))) best = e;
+    const s = selectedScore(e);
+    if (s !== null && (best === null || s > (selectedScore(best) ?? -Infinity))) best = e;
   }
   return best;
 }

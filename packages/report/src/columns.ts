@@ -1,4 +1,4 @@
-import { bestEval, type RunView } from './collect';
+import { bestEval, selectedScore, type RunView } from './collect';
 import type { Column, EvalColumns, ReportData, StepColumns, TaskMetricColumns } from './report-data';
 import type { EvalRecord, StepRecord } from './types';
 
@@ -65,6 +65,8 @@ function evalColumns(split: string, evals: EvalRecord[], tasks: string[]): EvalC
     split,
     step: evals.map((e) => e.step),
     average: evals.map((e) => e.average),
+    score: evals.map(selectedScore),
+    selectBy: evals.find((e) => typeof e.selectBy === 'string')?.selectBy ?? null,
     scores: tasks.map((t) => evals.map((e) => numAt(e.scores, t))),
     metrics: tasks.map((t) => metricColumns(evals, t)),
   };

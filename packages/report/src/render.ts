@@ -1,5 +1,6 @@
 import { defaultWindow } from './client/series';
 import { collect, type RunView } from './collect';
+import { BEST_VALUES_TITLE, bestValuesTableHtml } from './best-values';
 import { buildReportData, type ReportDataOptions } from './columns';
 import { escapeHtml as esc, jsonForScript } from './escape';
 import { CLIENT_JS, UPLOT_CSS, UPLOT_JS, UPLOT_LICENSE, UPLOT_VERSION } from './generated/assets';
@@ -108,6 +109,7 @@ function page(view: RunView, options: RenderOptions, notices: string[]): string 
   const body = [
     headerHtml(view, title, notices),
     section('final', 'Final results', finalTableHtml(finalTable(view))),
+    section('best-values', BEST_VALUES_TITLE, bestValuesTableHtml(view)),
     lossSection(data),
     evalSection(data),
     mixSection(data),

@@ -30,7 +30,11 @@ export interface TaskMetricColumns {
 export interface EvalColumns {
   split: string;
   step: number[];
+  /** The mean of the task scores. */
   average: Column;
+  /** The selection score (null columns in older logs), and its name (null: the average selected). */
+  score: Column;
+  selectBy: string | null;
   /** [task][i] */
   scores: Column[];
   /** [task] */

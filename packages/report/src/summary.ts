@@ -1,4 +1,4 @@
-import { bestEval, collect, mainEvals, type RunView } from './collect';
+import { bestEval, collect, mainEvals, selectedScore, selectionName, type RunView } from './collect';
 import { numAt, own } from './columns';
 import { formatCount, formatMetrics, formatNumber, formatPercent } from './format';
 import type { LogRecord, Metrics, PerTask, TaskKind } from './types';
@@ -25,6 +25,11 @@ export interface FinalTable {
   rows: FinalTaskRow[];
   bestAverage: number | null;
   endAverage: number | null;
+  /** The selection score's name (e.g. 'paper'); null for logs written before it existed (the average selected). */
+  selectBy: string | null;
+  /** The selection score at the best evaluation and at the end. */
+  bestSelected: number | null;
+  endSelected: number | null;
   /** Fraction of all training examples used. */
   dataUsed: number | null;
 }
@@ -34,15 +39,20 @@ interface Snapshot {
   metrics: PerTask<Metrics> | null;
   scores: PerTask | null;
   average: number | null;
+  /** The selection score (the average in older logs). */
+  score: number | null;
 }
 
 function endSnapshot(view: RunView): Snapshot {
   const last = mainEvals(view).at(-1);
   const final = view.end?.final;
   if (final && Object.keys(final.metrics).length) {
-    return { step: last?.step ?? view.end?.step ?? null, ...final };
+    const score = final.score !== undefined ? final.score : final.average;
+    return { step: last?.step ?? view.end?.step ?? null, ...final, score };
   }
-  return last ? last : { step: null, metrics: null, scores: null, average: null };
+  return last
+    ? { ...last, score: selectedScore(last) }
+    : { step: null, metrics: null, scores: null, average: null, score: null };
 }
 
 function dataUsed(view: RunView): { overall: number | null; perTask: PerTask | null } {
@@ -52,7 +62,7 @@ function dataUsed(view: RunView): { overall: number | null; perTask: PerTask | n
   return { overall: last?.dataUsed ?? null, perTask: last?.perTaskDataUsed ?? null };
 }
 
-function metricsOf(snapshot: Snapshot | null, task: string): Metrics | null {
+function metricsOf(snapshot: Pick<Snapshot, 'metrics'> | null, task: string): Metrics | null {
   const m = own(snapshot?.metrics, task);
   return typeof m === 'object' && m !== null ? (m as Metrics) : null;
 }
@@ -80,6 +90,9 @@ export function finalTable(source: LogRecord[] | RunView): FinalTable {
     rows,
     bestAverage: best?.average ?? null,
     endAverage: end.average,
+    selectBy: selectionName(view),
+    bestSelected: best ? selectedScore(best) : null,
+    endSelected: end.score,
     dataUsed: used.overall,
   };
 }
@@ -94,7 +107,8 @@ function alignRows(rows: string[][], rightAligned: Set<number>): string {
 /**
  * The final table as plain text for a terminal: per task its train size, metrics at
  * the best evaluation and at the end, and the fraction of its data used; then the
- * averages. Columns are aligned with spaces; missing values are `-`.
+ * averages (the mean of the task scores) and, when the log names it, the score that
+ * selected the best checkpoint. Columns are aligned with spaces; missing values are `-`.
  */
 export function summaryTable(records: LogRecord[]): string {
   const t = finalTable(records);
@@ -110,5 +124,8 @@ export function summaryTable(records: LogRecord[]): string {
     formatPercent(r.dataUsed),
   ]);
   const average = ['average', '', formatNumber(t.bestAverage), formatNumber(t.endAverage), formatPercent(t.dataUsed)];
-  return `${alignRows([header, ...rows, average], new Set([1, 4]))}\n`;
+  const selected = t.selectBy
+    ? [[`score (${t.selectBy})`, '', formatNumber(t.bestSelected), formatNumber(t.endSelected), '']]
+    : [];
+  return `${alignRows([header, ...rows, average, ...selected], new Set([1, 4]))}\n`;
 }

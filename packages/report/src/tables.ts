@@ -1,6 +1,6 @@
 /** The report's HTML tables: readable without JavaScript. */
 import { taskColor, taskDash, TASK_COLORS } from './client/palette';
-import { mainEvals, type RunView } from './collect';
+import { mainEvals, selectedScore, selectionName, type RunView } from './collect';
 import { numAt } from './columns';
 import { escapeHtml as esc } from './escape';
 import { formatCount, formatDuration, formatMetrics, formatNumber, formatPercent, formatTime } from './format';
@@ -85,20 +85,26 @@ export function finalTableHtml(t: FinalTable): string {
   const total = t.rows.reduce((s, r) => s + r.trainSize, 0);
   const bestAvg = num(formatNumber(t.bestAverage, '–'));
   const endAvg = num(formatNumber(t.endAverage, '–'));
-  rows.push(['average', num(formatCount(total)), '', bestAvg, '', endAvg, num(formatPercent(t.dataUsed, '–'))]);
+  rows.push(['average (mean)', num(formatCount(total)), '', bestAvg, '', endAvg, num(formatPercent(t.dataUsed, '–'))]);
+  if (t.selectBy) {
+    const [best, end] = [t.bestSelected, t.endSelected].map((v) => num(formatNumber(v, '–')));
+    rows.push([`score (${t.selectBy}): selects the best checkpoint`, '', '', best, '', end, '']);
+  }
   const split = t.split ? `<p class="note">Metrics on the ${esc(t.split)} split.</p>` : '';
-  return split + table(head, rows, (i) => (i === t.rows.length ? 'avg' : ''));
+  return split + table(head, rows, (i) => (i >= t.rows.length ? 'avg' : ''));
 }
 
-/** Every evaluation of the main split: step, epoch, each task's score and the average. */
+/** Every evaluation of the main split: step, epoch, each task's score, the average and the selection score. */
 export function evalHistoryTable(view: RunView): string {
   const evals = mainEvals(view);
   if (!evals.length) return '<p class="empty">No evaluations logged.</p>';
+  const selectBy = selectionName(view);
   const head: Cell[] = [
     num('step'),
     num('epoch'),
     ...view.tasks.map((t, i) => taskLabel(t.name, i)),
-    num('average'),
+    num('average (mean)'),
+    ...(selectBy ? [num(`score (${selectBy})`)] : []),
     '',
   ];
   const rows = evals.map((e) => [
@@ -106,6 +112,7 @@ export function evalHistoryTable(view: RunView): string {
     num(String(e.epoch)),
     ...view.tasks.map((t) => num(formatNumber(numAt(e.scores, t.name), '–'))),
     num(formatNumber(e.average, '–')),
+    ...(selectBy ? [num(formatNumber(selectedScore(e), '–'))] : []),
     e.best ? 'best' : '',
   ]);
   return table(head, rows);

@@ -7,6 +7,13 @@ export interface SyntheticOptions {
   evalEvery?: number;
   seed?: number;
   end?: boolean;
+  /**
+   * Log a selection score under this name (as trainers since selectBy do): the
+   * average less 0.01 per step, so that it picks an early step where the
+   * average picks the last.
+   * Without it the log has the older shape (the average selects).
+   */
+  selectBy?: string;
 }
 
 function rng(seed: number): () => number {
@@ -90,6 +97,11 @@ function evalRecord(step: number, tasks: TaskInfo[], random: () => number, best:
   return { type: 'eval', step, epoch: 1, time: T0 + step * 850 + 400, split: 'dev', metrics, scores, average, best };
 }
 
+function withScore(e: EvalRecord, selectBy: string | undefined): EvalRecord {
+  if (!selectBy) return e;
+  return { ...e, score: e.average! - 0.01 * e.step, selectBy };
+}
+
 /** A plausible run: run, steps, periodic evals (with checkpoints at the best), end. */
 export function syntheticLog(options: SyntheticOptions = {}): LogRecord[] {
   const names = options.tasks ?? ['cola', 'mrpc', 'sts-b', 'rte'];
@@ -105,13 +117,15 @@ export function syntheticLog(options: SyntheticOptions = {}): LogRecord[] {
   }));
   const out: LogRecord[] = [runRecord(tasks, steps)];
   let bestAverage = -Infinity;
+  let bestSelected = -Infinity;
   const drawn = tasks.map(() => 0);
   for (let step = 1; step <= steps; step++) {
     out.push(stepRecord(step, tasks, random, steps, drawn));
     if (step % evalEvery !== 0) continue;
-    const probe = evalRecord(step, tasks, random, false);
-    const best = (probe.average ?? -Infinity) > bestAverage;
-    if (best) bestAverage = probe.average ?? bestAverage;
+    const probe = withScore(evalRecord(step, tasks, random, false), options.selectBy);
+    const selected = probe.score !== undefined ? probe.score : probe.average;
+    const best = (selected ?? -Infinity) > bestSelected;
+    if (best) [bestSelected, bestAverage] = [selected!, probe.average!];
     out.push({ ...probe, best });
     if (best) out.push({ type: 'checkpoint', step, path: `runs/demo/best`, best: true, time: probe.time + 100 });
   }
@@ -132,6 +146,9 @@ export function syntheticLog(options: SyntheticOptions = {}): LogRecord[] {
         dataUsed: lastStep?.dataUsed ?? null,
         perTaskDataUsed: lastStep?.perTaskDataUsed ?? {},
         bestCheckpoint: 'runs/demo/best',
+        ...(options.selectBy
+          ? { selectBy: options.selectBy, bestScore: bestSelected, score: lastEval?.score ?? null }
+          : {}),
       },
     });
   }

@@ -121,6 +121,13 @@ export interface EvalRecord {
   scores: PerTask;
   /** Mean of the task scores (GLUE-style average); null when a score is missing. */
   average: number | null;
+  /**
+   * The score that selects the best checkpoint (e.g. the GLUE paper convention),
+   * named by `selectBy` ('mean' when it is the average). Absent in logs written
+   * before selection scores existed: there the average selected.
+   */
+  score?: number | null;
+  selectBy?: string;
   /** Whether this evaluation is the best so far (and so was kept as the best checkpoint). */
   best: boolean;
 }
@@ -141,6 +148,10 @@ export interface FinalSummary {
   /** Step of the best evaluation. */
   bestStep: number | null;
   bestAverage: number | null;
+  /** The selection score's name and its value at the best step and at the end (absent in older logs). */
+  selectBy?: string;
+  bestScore?: number | null;
+  score?: number | null;
   /** Metrics of the last evaluation (at the end). */
   metrics: PerTask<Metrics>;
   scores: PerTask;

@@ -61,6 +61,8 @@ const SCHEMA: Record<LogRecordType, Record<string, Check>> = {
     metrics: metricsMap,
     scores: mapOf(numOrNull),
     average: numOrNull,
+    score: optional(numOrNull),
+    selectBy: optional(str),
     best: bool,
   },
   checkpoint: { step: num, path: str, best: bool, time: optional(num) },

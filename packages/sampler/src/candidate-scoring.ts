@@ -109,3 +109,21 @@ export function modelScorer(source: ScoringSource, rng: Rng, chunkSize: number):
     return { normalizedEntropy, prediction, target };
   };
 }
+
+export function checkScores(scores: CandidateScores, rows: number): CandidateScores {
+  if (!isTensor(scores?.normalizedEntropy) || !isTensor(scores.prediction)) {
+    throw new CamtlError('BAD_INPUT', 'scorer must return { normalizedEntropy, prediction } tensors');
+  }
+  for (const [name, t] of Object.entries(scores)) {
+    if (isTensor(t) && (t.rank !== 1 || t.shape[0] !== rows)) {
+      throw new CamtlError('SHAPE_MISMATCH', `scorer returned ${name} of shape [${t.shape}], expected [${rows}]`);
+    }
+  }
+  return scores;
+}
+
+/** Duck-typed, so tensors from an ESM and a CJS copy of tfjs-core both pass. */
+export function isTensor(value: unknown): value is tf.Tensor {
+  const t = value as tf.Tensor | undefined;
+  return t != null && Array.isArray(t.shape) && typeof t.dispose === 'function' && typeof t.dtype === 'string';
+}

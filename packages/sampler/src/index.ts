@@ -7,9 +7,16 @@ export {
   temperatureDistribution,
   uniformDistribution,
 } from './distributions';
-export { mtUncertainty, type MtUncertaintyOptions, type RegressionUncertainty } from './mt-uncertainty';
+export {
+  mtUncertainty,
+  type MtUncertaintyOptions,
+  type RegressionUncertainty,
+  type ScoreMode,
+  type StreamMode,
+} from './mt-uncertainty';
 export type { ScoreFormula } from './mt-scores';
 export { proportional } from './proportional';
+export { replay, type ReplayOptions, type ScheduleStep } from './replay';
 export {
   annealed,
   roundRobin,

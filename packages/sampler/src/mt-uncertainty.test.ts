@@ -1,168 +1,24 @@
 // MT-Uncertainty on every backend: exact top-b against a plain-JS computation
 // of both formulas, ties, short candidate lists, regression uncertainty
 // (residual, prior, mc-dropout), scorer call pattern, errors, tensor hygiene,
-// exact resume and usage.
+// exact resume and usage. Quantile (the default), borrow, score modes and
+// stream restarts: mt-uncertainty-modes.test.ts.
 import * as tf from '@tensorflow/tfjs-core';
-import { isCamtlError, type Draw, type SamplerContext } from '@camtl/core';
+import type { Draw } from '@camtl/core';
 import { describeEachBackend } from '@camtl/testkit';
 import { expect, it } from 'vitest';
 import type { MtUncertaintyOptions } from './mt-uncertainty';
-import { context, fakeScorer, hashUnit, mtuWith, run, type FakeScorerSpec, type ScorerSlot } from './test-helpers';
-
-type Formula = 'reference' | 'paper';
-const K = 3;
-const M = 0.9;
-
-/** Entropies on a 1/64 grid (exact in float32), zero for regression rows like a real one-output head. */
-const entropyOf = (ctx: SamplerContext) => (d: Draw) =>
-  ctx.tasks[d.task].kind === 'regression' ? 0 : Math.floor(hashUnit(d.task, d.index) * 64) / 64;
-const basePrediction = (d: Draw) => 5 * hashUnit(d.task, d.index, 1);
-const noisyPrediction = (d: Draw, dropout: boolean, pass: number) =>
-  basePrediction(d) +
-  (dropout ? (1 + 3 * hashUnit(d.task, d.index, 2)) * (hashUnit(d.task, d.index, 10 + (pass % K)) - 0.5) : 0);
-
-/**
- * Residual test data. Predictions on a 1/8 grid in [0, 5); the target is off by
- * g·σ_t with g on a 1/8 grid in [−1.5, 1.5], so with a power-of-4 variance
- * u = min(1, g²) is exact in float32 (task sums too) and about a third of the
- * rows hit the cap. g and −g, and every capped row, tie.
- */
-const gridPrediction = (d: Draw) => Math.floor(40 * hashUnit(d.task, d.index, 1)) / 8;
-const residualG = (d: Draw) => (Math.floor(25 * hashUnit(d.task, d.index, 5)) - 12) / 8;
-const residualTarget = (ctx: SamplerContext) => (d: Draw) =>
-  gridPrediction(d) - residualG(d) * Math.sqrt(ctx.tasks[d.task].targetVariance ?? 1);
-/** A target unrelated to the prediction (errors up to 5 on any variance). */
-const otherTarget = (d: Draw) => Math.floor(40 * hashUnit(d.task, d.index, 6)) / 8;
-
-const f32 = Math.fround;
-
-/** u = min(1, (ŷ − y)²/Var_t), op by op in float32 as the device computes it. */
-function residualU(prediction: number, target: number, variance: number): { u: number; capped: boolean } {
-  const diff = f32(f32(prediction) - f32(target));
-  const ratio = f32(f32(diff * diff) / f32(Math.max(variance, 1e-12)));
-  return { u: Math.min(1, ratio), capped: ratio > 1 };
-}
-
-/**
- * Plain-JS scores of a pool: ĥ (after regression substitution) → reference or
- * paper formula, rounded to float32 after every op the device rounds, so exact
- * ties on the device are exact ties here (the task sums are exact for the
- * grids used).
- */
-function jsScores(pool: Draw[], h: number[], formula: Formula, T: number): number[] {
-  const sum = new Array(T).fill(0);
-  const cnt = new Array(T).fill(0);
-  pool.forEach((d, i) => ((sum[d.task] += f32(h[i])), (cnt[d.task] += 1)));
-  const mean = sum.map((s, t) => f32(f32(s) / cnt[t]));
-  const top = Math.max(...mean);
-  const safe = (a: number, b: number) => (b === 0 ? 0 : f32(a / b));
-  return pool.map((d, i) => (formula === 'paper' ? safe(f32(h[i]), top) : f32(f32(h[i]) * safe(mean[d.task], top))));
-}
-
-/** Positions of the k best scores, ties to the lower position, in pool order. */
-function jsTopK(scores: number[], k: number): number[] {
-  return scores
-    .map((s, i) => [s, i])
-    .sort((a, b) => b[0] - a[0] || a[1] - b[1])
-    .slice(0, k)
-    .map(([, i]) => i)
-    .sort((a, b) => a - b);
-}
-
-const unbiasedVar = (xs: number[]) => {
-  const m = xs.reduce((a, b) => a + b, 0) / xs.length;
-  return xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1);
-};
-
-/** The mc-dropout uncertainty of the regression rows, replaying the running spread in JS. */
-function mcDropoutU(
-  pool: Draw[],
-  ctx: SamplerContext,
-  ema: number[],
-  updates: number[],
-  ref?: number,
-): Map<number, number> {
-  const out = new Map<number, number>();
-  ctx.tasks.forEach((task, t) => {
-    if (task.kind !== 'regression') return;
-    const rows = pool.map((d, i) => [d, i] as const).filter(([d]) => d.task === t);
-    if (rows.length >= 2) {
-      ema[t] = M * ema[t] + (1 - M) * unbiasedVar(rows.map(([d]) => basePrediction(d)));
-      updates[t] += 1;
-    }
-    const v0 = ref ?? (updates[t] > 0 ? ema[t] / (1 - M ** updates[t]) : 0);
-    for (const [d, i] of rows) {
-      const v = unbiasedVar(Array.from({ length: K }, (_, p) => noisyPrediction(d, true, p)));
-      out.set(i, v + v0 === 0 ? 0 : v / (v + v0));
-    }
-  });
-  return out;
-}
-
-/**
- * Runs `steps` steps and checks every selection against the JS computation.
- * The fake scorer returns targets (`residualTarget` unless `spec` says otherwise);
- * `capped`/`uncapped` count the regression rows scored by residual.
- */
-async function checkSelections(
-  ctx: SamplerContext,
-  options: MtUncertaintyOptions,
-  steps: number,
-  spec?: Partial<FakeScorerSpec>,
-) {
-  const full: FakeScorerSpec = {
-    entropy: entropyOf(ctx),
-    prediction: noisyPrediction,
-    target: residualTarget(ctx),
-    ...spec,
-  };
-  const { scorer, calls } = fakeScorer(full);
-  const sampler = mtuWith(options, scorer)(ctx);
-  const ema = ctx.tasks.map(() => 0);
-  const updates = ctx.tasks.map(() => 0);
-  const reg = options.regression ?? { kind: 'residual' }; // the default
-  const isRegression = (d: Draw) => ctx.tasks[d.task].kind === 'regression';
-  let capped = 0;
-  let uncapped = 0;
-  for (let step = 0; step < steps; step++) {
-    const before = calls.length;
-    const got = await sampler.next({ step, epoch: 1 });
-    const pool = calls[before].draws;
-    let h = pool.map((d) => full.entropy(d));
-    if (reg.kind === 'mc-dropout') {
-      const u = mcDropoutU(pool, ctx, ema, updates, reg.referenceVariance);
-      h = h.map((x, i) => u.get(i) ?? x);
-    } else if (reg.kind === 'prior') {
-      h = h.map((x, i) => (isRegression(pool[i]) ? (reg.value ?? 0.5) : x));
-    } else {
-      h = h.map((x, i) => {
-        const d = pool[i];
-        if (!isRegression(d)) return x;
-        const r = residualU(full.prediction!(d, false, -1), full.target!(d), ctx.tasks[d.task].targetVariance!);
-        if (r.capped) capped += 1;
-        else uncapped += 1;
-        return r.u;
-      });
-    }
-    const k = Math.min(ctx.batchSize, pool.length);
-    const want = jsTopK(jsScores(pool, h, options.score ?? 'reference', ctx.tasks.length), k).map((i) => pool[i]);
-    expect(got, `step ${step}`).toEqual(want);
-  }
-  return { sampler, calls, capped, uncapped };
-}
-
-/** Calls f and checks it throws (or rejects with) a CamtlError with this code whose message contains `text`. */
-async function expectCamtlError(f: () => unknown, code: string, text: string) {
-  let caught: unknown;
-  try {
-    await f();
-  } catch (e) {
-    caught = e;
-  }
-  expect(isCamtlError(caught), String(caught)).toBe(true);
-  expect((caught as { code: string }).code).toBe(code);
-  expect((caught as Error).message).toContain(text);
-}
+import {
+  K,
+  checkSelections,
+  entropyOf,
+  expectCamtlError,
+  gridPrediction,
+  noisyPrediction,
+  otherTarget,
+  residualTarget,
+} from './mtu-check';
+import { context, fakeScorer, hashUnit, mtuWith, run, type ScorerSlot } from './test-helpers';
 
 describeEachBackend('mtUncertainty', () => {
   const cls3 = context([40, 25, 17], 4);
@@ -217,8 +73,8 @@ describeEachBackend('mtUncertainty', () => {
   const onGrid = { prediction: gridPrediction };
 
   for (const formula of ['reference', 'paper'] as const) {
-    it(`residual (default): selects exactly the top-b of the ${formula} score, u = min(1, (ŷ − y)²/Var_t)`, async () => {
-      const a = await checkSelections(mixed, { score: formula }, 15, onGrid);
+    it(`residual: selects exactly the top-b of the ${formula} score, u = min(1, (ŷ − y)²/Var_t)`, async () => {
+      const a = await checkSelections(mixed, { score: formula, regression: { kind: 'residual' } }, 15, onGrid);
       expect(a.capped).toBeGreaterThan(10); // the cap at 1 is exercised …
       expect(a.uncapped).toBeGreaterThan(10); // … and so are scores below it
       expect(a.sampler.usage().perTask.every((u) => u > 0)).toBe(true);
@@ -243,30 +99,35 @@ describeEachBackend('mtUncertainty', () => {
         kinds: ['classification', 'regression', 'classification', 'regression', 'regression'],
         targetVariances: [undefined, 0.3, undefined, 2.5, 1.7],
       });
-      await checkSelections(rough, { score: formula }, 15, { ...onGrid, target: otherTarget });
+      await checkSelections(rough, { score: formula, regression: { kind: 'residual' } }, 15, {
+        ...onGrid,
+        target: otherTarget,
+      });
     });
   }
 
-  it('residual is the default and differs from the prior', async () => {
+  it('quantile is the default and differs from residual and the prior', async () => {
     const spec = { entropy: entropyOf(mixed), prediction: gridPrediction, target: residualTarget(mixed) };
     const byDefault = await run(mtuWith({}, fakeScorer(spec).scorer)(mixed), 8);
-    expect(await run(mtuWith({ regression: { kind: 'residual' } }, fakeScorer(spec).scorer)(mixed), 8)).toEqual(
+    expect(await run(mtuWith({ regression: { kind: 'quantile' } }, fakeScorer(spec).scorer)(mixed), 8)).toEqual(
       byDefault,
     );
-    expect(await run(mtuWith({ regression: { kind: 'prior' } }, fakeScorer(spec).scorer)(mixed), 8)).not.toEqual(
-      byDefault,
-    );
+    for (const kind of ['residual', 'prior'] as const) {
+      const other = await run(mtuWith({ regression: { kind } }, fakeScorer(spec).scorer)(mixed), 8);
+      expect(other).not.toEqual(byDefault);
+    }
   });
 
   it('residual: each task is normalised by its own variance', async () => {
     // The same errors on two regression tasks: the low-variance task's rows score higher.
     const ctx = context([8, 8], 2, { kinds: ['regression', 'regression'], targetVariances: [4, 1] });
     const spec = { entropy: () => 0, prediction: () => 1, target: () => 2 }; // (ŷ − y)² = 1: u = ¼ vs 1
-    const { sampler } = await checkSelections(ctx, {}, 4, spec);
+    const residual = { regression: { kind: 'residual' } } as const;
+    const { sampler } = await checkSelections(ctx, residual, 4, spec);
     expect(sampler.usage().perTask).toEqual([0, 1]);
     // Swapping the variances swaps the winner.
     const swapped = context([8, 8], 2, { kinds: ['regression', 'regression'], targetVariances: [1, 4] });
-    expect((await checkSelections(swapped, {}, 4, spec)).sampler.usage().perTask).toEqual([1, 0]);
+    expect((await checkSelections(swapped, residual, 4, spec)).sampler.usage().perTask).toEqual([1, 0]);
   });
 
   it('residual: caps at 1 (ties with a uniform classifier go by pool order), 0 for an exact fit', async () => {
@@ -274,15 +135,16 @@ describeEachBackend('mtUncertainty', () => {
       // Classification entropy 1; regression errors of 3σ, 9 uncapped: capped they tie, and task 0 wins.
       const far = (d: Draw) => gridPrediction(d) - 3 * 0.5;
       const ctx = context([8, 8], 4, { kinds: ['classification', 'regression'], targetVariances: [undefined, 0.25] });
-      const a = await checkSelections(ctx, { score: formula }, 4, { ...onGrid, entropy: () => 1, target: far });
+      const residual = { score: formula, regression: { kind: 'residual' } } as const;
+      const a = await checkSelections(ctx, residual, 4, { ...onGrid, entropy: () => 1, target: far });
       expect(a.capped).toBe(16);
       expect(a.sampler.usage().perTask).toEqual([1, 0]);
       // Regression first in task order: it wins the same ties.
       const flipped = context([8, 8], 4, { kinds: ['regression', 'classification'], targetVariances: [0.25] });
-      const b = await checkSelections(flipped, { score: formula }, 4, { ...onGrid, entropy: () => 1, target: far });
+      const b = await checkSelections(flipped, residual, 4, { ...onGrid, entropy: () => 1, target: far });
       expect(b.sampler.usage().perTask).toEqual([1, 0]);
       // An exact fit scores 0 and loses to any uncertain classifier.
-      const exact = await checkSelections(ctx, { score: formula }, 4, { ...onGrid, target: gridPrediction });
+      const exact = await checkSelections(ctx, residual, 4, { ...onGrid, target: gridPrediction });
       expect(exact.uncapped).toBe(16);
       expect(exact.sampler.usage().perTask[1]).toBe(0);
     }
@@ -298,7 +160,7 @@ describeEachBackend('mtUncertainty', () => {
     };
     const prior = await checkSelections(ctx, { regression: { kind: 'prior' } }, 16, spec);
     expect(prior.sampler.usage().perTask[1]).toBe(0);
-    const residual = await checkSelections(ctx, {}, 16, spec);
+    const residual = await checkSelections(ctx, { regression: { kind: 'residual' } }, 16, spec);
     expect(residual.sampler.usage().perTask[1]).toBeGreaterThan(0.5);
   });
 
@@ -367,8 +229,9 @@ describeEachBackend('mtUncertainty', () => {
   it('keeps tensor counts flat across steps', async () => {
     const ctx = context([20, 16, 12], 4, { kinds: ['classification', 'regression', 'classification'] });
     const regressions = [
-      undefined, // residual, the default
+      undefined, // quantile, the default
       { kind: 'residual' },
+      { kind: 'borrow', from: 'task0' },
       { kind: 'prior' },
       { kind: 'mc-dropout', samples: K },
     ] as const;
@@ -406,7 +269,7 @@ describeEachBackend('mtUncertainty', () => {
     expect(s.usage().overall).toBeLessThan(1);
   });
 
-  it('resumes exactly through JSON, with residual (default), the prior and mc-dropout', async () => {
+  it('resumes exactly through JSON, with quantile (default), residual, the prior and mc-dropout', async () => {
     const ctx = context([30, 14, 9], 4, { kinds: ['classification', 'regression', 'classification'] });
     const all: MtUncertaintyOptions[] = [
       {},

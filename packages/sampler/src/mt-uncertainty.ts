@@ -1,45 +1,12 @@
 import { CamtlError, Rng, type Draw, type SamplerContext, type SamplerFactory } from '@camtl/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { BaseSampler, loadStreams, requirePositiveInt, saveStreams, type CommonSamplerOptions } from './base';
+import { BaseSampler, loadStreams, saveStreams } from './base';
 import { modelScorer, scoringSource, type Scorer } from './candidate-scoring';
-import {
-  selectTopK,
-  type CandidatePool,
-  type RegressionPlan,
-  type ScoreFormula,
-  type SpreadEstimate,
-} from './mt-scores';
+import { selectTopK, type CandidatePool, type RegressionPlan, type SpreadEstimate } from './mt-scores';
+import { checkOptions, planFor, resolveRegression, type MtUncertaintyOptions, type ScoreMode } from './mt-options';
 import { isRngState, type PermutationStream } from './stream';
 
-/**
- * Explicit uncertainty for regression heads, whose one-output "softmax" has
- * zero entropy. 'residual' (default): the candidate's squared error over the
- * task's target variance, capped at 1 (1 − R² on average; the targets come
- * from the training rows). 'prior': a fixed score (default 0.5).
- * 'mc-dropout': the variance of the prediction over `samples` dropout passes, normalised by
- * the task's prediction spread (see README).
- */
-export type RegressionUncertainty =
-  | { kind: 'residual' }
-  | { kind: 'prior'; value?: number }
-  | { kind: 'mc-dropout'; samples?: number; referenceVariance?: number; momentum?: number };
-
-export interface MtUncertaintyOptions extends CommonSamplerOptions {
-  /** Candidates drawn from every task each step (default: the batch size). */
-  candidatesPerTask?: number;
-  /** 'reference' (default): ĥ·H̄_t/Ĥ as in the official code; 'paper': ĥ/Ĥ. */
-  score?: ScoreFormula;
-  regression?: RegressionUncertainty;
-  /** Score with dropout on, as the reference does (it scores in train mode). */
-  scoreWithDropout?: boolean;
-  /**
-   * Candidates per scoring forward with dynamic padding (default: the batch
-   * size): the T·c candidates are sorted by length and scored in chunks of
-   * this many, each padded to its own longest row. Ignored with a fixed
-   * padding length. Selections do not depend on it.
-   */
-  scoreChunkSize?: number;
-}
+export type { MtUncertaintyOptions, RegressionUncertainty, ScoreMode, StreamMode } from './mt-options';
 
 /** Makes the scorer a sampler scores with, given the sampler's dropout generator. */
 type ScorerFactory = (dropoutRng: Rng) => Scorer;
@@ -56,13 +23,16 @@ class MtUncertaintySampler extends BaseSampler {
   private readonly streams: PermutationStream[];
   private readonly candidates: number;
   private readonly spread: SpreadEstimate;
-  /** Dropout masks when scoring in train mode (scoreWithDropout, mc-dropout). */
+  /** Dropout masks when scoring in train mode (scoreMode 'train'/'reference', mc-dropout). */
   private readonly dropoutRng: Rng;
   private readonly scorer: Scorer;
+  /** scoreMode 'reference': the next scoring runs in eval mode (first step, first step after an evaluation). */
+  private evalModeNext = true;
 
   constructor(
     context: SamplerContext,
     private readonly options: MtUncertaintyOptions,
+    private readonly scoreMode: ScoreMode,
     private readonly plan: RegressionPlan,
     makeScorer: ScorerFactory,
   ) {
@@ -84,21 +54,31 @@ class MtUncertaintySampler extends BaseSampler {
     return Math.max(...this.sizes.map((n) => Math.ceil(n / this.candidates))) * this.sizes.length;
   }
 
+  /** The Trainer evaluated: HF 2.11's evaluate() leaves the model in eval mode for the next scoring. */
+  onEvaluate(): void {
+    this.evalModeNext = true;
+  }
+
   protected async draw(): Promise<Draw[]> {
     // A scorer that throws must not cost the candidates (or the dropout
-    // masks) it was shown, or a retried step would differ from an
-    // uninterrupted run.
+    // masks, or the epoch restart) it was shown, or a retried step would
+    // differ from an uninterrupted run.
     const before = { streams: saveStreams(this.streams), rng: this.dropoutRng.state() };
+    if (this.options.streams === 'restart-each-epoch' && this.batches > 0 && this.batches % this.epochLength() === 0) {
+      // The reference builds fresh task loaders (new permutations) at every epoch.
+      for (const stream of this.streams) stream.restart();
+    }
     const pool = this.candidatePool();
     try {
       const chosen = await selectTopK(this.scorer, {
         pool,
         k: Math.min(this.batchSize, pool.draws.length),
         formula: this.options.score ?? 'reference',
-        dropout: this.options.scoreWithDropout ?? false,
+        dropout: this.scoreMode === 'train' || (this.scoreMode === 'reference' && !this.evalModeNext),
         plan: this.plan,
         spread: this.spread,
       });
+      this.evalModeNext = false;
       return chosen.map((i) => pool.draws[i]);
     } catch (e) {
       loadStreams(this.streams, before.streams);
@@ -131,6 +111,7 @@ class MtUncertaintySampler extends BaseSampler {
       streams: saveStreams(this.streams),
       spread: { ema, updates: [...this.spread.updates] },
       dropoutRng: this.dropoutRng.state(),
+      evalModeNext: this.evalModeNext,
     };
   }
 
@@ -145,6 +126,10 @@ class MtUncertaintySampler extends BaseSampler {
     if (state.dropoutRng !== undefined && !isRngState(state.dropoutRng))
       throw new CamtlError('BAD_INPUT', 'sampler state: malformed mt-uncertainty dropout generator');
     if (state.dropoutRng !== undefined) this.dropoutRng.setState(state.dropoutRng);
+    if (state.evalModeNext !== undefined && typeof state.evalModeNext !== 'boolean')
+      throw new CamtlError('BAD_INPUT', 'sampler state: malformed mt-uncertainty evalModeNext');
+    // States saved before scoreMode existed: only a fresh run scores in eval mode next.
+    this.evalModeNext = (state.evalModeNext as boolean | undefined) ?? state.batches === 0;
     this.dispose();
     this.spread.ema = spread!.ema === null ? null : tf.keep(tf.tensor1d(spread!.ema as number[]));
     this.spread.updates = [...(spread!.updates as number[])];
@@ -171,63 +156,8 @@ export function mtUncertaintyWith(
   options: MtUncertaintyOptions,
   scorerFor: (context: SamplerContext) => ScorerFactory,
 ): SamplerFactory {
-  const plan = resolveRegression(options.regression);
-  if (options.candidatesPerTask !== undefined) requirePositiveInt(options.candidatesPerTask, 'candidatesPerTask');
-  if (options.scoreChunkSize !== undefined) requirePositiveInt(options.scoreChunkSize, 'scoreChunkSize');
-  if (options.score !== undefined && options.score !== 'reference' && options.score !== 'paper') {
-    throw new CamtlError(
-      'BAD_CONFIG',
-      `mt-uncertainty score must be 'reference' or 'paper', got "${String(options.score)}"`,
-    );
-  }
-  return (context) => new MtUncertaintySampler(context, options, withTargets(plan, context), scorerFor(context));
-}
-
-/** 'residual' normalises by each regression task's target variance, given in the context. */
-function withTargets(plan: RegressionPlan, context: SamplerContext): RegressionPlan {
-  if (plan.kind !== 'residual') return plan;
-  // A zero, negative, NaN or infinite variance has no 1 − R² scale (∞ would silently zero every u).
-  const missing = context.tasks.find(
-    (t) => t.kind === 'regression' && !(Number.isFinite(t.targetVariance) && t.targetVariance! > 0),
-  );
-  if (missing) {
-    throw new CamtlError(
-      'BAD_CONFIG',
-      `regression uncertainty 'residual' needs a positive, finite target variance for task "${missing.name}", got ${String(missing.targetVariance)}`,
-      "give SamplerTask.targetVariance (the trainer does; constant targets give 0), or use regression: { kind: 'prior' }",
-    );
-  }
-  return { kind: 'residual', targetVariance: context.tasks.map((t) => t.targetVariance ?? 1) };
-}
-
-function resolveRegression(r: RegressionUncertainty | undefined): RegressionPlan {
-  const spec = r ?? { kind: 'residual' };
-  if (spec.kind === 'residual') return { kind: 'residual', targetVariance: [] };
-  if (spec.kind === 'prior') {
-    const value = spec.value ?? 0.5;
-    if (!(value >= 0 && value <= 1)) {
-      throw new CamtlError('BAD_CONFIG', `regression prior must be in [0, 1], got ${value}`);
-    }
-    return { kind: 'prior', value };
-  }
-  if (spec.kind === 'mc-dropout') {
-    const samples = spec.samples ?? 4;
-    const momentum = spec.momentum ?? 0.9;
-    if (!Number.isInteger(samples) || samples < 2) {
-      throw new CamtlError('BAD_CONFIG', `mc-dropout needs samples ≥ 2 (a variance), got ${samples}`);
-    }
-    if (!(momentum >= 0 && momentum < 1)) {
-      throw new CamtlError('BAD_CONFIG', `mc-dropout momentum must be in [0, 1), got ${momentum}`);
-    }
-    const ref = spec.referenceVariance;
-    if (ref !== undefined && !(ref > 0 && Number.isFinite(ref))) {
-      throw new CamtlError('BAD_CONFIG', `mc-dropout referenceVariance must be positive, got ${ref}`);
-    }
-    return { kind: 'mc-dropout', samples, momentum, referenceVariance: ref };
-  }
-  throw new CamtlError(
-    'BAD_CONFIG',
-    `unknown regression uncertainty "${String((spec as { kind?: unknown }).kind)}"`,
-    "use 'residual', 'prior' or 'mc-dropout'",
-  );
+  const scoreMode = checkOptions(options);
+  resolveRegression(options.regression); // fail at configuration time, before any context
+  return (context) =>
+    new MtUncertaintySampler(context, options, scoreMode, planFor(options.regression, context), scorerFor(context));
 }

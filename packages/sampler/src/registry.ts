@@ -2,6 +2,7 @@ import { CamtlError, type SamplerFactory } from '@camtl/core';
 import type { CommonSamplerOptions } from './base';
 import { mtUncertainty, type MtUncertaintyOptions } from './mt-uncertainty';
 import { proportional } from './proportional';
+import { replay, type ReplayOptions } from './replay';
 import { annealed, roundRobin, temperature, uniform, type TaskMixOptions, type TemperatureOptions } from './task-mix';
 
 /** Options accepted by each named sampler. */
@@ -12,6 +13,7 @@ export interface SamplerOptionsByName {
   annealed: TaskMixOptions;
   'round-robin': TaskMixOptions;
   uniform: TaskMixOptions;
+  replay: ReplayOptions;
 }
 
 export type SamplerName = keyof SamplerOptionsByName;
@@ -23,6 +25,7 @@ const PLUGINS: { [K in SamplerName]: (options?: SamplerOptionsByName[K]) => Samp
   annealed,
   'round-robin': roundRobin,
   uniform,
+  replay,
 };
 
 /** The sampler names `createSampler` accepts, for CLI help and config validation. */
@@ -40,5 +43,6 @@ export function createSampler<K extends SamplerName>(name: K, options?: SamplerO
     );
   }
   const plugin = PLUGINS[name] as (options?: SamplerOptionsByName[K]) => SamplerFactory;
+  // replay has no default options: its own check names the missing schedule.
   return plugin(options ?? ({} as SamplerOptionsByName[K]));
 }

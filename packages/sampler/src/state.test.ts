@@ -62,12 +62,15 @@ describe('registry and errors', () => {
       'annealed',
       'round-robin',
       'uniform',
+      'replay',
     ]);
-    for (const name of samplerNames().filter((n) => n !== 'mt-uncertainty')) {
+    for (const name of samplerNames().filter((n) => n !== 'mt-uncertainty' && n !== 'replay')) {
       expect(createSampler(name)(context(SIZES, 4)).kind).toBe(name);
     }
     // MT-U scores with the model: a context without one is refused at once, saying what is missing.
     expect(() => createSampler('mt-uncertainty')(context(SIZES, 4))).toThrowError(/needs `model` and `train`/);
+    // replay needs its schedule, and says so at configuration time.
+    expect(() => createSampler('replay')).toThrowError(/needs a non-empty schedule/);
     expect(createSampler('uniform', { epochLength: 17 })(context(SIZES, 4)).epochLength()).toBe(17);
   });
 

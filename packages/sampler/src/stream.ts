@@ -53,6 +53,11 @@ export class PermutationStream {
     return out;
   }
 
+  /** Starts a new pass now (a fresh permutation), whatever is left of this one. */
+  restart(): void {
+    this.reshuffle();
+  }
+
   /** The next single index, reshuffling when needed. */
   takeOne(): number {
     if (this.cursor >= this.size) this.reshuffle();

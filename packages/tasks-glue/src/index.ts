@@ -1,6 +1,6 @@
 // @camtl/tasks-glue — the GLUE tasks (a table, and `resolveTask` by name),
 // `defineTask` for your own TSV/JSONL tasks, the GLUE metrics, the test-server
-// submission writer and split inspection.
+// submission writer, split inspection and the GLUE score (paper or mean convention).
 
 export {
   METRIC_NAMES,
@@ -50,4 +50,13 @@ export {
   type SubmissionResult,
   type TaskPredictions,
 } from './submission';
+export {
+  GLUE_CONVENTIONS,
+  GLUE_SCORE_TASKS,
+  glueScore,
+  glueScoreTask,
+  glueSelection,
+  type GlueConvention,
+  type GlueScore,
+} from './glue-score';
 export { formatInspection, inspectSplit, type InspectOptions, type InspectedExample, type Inspection } from './inspect';

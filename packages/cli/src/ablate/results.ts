@@ -22,13 +22,14 @@ export interface AblateRunResult {
 export const RESULT_FILE = 'result.json';
 
 /**
- * The run scores of an evaluation. INTEGRATION NOTE: when @camtl/tasks-glue
- * exports `glueScore` (the paper convention: WNLI left out, one metric per
- * task), add it here as 'glue (paper)' for GLUE tasks; until then only
- * core's mean of the task scores is reported.
+ * The run scores of an evaluation: the selection score when it is not the
+ * mean (for GLUE tasks the paper convention, WNLI left out: 'GLUE (paper)'),
+ * then core's mean of the task scores.
  */
 export function runScores(ev: EvalRecord): Record<string, number | null> {
-  return { mean: ev.average };
+  const selected = ev.selectBy && ev.selectBy !== 'mean' && ev.score !== undefined;
+  const name = ev.selectBy === 'paper' ? 'GLUE (paper)' : String(ev.selectBy);
+  return { ...(selected ? { [name]: ev.score ?? null } : {}), mean: ev.average };
 }
 
 /** Reads a finished run's log: the evaluation at its best step, or why it has none. */

@@ -2,7 +2,7 @@ import { CamtlError, type FileSystem } from '@camtl/core';
 import { comparisonTable, renderComparison, type ComparisonData } from '@camtl/report';
 import { nodeFileSystem } from '@camtl/backend-node';
 import type { CliIO } from '../args';
-import { resolveTrainConfig, type TrainConfig } from '../train/config';
+import { resolveTrainConfig, savedConfig, type TrainConfig } from '../train/config';
 import { runTraining } from '../train/run';
 import { CONFIG_FILE } from '../train/run-info';
 import type { Arm } from './arms';
@@ -77,7 +77,8 @@ async function train(run: PlannedRun, fs: FileSystem): Promise<AblateRunResult |
   const savedFile = fs.join(run.dir, CONFIG_FILE);
   if (await fs.exists(savedFile)) {
     const saved = JSON.parse(await fs.readText(savedFile)) as Record<string, unknown>;
-    if (outcome(saved) === outcome({ ...cfg })) cfg = { ...cfg, resume: true };
+    // train-config.json holds the run's configuration in --config form
+    if (outcome(saved) === outcome({ ...savedConfig(cfg) })) cfg = { ...cfg, resume: true };
   }
   let log = '';
   const io: CliIO = { stdout: (t) => (log += t), stderr: (t) => (log += t), isTTY: false };

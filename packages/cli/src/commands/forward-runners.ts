@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CamtlError, loadBertModel, normalizedEntropy, toJsonTensorAsync, type FileSystem } from '@camtl/core';
-import { loadCaMtl } from '@camtl/ca-mtl';
+import { loadMultiTaskModel } from '@camtl/ca-mtl';
 import { parseForwardInputs } from '../inputs';
 
 /** What a forward run produces: the OUT.json object and a human summary. */
@@ -93,7 +93,7 @@ export async function forwardCaMtl(
   inputFile: string,
   fs: FileSystem,
 ): Promise<ForwardResult> {
-  const { model } = await loadCaMtl(dir, fs);
+  const { model } = await loadMultiTaskModel(dir, fs);
   const cfg = model.config;
   const inputs = parseForwardInputs(raw, inputFile, cfg.bert, { numTasks: cfg.tasks.length, floatLabels: true });
   try {

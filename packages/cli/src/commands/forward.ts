@@ -1,4 +1,4 @@
-import { isCaMtlConfig } from '@camtl/ca-mtl';
+import { isMultiTaskConfig } from '@camtl/ca-mtl';
 import type { CommandSpec } from '../args';
 import { stringFlag } from '../args';
 import { BACKEND_FLAG, selectBackend } from '../backend';
@@ -37,7 +37,7 @@ export const forwardCommand: CommandSpec = {
     const rawInputs = await readJsonFile(fs, inputFile);
     const backend = (await selectBackend(stringFlag(values, 'backend') ?? 'auto')).backend;
     const config = await readJsonFile(fs, fs.join(modelDir, 'config.json'));
-    const run = isCaMtlConfig(config) ? forwardCaMtl : forwardBert;
+    const run = isMultiTaskConfig(config) ? forwardCaMtl : forwardBert;
     const result = await run(modelDir, rawInputs, inputFile, fs);
     const output = stringFlag(values, 'output');
     if (output) await writeJsonFile(fs, output, result.json, io.stdout);

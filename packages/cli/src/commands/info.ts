@@ -16,16 +16,19 @@ import {
   caMtlParamCounts,
   isCaMtlConfig,
   parseCaMtlConfig,
+  parseWithout,
   referenceTrainable,
+  type ConditionalComponent,
 } from '@camtl/ca-mtl';
 import type { CliIO, CommandSpec } from '../args';
 import { stringFlag } from '../args';
 import { assetPath, requireDir } from '../files';
 import { nodeFileSystem } from '@camtl/backend-node';
+import { baselineInfo, isBaselineInfo } from './info-baselines';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
-function printSummary(summary: ParamSummary, io: CliIO): void {
+export function printSummary(summary: ParamSummary, io: CliIO): void {
   io.stdout(
     `parameters: ${fmt(summary.total)} total, ${fmt(summary.trainable)} trainable, ${fmt(summary.frozen)} frozen\n`,
   );
@@ -40,7 +43,7 @@ function printSummary(summary: ParamSummary, io: CliIO): void {
   }
 }
 
-function parseFreeze(values: Record<string, unknown>): [number, number] | undefined {
+export function parseFreeze(values: Record<string, unknown>): [number, number] | undefined {
   const text = stringFlag(values, 'freeze');
   if (text === undefined) return undefined;
   const range = parseLayerRange(text);
@@ -48,7 +51,7 @@ function parseFreeze(values: Record<string, unknown>): [number, number] | undefi
   return range;
 }
 
-function parseList(text: string | undefined, flag: string): string[] | undefined {
+export function parseList(text: string | undefined, flag: string): string[] | undefined {
   if (text === undefined) return undefined;
   const items = text
     .split(',')
@@ -58,7 +61,7 @@ function parseList(text: string | undefined, flag: string): string[] | undefined
   return items;
 }
 
-function parseNumbers(text: string | undefined, flag: string): number[] | undefined {
+export function parseNumbers(text: string | undefined, flag: string): number[] | undefined {
   const items = parseList(text, flag);
   if (!items) return undefined;
   return items.map((s) => {
@@ -68,8 +71,15 @@ function parseNumbers(text: string | undefined, flag: string): number[] | undefi
   });
 }
 
+/** `--without a,b`: the ablated components, checked (an unknown name lists the valid ones). */
+function withoutFlag(values: Record<string, unknown>): ConditionalComponent[] {
+  const text = stringFlag(values, 'without');
+  return text === undefined ? [] : parseWithout(text, '--without');
+}
+
 /** `--preset ca-mtl-base|ca-mtl-large`: exact counts from shapes, nothing allocated. */
 function presetInfo(values: Record<string, unknown>, io: CliIO): number {
+  if (isBaselineInfo(values)) return baselineInfo(values, io); // mtl-bert, hyperformer
   const preset = stringFlag(values, 'preset')!;
   const variant = ({ 'ca-mtl-base': 'base', 'ca-mtl-large': 'large' } as const)[preset.toLowerCase() as 'ca-mtl-base'];
   if (!variant) throw new CamtlError('BAD_INPUT', `--preset "${preset}": expected ca-mtl-base or ca-mtl-large`);
@@ -83,11 +93,13 @@ function presetInfo(values: Record<string, unknown>, io: CliIO): number {
   if (!Number.isInteger(maxSeqLength) || maxSeqLength < 1)
     throw new CamtlError('BAD_INPUT', '--max-seq-length must be a positive integer');
   const freeze = parseFreeze(values);
+  const without = withoutFlag(values);
   const counts = caMtlParamCounts({
     variant,
     tasks,
     numLabels: parseNumbers(stringFlag(values, 'num-labels'), '--num-labels'),
     maxSeqLength,
+    options: { without },
     freeze,
     freezeOptions: { fixQuirk: !!values['fix-freeze-quirk'] },
   });
@@ -96,12 +108,13 @@ function presetInfo(values: Record<string, unknown>, io: CliIO): number {
     tasks,
     max_seq_length: maxSeqLength,
     freeze: freeze ? `${freeze[0]}-${freeze[1]}` : null,
+    without,
     ...counts,
   };
   if (values.json) io.stdout(JSON.stringify(result, null, 2) + '\n');
   else {
     io.stdout(
-      `${preset} with ${tasks.length} tasks (${tasks.join(', ')}), max_seq_length ${maxSeqLength}${freeze ? `, freeze ${freeze[0]}-${freeze[1]}` : ''}\n`,
+      `${preset} with ${tasks.length} tasks (${tasks.join(', ')}), max_seq_length ${maxSeqLength}${freeze ? `, freeze ${freeze[0]}-${freeze[1]}` : ''}${without.length > 0 ? `, without ${without.join(', ')}` : ''}\n`,
     );
     printSummary(counts, io);
   }
@@ -163,13 +176,14 @@ export const infoCommand: CommandSpec = {
   name: 'info',
   summary: "show a checkpoint's config and parameter counts, or a CA-MTL preset's exact counts",
   usage:
-    'camtl info --model DIR [--json] | camtl info --preset ca-mtl-base|ca-mtl-large --tasks a,b,… [--num-labels 2,3,…] [--freeze 0-4] [--json]',
+    'camtl info --model DIR [--json] | camtl info --preset ca-mtl-base|ca-mtl-large|mtl-bert|hyperformer [--adapter hyperformer] --tasks a,b,… [--num-labels 2,3,…] [--freeze 0-4] [--without LIST] [--json]',
   flags: {
     model: { type: 'string', value: 'DIR', description: 'HF BERT or CA-MTL folder; default: the bundled tiny BERT' },
     preset: {
       type: 'string',
       value: 'NAME',
-      description: 'ca-mtl-base (bert-base-cased) or ca-mtl-large (bert-large-cased): count without allocating',
+      description:
+        'ca-mtl-base (bert-base-cased), ca-mtl-large (bert-large-cased), or the baselines mtl-bert[-large], hyperformer[-large]: count without allocating',
     },
     tasks: {
       type: 'string',
@@ -192,14 +206,36 @@ export const infoCommand: CommandSpec = {
       value: 'A-B',
       description: 'count as frozen: encoder layers A..B and the embeddings (the reference rule)',
     },
+    without: {
+      type: 'string',
+      value: 'LIST',
+      description:
+        'with --preset: count an ablation without these components: conditional-attention, conditional-alignment, conditional-layer-norm, conditional-bottleneck',
+    },
     'fix-freeze-quirk': { type: 'boolean', description: "keep frozen layers' attention-bias generators trainable" },
+    adapter: {
+      type: 'string',
+      value: 'hyperformer',
+      description:
+        "with --preset: count Hyperformer++ on the preset's backbone instead (BERT frozen except LayerNorms)",
+    },
+    'loss-weighting': {
+      type: 'string',
+      value: 'equal|uncertainty',
+      description: 'with mtl-bert / hyperformer: uncertainty adds one log-variance per task',
+    },
     json: { type: 'boolean', description: 'print one JSON object' },
   },
   examples: [
     'camtl info --model ./bert-base-uncased --json',
     'camtl info --preset ca-mtl-base --tasks cola,mnli,rte,wnli,qqp,sts-b,sst-2,qnli,mrpc --freeze 0-4 --json',
+    'camtl info --preset ca-mtl-base --tasks cola,mnli,rte,qqp,sts-b,sst-2,qnli,mrpc --without conditional-attention,conditional-layer-norm --json',
+    'camtl info --preset mtl-bert --tasks cola,mnli,rte,wnli,qqp,sts-b,sst-2,qnli,mrpc --freeze 0-4 --json',
+    'camtl info --preset ca-mtl-base --adapter hyperformer --tasks cola,mnli,rte,wnli,qqp,sts-b,sst-2,qnli,mrpc --json',
   ],
   async run(values, io) {
+    if (!stringFlag(values, 'preset') && values.without !== undefined)
+      throw new CamtlError('BAD_INPUT', '--without needs --preset (a checkpoint folder says its own in config.json)');
     return stringFlag(values, 'preset') ? presetInfo(values, io) : modelInfo(values, io);
   },
 };

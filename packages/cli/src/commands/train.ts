@@ -3,9 +3,20 @@ import { stringFlag } from '../args';
 import { BACKEND_FLAG } from '../backend';
 import { readJsonFile } from '../files';
 import { nodeFileSystem } from '@camtl/backend-node';
+import { CamtlError, type FileSystem } from '@camtl/core';
 import { resolveTrainConfig } from '../train/config';
+import { configJsonSchema } from '../train/config-help';
+import { PRESET_NAMES, PRESETS } from '../train/presets';
 import { runTraining } from '../train/run';
-import { readTrainConfig } from '../train/run-info';
+import { CONFIG_FILE, readTrainConfig } from '../train/run-info';
+import { SELECT_BY_FLAG } from '../train/select-by';
+
+async function readConfigFile(fs: FileSystem, file: string): Promise<Record<string, unknown>> {
+  const json = await readJsonFile(fs, file);
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw new CamtlError('BAD_CONFIG', `${file}: expected a JSON object of options`, 'see camtl train --help-config');
+  return json as Record<string, unknown>;
+}
 
 const s = (value: string, description: string): FlagSpec => ({ type: 'string', value, description });
 
@@ -15,19 +26,51 @@ export const trainCommand: CommandSpec = {
   usage:
     'camtl train [--model BERT_DIR --data GLUE_DIR] [--tasks a,b,…] [--output DIR] [options] | camtl train --resume --output DIR',
   flags: {
-    config: s('FILE.json', 'a JSON object with any of these options (flags win)'),
-    model: s('DIR', 'HF BERT folder to start from (config.json, model.safetensors, vocab.txt or tokenizer.json)'),
+    config: s(
+      'FILE.json',
+      'a JSON object: any of these options, plus the sections model, freeze, sampler, trainer, tokenizer (flags win; see --help-config)',
+    ),
+    preset: s(
+      PRESET_NAMES.join('|'),
+      PRESET_NAMES.map((n) => `${n}: ${PRESETS[n].description}`).join('; ') + ' (the config file and flags win)',
+    ),
+    'help-config': { type: 'boolean', description: 'print the JSON Schema of --config files and exit' },
+    model: s(
+      'DIR',
+      'HF BERT folder to start from (config.json, model.safetensors, vocab.txt or tokenizer.json), or a CA-MTL checkpoint (all its weights, heads included; same tasks in the same order)',
+    ),
     data: s('DIR', 'data folder in the GLUE layout (CoLA/train.tsv, …); omit for the built-in synthetic suite'),
     glue: s('DIR', 'same as --data'),
     tasks: s('LIST', 'tasks to train, in task-id order (default: the reference 9 GLUE tasks / the synthetic suite)'),
     'task-def': s('FILE.json', 'a custom task definition (defineTask JSON); comma-separate several'),
-    output: { ...s('DIR', 'where the run goes: train.jsonl, report.html, checkpoints/, model/'), default: 'camtl-run' },
+    // No flag defaults where a config file may set the value: a default would override it.
+    output: s('DIR', 'where the run goes: train.jsonl, report.html, checkpoints/, model/ (default camtl-run)'),
     variant: s('base|large', 'the CA-MTL layout (default base)'),
+    adapter: s(
+      'hyperformer',
+      'train the Hyperformer++ baseline instead: generated adapters on a BERT frozen except its LayerNorms (--freeze does not apply)',
+    ),
+    'loss-weighting': s(
+      'equal|uncertainty',
+      "per-task loss weights: equal (the reference) or Kendall et al.'s learned uncertainty",
+    ),
+    without: s(
+      'LIST',
+      'ablation: remove these conditional components (comma-separated): conditional-attention, conditional-alignment, conditional-layer-norm, conditional-bottleneck',
+    ),
     freeze: s(
       'A-B|none',
       'freeze encoder layers A..B and the embeddings (default: 0-4 base / 0-11 large from a checkpoint, none from scratch)',
     ),
-    sampler: s('NAME', 'mt-uncertainty (default), proportional, temperature, annealed, round-robin, uniform'),
+    sampler: s(
+      'NAME',
+      'mt-uncertainty (default), proportional, temperature, annealed, round-robin, uniform, replay (with --schedule)',
+    ),
+    schedule: s(
+      'FILE',
+      "with --sampler replay: a run's schedule.jsonl, whose batches this run trains on exactly (it stops at its end)",
+    ),
+    dropout: s('X', 'every dropout: hidden, attention and the task heads (0 turns them all off)'),
     epochs: s('N', 'epochs (default 5; the synthetic default 8)'),
     'batch-size': s('N', 'examples per step (default 32)'),
     lr: s('X', 'peak learning rate (default 2e-5; the synthetic default 1e-3)'),
@@ -37,10 +80,11 @@ export const trainCommand: CommandSpec = {
     accumulation: s('N', 'gradient accumulation steps (default 1)'),
     'max-seq-length': s('N', 'max tokens per example, and the attention-bias length L (default 128)'),
     'max-length': s('N', 'same as --max-seq-length'),
-    'max-steps': s('N', 'stop after N steps'),
+    'max-steps': s('N', 'stop after N steps, at most the planned epochs (the learning-rate schedule spans the run)'),
     'eval-every': s('N', 'evaluate every N steps (always at the end of each epoch)'),
     'save-every': s('N', 'checkpoint every N steps (always after each evaluation)'),
-    'early-stopping': s('N', 'stop after N evaluations without a better GLUE average'),
+    'early-stopping': s('N', 'stop after N evaluations without a better selected score (--select-by)'),
+    'select-by': SELECT_BY_FLAG,
     seed: s('N', 'random seed (default 12; the synthetic default 0)'),
     padding: s('longest|max', 'dynamic padding (default) or pad every batch to --max-seq-length like the reference'),
     limit: s('N', 'use at most N examples per task and split (quick runs)'),
@@ -53,24 +97,33 @@ export const trainCommand: CommandSpec = {
       description: 'skip malformed data rows (counted and reported) instead of stopping',
     },
     resume: { type: 'boolean', description: 'continue the run in --output from its latest checkpoint, exactly' },
-    backend: BACKEND_FLAG,
+    backend: { ...BACKEND_FLAG, default: undefined, description: `${BACKEND_FLAG.description} (default auto)` },
   },
   examples: [
     'camtl train',
     'camtl train --model ./bert-base-uncased --data ./glue_data --output runs/ca-mtl-base',
     'camtl train --model ./bert-base-uncased --data ./my-data --task-def my-task.json --tasks my-task,sst-2',
     'camtl train --resume --output runs/ca-mtl-base',
+    'camtl train --sampler replay --schedule runs/ca-mtl-base/schedule.jsonl --dropout 0 --output runs/replay',
+    'camtl train --without conditional-attention,conditional-layer-norm --output runs/ablation',
+    'camtl train --model ./bert-base-cased --data ./glue_data --preset reference --output runs/reference',
+    'camtl train --help-config > camtl-config.schema.json',
   ],
   async run(values, io) {
+    if (values['help-config']) {
+      io.stdout(JSON.stringify(configJsonSchema(), null, 2) + '\n');
+      return 0;
+    }
     const fs = nodeFileSystem();
     const file = stringFlag(values, 'config');
-    const fileConfig = file ? ((await readJsonFile(fs, file)) as Record<string, unknown>) : {};
-    const flags = { ...values, config: undefined, help: undefined };
+    const fileConfig = file ? await readConfigFile(fs, file) : {};
+    const flags = { ...values, config: undefined, help: undefined, 'help-config': undefined };
     if (values.resume) {
       const output = stringFlag(values, 'output') ?? String(fileConfig.output ?? 'camtl-run');
       const saved = await readTrainConfig(output, fs);
-      return runTraining(resolveTrainConfig(saved, { resume: true, backend: values.backend, output }), io);
+      const cfg = resolveTrainConfig(saved, { resume: true, backend: values.backend, output }, CONFIG_FILE);
+      return runTraining(cfg, io);
     }
-    return runTraining(resolveTrainConfig(fileConfig, flags), io);
+    return runTraining(resolveTrainConfig(fileConfig, flags, file), io);
   },
 };

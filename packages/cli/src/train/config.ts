@@ -1,16 +1,32 @@
-import { CamtlError, REFERENCE_RECIPE, parseLayerRange, type TrainingRecipe } from '@camtl/core';
-import { samplerNames } from '@camtl/sampler';
+import {
+  CamtlError,
+  REFERENCE_RECIPE,
+  parseLayerRange,
+  type LossWeighting,
+  type PairTruncation,
+  type TrainingRecipe,
+} from '@camtl/core';
+import { parseWithout, type Architecture, type CaMtlOptions } from '@camtl/ca-mtl';
 import { DEFAULT_TRAINING } from '@camtl/synthetic';
 import { parseDataFraction } from './data-fraction';
+import type { z } from 'zod';
+import { configError, type ConfigSource } from './config-errors';
+import { FILE_SCHEMA, LAYER_SCHEMA, toLayer, type ConfigLayer } from './config-flat';
+import type { TrainerSection } from './config-schema';
+import { PRESETS, type Preset, type PresetName } from './presets';
+import type { GlueConvention } from '@camtl/tasks-glue';
+import { checkReplay, type ReplayOptions } from './replay';
 
 /**
- * Everything `camtl train` can be told, from flags and/or a JSON config file
- * (same names; flags win). Defaults depend on the data: the GLUE recipe of
- * the reference (spec §5) for real data, the synthetic suite's own for the
- * built-in default (a model trained from scratch needs a far larger lr).
+ * Everything `camtl train` can be told, resolved from (lowest first) the
+ * defaults, a preset, a JSON config file and the flags. Defaults depend on
+ * the data: the GLUE recipe of the reference (spec §5) for real data, the
+ * synthetic suite's own for the built-in default (a model trained from
+ * scratch needs a far larger lr).
  */
-export interface TrainConfig extends TrainingRecipe {
+export interface TrainConfig extends TrainingRecipe, ReplayOptions {
   output: string;
+  preset?: PresetName;
   /** HF BERT folder to start from; absent = from scratch (the built-in default). */
   model?: string;
   /** GLUE-layout data folder; absent = the built-in synthetic suite. */
@@ -18,13 +34,30 @@ export interface TrainConfig extends TrainingRecipe {
   tasks?: string[];
   taskDefs: string[];
   variant: 'base' | 'large';
+  /** The model: CA-MTL (default), the MTL-BERT baseline, or Hyperformer++ on a frozen BERT (`--adapter hyperformer`). */
+  architecture: Architecture;
+  /** How per-task losses combine (default equal, the reference). */
+  lossWeighting?: LossWeighting;
+  /** createCaMtl's options (the `model` section less `from` and `variant`). */
+  caMtl: CaMtlOptions;
   freeze?: [number, number];
+  fixQuirk: boolean;
   sampler: string;
+  /** createSampler's options for `sampler`. */
+  samplerOptions: Record<string, unknown>;
+  /** Trainer options beyond the recipe and the fields below, as given (the Trainer defaults the rest). */
+  trainer: Pick<
+    TrainerSection,
+    'decay' | 'adamEpsilon' | 'evalBatchSize' | 'keepCheckpoints' | 'earlyStoppingMinDelta'
+  >;
   maxSteps?: number;
   evalEvery?: number;
   saveEvery?: number;
   earlyStopping?: number;
+  /** The selection score's convention; absent = paper when every task is a GLUE task, else mean. */
+  selectBy?: GlueConvention;
   padding: 'longest' | 'max';
+  truncation: PairTruncation;
   limit?: number;
   /** Share of each task's training split trained on (a seeded subset), 0.001..1. */
   dataFraction: number;
@@ -37,103 +70,193 @@ type Raw = Record<string, unknown>;
 
 const camel = (k: string) => k.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
-function num(raw: Raw, key: string, fallback: number | undefined, integer: boolean): number | undefined {
-  const v = raw[key];
-  if (v === undefined) return fallback;
-  const n = typeof v === 'number' ? v : Number(v);
-  if (!Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n))) {
-    throw new CamtlError(
-      'BAD_CONFIG',
-      `--${key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}: expected a non-negative ${integer ? 'integer' : 'number'}, got ${JSON.stringify(v)}`,
-    );
+function check<S extends z.core.$ZodType>(schema: S, input: unknown, source: ConfigSource): void {
+  const r = (schema as unknown as z.ZodType).safeParse(input);
+  if (!r.success) throw configError(schema, input, r.error.issues, source);
+}
+
+/** One source (a file or the flags) as a validated layer: keys camelCased, flat keys placed in their sections. */
+export function parseSource(raw: Raw, label: string): ConfigLayer {
+  const file: Raw = {};
+  const written = new Map<string, string>();
+  for (const [k, v] of Object.entries(raw)) {
+    if (v === undefined || v === '') continue;
+    file[camel(k)] = v;
+    written.set(camel(k), k);
   }
-  return n;
+  check(FILE_SCHEMA, file, { label, written });
+  const { layer, origins } = toLayer(file);
+  check(LAYER_SCHEMA, layer, { label, origins, written });
+  return layer;
 }
 
-function list(v: unknown): string[] | undefined {
-  if (v === undefined) return undefined;
-  const items = (Array.isArray(v) ? v.map(String) : String(v).split(',')).map((s) => s.trim()).filter(Boolean);
-  return items.length > 0 ? items : undefined;
+const isPlain = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Deep merge, `over` winning; an object with another `name`/`kind` (a sampler, a regression plan) replaces. */
+export function mergeLayers<T>(under: T, over: T): T {
+  if (!isPlain(under) || !isPlain(over)) return over === undefined ? under : over;
+  const retagged = (['name', 'kind'] as const).some((t) => over[t] !== undefined && over[t] !== under[t]);
+  if (retagged) return over;
+  const out: Raw = { ...under };
+  for (const [k, v] of Object.entries(over)) if (v !== undefined) out[k] = mergeLayers(under[k], v);
+  return out as T;
 }
 
-function freezeRange(v: unknown, pretrained: boolean, variant: 'base' | 'large'): [number, number] | undefined {
-  if (v === undefined) return pretrained ? (variant === 'base' ? [0, 4] : [0, 11]) : undefined; // the README settings of the reference
-  if (v === 'none' || v === false) return undefined;
-  const r = parseLayerRange(String(v));
-  if (!r)
-    throw new CamtlError(
-      'BAD_CONFIG',
-      `--freeze: expected a layer range such as 0-4, or "none", got ${JSON.stringify(v)}`,
-    );
-  return r;
-}
-
-/** The recipe part: flags (and the keys older train-config.json files used) over the defaults `d`. */
-function recipe(raw: Raw, d: Readonly<TrainingRecipe>): TrainingRecipe {
-  const int = (key: string, fallback: number) => num(raw, key, fallback, true)!;
-  const real = (key: string, fallback: number) => num(raw, key, fallback, false)!;
+function defaultsLayer(synthetic: boolean): ConfigLayer {
+  const { maxSeqLength, ...recipe } = synthetic ? DEFAULT_TRAINING : REFERENCE_RECIPE;
   return {
-    epochs: int('epochs', d.epochs),
-    batchSize: int('batchSize', d.batchSize),
-    learningRate: real('lr', real('learningRate', d.learningRate)),
-    warmupRatio: real('warmup', real('warmupRatio', d.warmupRatio)),
-    weightDecay: real('weightDecay', d.weightDecay),
-    maxGradNorm: real('maxGradNorm', d.maxGradNorm),
-    gradientAccumulation: int('accumulation', int('gradientAccumulation', d.gradientAccumulation)),
-    maxSeqLength: int('maxSeqLength', int('maxLength', d.maxSeqLength)),
-    seed: int('seed', d.seed),
+    output: 'camtl-run',
+    backend: 'auto',
+    model: { variant: 'base' },
+    sampler: { name: 'mt-uncertainty' },
+    trainer: { ...recipe, maxSeqLength, padding: 'longest' },
+    tokenizer: { truncation: 'longest-first' },
   };
 }
 
-/** The named choices, checked: variant, sampler, padding (and that real data comes with a model). */
-function choices(raw: Raw, synthetic: boolean): Pick<TrainConfig, 'variant' | 'sampler' | 'padding'> {
-  const variant = (raw.variant ?? 'base') as TrainConfig['variant'];
-  if (variant !== 'base' && variant !== 'large')
-    throw new CamtlError('BAD_CONFIG', `--variant: expected base or large, got "${String(variant)}"`);
-  if (!synthetic && raw.model === undefined) {
+/** The freeze range: given, else the preset's or the reference README's from a checkpoint (none from scratch). */
+function freezeRange(m: ConfigLayer, preset: Preset | undefined): [number, number] | undefined {
+  const given = m.freeze?.range;
+  if (given === undefined) {
+    if (m.model?.from === undefined) return undefined;
+    const byVariant = preset?.freezeByVariant ?? { base: [0, 4], large: [0, 11] };
+    return byVariant[m.model.variant ?? 'base'];
+  }
+  if (given === 'none') return undefined;
+  const r = Array.isArray(given) ? (given[0] <= given[1] ? given : undefined) : parseLayerRange(given);
+  if (!r)
     throw new CamtlError(
       'BAD_CONFIG',
-      `--data ${String(raw.data)} needs --model, the HF BERT folder to start from`,
+      `freeze: expected a layer range such as 0-4, or "none", got ${JSON.stringify(given)}`,
+    );
+  return [r[0], r[1]];
+}
+
+function recipeOf(t: TrainerSection): TrainingRecipe {
+  const keys = ['epochs', 'batchSize', 'learningRate', 'warmupRatio', 'weightDecay', 'maxGradNorm'] as const;
+  const more = ['gradientAccumulation', 'maxSeqLength', 'seed'] as const;
+  return Object.fromEntries([...keys, ...more].map((k) => [k, t[k]])) as unknown as TrainingRecipe;
+}
+
+/** The merged layers as the run's configuration. */
+function build(m: ConfigLayer, preset: Preset | undefined, presetName: PresetName | undefined): TrainConfig {
+  const synthetic = m.data === undefined;
+  if (!synthetic && m.model?.from === undefined) {
+    throw new CamtlError(
+      'BAD_CONFIG',
+      `--data ${m.data} needs --model, the HF BERT folder to start from`,
       'e.g. --model ./bert-base-uncased (config.json, model.safetensors, vocab.txt)',
     );
   }
-  const sampler = String(raw.sampler ?? 'mt-uncertainty');
-  if (!(samplerNames() as string[]).includes(sampler))
-    throw new CamtlError('BAD_CONFIG', `--sampler: unknown "${sampler}"`, `use one of: ${samplerNames().join(', ')}`);
-  const padding = String(raw.padding ?? 'longest');
-  if (padding !== 'longest' && padding !== 'max')
-    throw new CamtlError('BAD_CONFIG', `--padding: expected longest or max, got "${padding}"`);
-  return { variant, sampler, padding: padding as TrainConfig['padding'] };
+  const {
+    from,
+    variant = 'base',
+    without,
+    dropout,
+    architecture: named,
+    adapter,
+    lossWeighting,
+    ...rest
+  } = m.model ?? {};
+  const architecture = named ?? (adapter === 'hyperformer' ? 'hyperformer' : 'ca-mtl');
+  if (adapter && named && named !== adapter)
+    throw new CamtlError('BAD_CONFIG', `--adapter ${adapter} contradicts architecture ${named}`);
+  if (without && architecture !== 'ca-mtl')
+    throw new CamtlError('BAD_CONFIG', `--without applies to CA-MTL only, not to ${architecture}`);
+  // The canonical order (and no repeats), so that saved configs and records compare equal.
+  const caMtl: CaMtlOptions = without ? { ...rest, without: parseWithout(without, 'model.without') } : rest;
+  const {
+    name: sampler = 'mt-uncertainty',
+    schedule,
+    ...samplerOptions
+  } = (m.sampler ?? {}) as Record<string, unknown> & { name?: string; schedule?: string };
+  checkReplay(sampler, schedule);
+  const t = m.trainer ?? {};
+  const taskDefs = m.taskDefs ?? [];
+  const presetTasks = !synthetic && taskDefs.length === 0 ? preset?.glueTasks : undefined;
+  return {
+    output: m.output!,
+    preset: presetName,
+    model: from,
+    data: m.data,
+    tasks: m.tasks ?? (presetTasks && [...presetTasks]),
+    taskDefs,
+    variant,
+    architecture,
+    lossWeighting,
+    caMtl,
+    freeze: freezeRange(m, preset),
+    fixQuirk: m.freeze?.fixQuirk ?? false,
+    sampler,
+    samplerOptions,
+    ...recipeOf(t),
+    trainer: Object.fromEntries(
+      (['decay', 'adamEpsilon', 'evalBatchSize', 'keepCheckpoints', 'earlyStoppingMinDelta'] as const)
+        .filter((k) => t[k] !== undefined)
+        .map((k) => [k, t[k]]),
+    ),
+    maxSteps: t.maxSteps,
+    evalEvery: t.evalEvery,
+    saveEvery: t.saveEvery,
+    earlyStopping: t.earlyStoppingPatience,
+    selectBy: t.selectBy,
+    dropout,
+    schedule,
+    padding: t.padding ?? 'longest',
+    truncation: m.tokenizer?.truncation ?? 'longest-first',
+    limit: m.limit,
+    dataFraction: parseDataFraction(m.dataFraction),
+    skipBadRows: m.skipBadRows ?? false,
+    resume: m.resume ?? false,
+    backend: m.backend!,
+  };
 }
 
-/** Merges a config file's object with the flags (camelCase or kebab-case keys) and fills defaults. */
-export function resolveTrainConfig(fileConfig: Raw, flags: Raw): TrainConfig {
-  const raw: Raw = {};
-  for (const [k, v] of [...Object.entries(fileConfig), ...Object.entries(flags)])
-    if (v !== undefined) raw[camel(k)] = v;
-  if (raw.glue !== undefined && raw.data === undefined) raw.data = raw.glue;
-  const synthetic = raw.data === undefined;
-  const { variant, sampler, padding } = choices(raw, synthetic);
-  const d = synthetic ? DEFAULT_TRAINING : REFERENCE_RECIPE;
+/**
+ * Merges the defaults, the preset (`--preset` or the file's "preset"), a
+ * config file's object and the flags (camelCase or kebab-case keys), each
+ * checked against the schema; `fileLabel` names the file in errors.
+ */
+export function resolveTrainConfig(fileConfig: Raw, flags: Raw, fileLabel = 'config'): TrainConfig {
+  const file = parseSource(fileConfig, fileLabel);
+  const cli = parseSource(flags, 'flags');
+  const presetName = (cli.preset ?? file.preset) as PresetName | undefined;
+  const preset = presetName ? PRESETS[presetName] : undefined;
+  const data = cli.data ?? file.data;
+  const layers = [defaultsLayer(data === undefined), preset?.layer ?? {}, file, cli];
+  const merged = layers.reduce((a, b) => mergeLayers(a, b));
+  check(LAYER_SCHEMA, merged, { label: 'the merged configuration' });
+  return build(merged, preset, presetName);
+}
+
+/**
+ * The resolved configuration as a `--config` file (train-config.json): what
+ * `camtl train --resume` reads back, with every value explicit.
+ */
+export function savedConfig(cfg: TrainConfig): ConfigLayer {
+  const { decay, adamEpsilon, evalBatchSize, keepCheckpoints, earlyStoppingMinDelta } = cfg.trainer;
   return {
-    output: String(raw.output ?? 'camtl-run'),
-    model: raw.model === undefined ? undefined : String(raw.model),
-    data: raw.data === undefined ? undefined : String(raw.data),
-    tasks: list(raw.tasks),
-    taskDefs: list(raw.taskDef ?? raw.taskDefs) ?? [],
-    variant,
-    freeze: freezeRange(raw.freeze, raw.model !== undefined, variant),
-    sampler,
-    ...recipe(raw, d),
-    maxSteps: num(raw, 'maxSteps', undefined, true),
-    evalEvery: num(raw, 'evalEvery', undefined, true),
-    saveEvery: num(raw, 'saveEvery', undefined, true),
-    earlyStopping: num(raw, 'earlyStopping', undefined, true),
-    padding,
-    limit: num(raw, 'limit', undefined, true),
-    dataFraction: parseDataFraction(raw.dataFraction),
-    skipBadRows: Boolean(raw.skipBadRows ?? false),
-    resume: Boolean(raw.resume ?? false),
-    backend: String(raw.backend ?? 'auto'),
+    preset: cfg.preset,
+    output: cfg.output,
+    data: cfg.data,
+    tasks: cfg.tasks,
+    taskDefs: cfg.taskDefs,
+    limit: cfg.limit,
+    dataFraction: cfg.dataFraction,
+    skipBadRows: cfg.skipBadRows,
+    backend: cfg.backend,
+    model: {
+      ...{ from: cfg.model, variant: cfg.variant, architecture: cfg.architecture },
+      ...{ lossWeighting: cfg.lossWeighting, dropout: cfg.dropout, ...cfg.caMtl },
+    },
+    freeze: { range: cfg.freeze ? `${cfg.freeze[0]}-${cfg.freeze[1]}` : 'none', fixQuirk: cfg.fixQuirk },
+    sampler: { name: cfg.sampler, schedule: cfg.schedule, ...cfg.samplerOptions } as ConfigLayer['sampler'],
+    trainer: {
+      ...recipeOf(cfg),
+      ...{ maxSteps: cfg.maxSteps, evalEvery: cfg.evalEvery, saveEvery: cfg.saveEvery },
+      ...{ earlyStoppingPatience: cfg.earlyStopping, padding: cfg.padding, selectBy: cfg.selectBy },
+      ...{ decay, adamEpsilon, evalBatchSize, keepCheckpoints, earlyStoppingMinDelta },
+    },
+    tokenizer: { truncation: cfg.truncation },
   };
 }

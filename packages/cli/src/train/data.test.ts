@@ -3,7 +3,11 @@
 import { mnli, sst2, type TaskSpec } from '@camtl/tasks-glue';
 import { findSyntheticTask } from '@camtl/synthetic';
 import { describe, expect, it } from 'vitest';
-import { findTask, knownTasks, resolveTasks } from './data';
+import { join } from 'node:path';
+import { loadTokenizer } from '@camtl/core';
+import { nodeFileSystem } from '@camtl/backend-node';
+import { CORE_FIXTURES, GLUE, run } from '../test-helpers';
+import { findTask, knownTasks, readSplits, resolveTasks } from './data';
 
 const reviews: TaskSpec = {
   name: 'Reviews',
@@ -54,5 +58,25 @@ describe('task resolution', () => {
     expect(names('folder', [reviews])).toEqual(['reviews']);
     expect(names('folder', [])).toEqual(['cola', 'mnli', 'rte', 'wnli', 'qqp', 'sts-b', 'sst-2', 'qnli', 'mrpc']);
     expect(resolveTasks('folder', ['MRPC', 'reviews'], [reviews]).map((t) => t.name)).toEqual(['mrpc', 'reviews']);
+  });
+});
+
+describe('row index', () => {
+  it("is the row's position among the rows the run reads: camtl data --json's examples (bad rows skipped, --limit first)", async () => {
+    const fs = nodeFileSystem();
+    const tokenizer = await loadTokenizer(join(CORE_FIXTURES, 'tokenizer'), fs);
+    const source = { kind: 'folder' as const, dir: GLUE, tasks: resolveTasks('folder', ['qqp'], []), taskDefs: [] };
+    const o = { maxSeqLength: 32, skipBadRows: true };
+    const [rows] = (await readSplits(source, tokenizer, o, fs)).train;
+    const listed = JSON.parse(
+      (await run('data', '--glue', GLUE, '--task', 'qqp', '--split', 'train', '--json')).stdout,
+    );
+    expect(listed.skipped.length).toBeGreaterThan(0); // the fixture has bad rows
+    expect(rows.map((r) => r.index)).toEqual(listed.examples.map((_: unknown, i: number) => i));
+    listed.examples.forEach((ex: { text_a: string; text_b?: string }, i: number) =>
+      expect(rows[i].ids).toEqual(tokenizer.encode(ex.text_a, ex.text_b, { maxSeqLength: 32 }).ids),
+    );
+    const [limited] = (await readSplits(source, tokenizer, { ...o, limit: 3 }, fs)).train;
+    expect(limited.map((r) => r.index)).toEqual([0, 1, 2]);
   });
 });

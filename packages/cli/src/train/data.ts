@@ -6,6 +6,7 @@ import {
   type EncodedExample,
   type EvalSet,
   type FileSystem,
+  type PairTruncation,
   type TaskDefinition,
 } from '@camtl/core';
 import { REFERENCE_TASKS } from '@camtl/ca-mtl';
@@ -159,7 +160,14 @@ export interface PreparedSplits {
 export async function readSplits(
   source: DataSource,
   tokenizer: BertTokenizer,
-  o: { maxSeqLength: number; limit?: number; skipBadRows: boolean; dataFraction?: number; seed?: number },
+  o: {
+    maxSeqLength: number;
+    limit?: number;
+    skipBadRows: boolean;
+    truncation?: PairTruncation;
+    dataFraction?: number;
+    seed?: number;
+  },
   fs: FileSystem,
 ): Promise<PreparedSplits> {
   const out: PreparedSplits = { train: [], dev: [], summary: [] };
@@ -168,9 +176,9 @@ export async function readSplits(
       const r = await task.read(source.dir, split, fs, { skipBadRows: o.skipBadRows });
       out.summary.push({ task: task.name, split, count: r.examples.length, skipped: r.skipped.length });
       const examples = o.limit !== undefined ? r.examples.slice(0, o.limit) : r.examples;
-      return encodeExamples(tokenizer, examples, task, t, o.maxSeqLength);
+      return encodeExamples(tokenizer, examples, task, t, o.maxSeqLength, { truncation: o.truncation });
     };
-    const all = (await read('train')).map((row, index) => ({ ...row, index }));
+    const all = await read('train'); // each row's index = its position (encodeExamples), kept by the subset
     const train = fractionOf(all, o.dataFraction ?? 1, o.seed ?? 0, t);
     if (train.length < all.length) out.summary[out.summary.length - 1].used = train.length;
     out.train.push(train);

@@ -8,7 +8,7 @@ import {
   type FileSystem,
   type TaskDefinition,
 } from '@camtl/core';
-import { loadCaMtl, type CaMtlModel } from '@camtl/ca-mtl';
+import { loadMultiTaskModel, type CamtlMultiTaskModel } from '@camtl/ca-mtl';
 import { stringFlag, type FlagSpec } from '../args';
 import { resolveTasks } from './data';
 import { readRunInfo, type RunInfo } from './run-info';
@@ -16,7 +16,7 @@ import { readRunInfo, type RunInfo } from './run-info';
 /** A trained model with what it needs to read data: for eval, predict and submit. */
 export interface OpenRun {
   modelDir: string;
-  model: CaMtlModel;
+  model: CamtlMultiTaskModel;
   tokenizer: BertTokenizer;
   tasks: TaskDefinition[];
   dataDir: string;
@@ -26,7 +26,12 @@ export interface OpenRun {
 
 /** The flags openRun reads: eval, predict and submit take them alike. */
 export const RUN_FLAGS: Record<'model' | 'data' | 'glue', FlagSpec> = {
-  model: { type: 'string', value: 'DIR', default: 'camtl-run/model', description: 'a trained CA-MTL model folder' },
+  model: {
+    type: 'string',
+    value: 'DIR',
+    default: 'camtl-run/model',
+    description: 'a trained model folder (CA-MTL, MTL-BERT or Hyperformer)',
+  },
   data: { type: 'string', value: 'DIR', description: "data folder (default: the run's own, from run.json)" },
   glue: { type: 'string', value: 'DIR', description: 'same as --data' },
 };
@@ -49,7 +54,7 @@ export async function openRun(values: Record<string, unknown>, fs: FileSystem): 
       `no data folder for ${modelDir}`,
       'pass --data DIR (the GLUE-layout folder the model was trained on)',
     );
-  const { model } = await loadCaMtl(modelDir, fs);
+  const { model } = await loadMultiTaskModel(modelDir, fs);
   const tasks = resolveTasks(info?.data.kind ?? 'folder', [...model.config.tasks], info?.taskDefs ?? []);
   const tokenizer = await loadTokenizer(modelDir, fs);
   return {

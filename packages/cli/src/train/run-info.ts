@@ -1,13 +1,14 @@
 import { CamtlError, type FileSystem } from '@camtl/core';
 import { VOCAB_FILE } from '@camtl/synthetic';
 import type { TaskSpec } from '@camtl/tasks-glue';
-import type { TrainConfig } from './config';
+import { savedConfig, type TrainConfig } from './config';
 import type { DataSource } from './data';
 
 /**
  * run.json records what eval/predict/submit need to find a run's data again:
  * the data folder and kind, the tasks, custom task specs, the max length.
- * train-config.json is the resolved configuration, reused by --resume.
+ * train-config.json is the resolved configuration as a --config file, reused by --resume
+ * (older runs' flat train-config.json files are read too).
  */
 export interface RunInfo {
   version: 1;
@@ -34,7 +35,7 @@ export async function writeRunInfo(cfg: TrainConfig, source: DataSource, fs: Fil
     ...(cfg.dataFraction < 1 ? { dataFraction: cfg.dataFraction } : {}),
   };
   await fs.writeFileAtomic(fs.join(cfg.output, RUN_FILE), JSON.stringify(info, null, 2) + '\n');
-  await fs.writeFileAtomic(fs.join(cfg.output, CONFIG_FILE), JSON.stringify(cfg, null, 2) + '\n');
+  await fs.writeFileAtomic(fs.join(cfg.output, CONFIG_FILE), JSON.stringify(savedConfig(cfg), null, 2) + '\n');
 }
 
 export async function readRunInfo(runDir: string, fs: FileSystem): Promise<RunInfo | undefined> {

@@ -2,12 +2,12 @@ import {
   CamtlError,
   Trainer,
   type FileSystem,
+  type SamplerFactory,
   type TrainProgress,
   type TrainResult,
   type TrainerOptions,
 } from '@camtl/core';
-import { createCaMtl, type CaMtlModel } from '@camtl/ca-mtl';
-import { createSampler, type SamplerName } from '@camtl/sampler';
+import { CaMtlModel, createMultiTaskModel, type CamtlMultiTaskModel } from '@camtl/ca-mtl';
 import { DEFAULT_MODEL_CONFIG } from '@camtl/synthetic';
 import { parseLog, renderReport, summaryTable } from '@camtl/report';
 import type { CliIO } from '../args';
@@ -16,10 +16,22 @@ import { nodeFileSystem } from '@camtl/backend-node';
 import { ProgressBar } from '../progress';
 import type { TrainConfig } from './config';
 import { prepareData, prepareTokenizer, readSplits, type DataSource, type PreparedSplits } from './data';
+import { trainSampler } from './replay';
+import { isCaMtlCheckpoint, loadCaMtlForTraining, withDropout } from './start-model';
 import { saveTokenizer, writeRunInfo } from './run-info';
+import { runSelection } from './select-by';
 
-async function createModel(cfg: TrainConfig, source: DataSource, fs: FileSystem): Promise<CaMtlModel> {
-  const { model, report } = await createCaMtl({
+/** The model `cfg.architecture` names (CA-MTL by default), from `--model` (a BERT or a CA-MTL checkpoint) or from scratch. */
+async function createModel(cfg: TrainConfig, source: DataSource, fs: FileSystem): Promise<CamtlMultiTaskModel> {
+  if (cfg.model && (await isCaMtlCheckpoint(cfg.model, fs))) {
+    const tasks = source.tasks.map((t) => t.name);
+    const model = await loadCaMtlForTraining(cfg.model, { tasks, maxSeqLength: cfg.maxSeqLength }, fs);
+    if (cfg.freeze) model.freeze(cfg.freeze, { fixQuirk: cfg.fixQuirk });
+    return withDropout(model, cfg.dropout);
+  }
+  const { model, report } = await createMultiTaskModel({
+    architecture: cfg.architecture,
+    lossWeighting: cfg.lossWeighting,
     base: cfg.model,
     bertConfig: cfg.model ? undefined : { ...DEFAULT_MODEL_CONFIG },
     fs,
@@ -27,16 +39,27 @@ async function createModel(cfg: TrainConfig, source: DataSource, fs: FileSystem)
     numLabels: source.tasks.map((t) => t.numLabels),
     variant: cfg.variant,
     maxSeqLength: cfg.maxSeqLength,
+    options: cfg.caMtl,
     freeze: cfg.freeze,
+    freezeOptions: { fixQuirk: cfg.fixQuirk },
     seed: cfg.seed,
   });
   if (report.unexpected.length > 0) {
     throw new CamtlError(
       'MISSING_KEYS',
-      `${cfg.model}: ${report.unexpected.length} tensor(s) fit no CA-MTL parameter, e.g. ${report.unexpected[0]}`,
+      `${cfg.model}: ${report.unexpected.length} tensor(s) fit no ${modelName(cfg)} parameter, e.g. ${report.unexpected[0]}`,
     );
   }
-  return model;
+  return withDropout(model, cfg.dropout);
+}
+
+/** How the run names its model: CA-MTL-base/large, MTL-BERT or Hyperformer++, with the loss weighting if not equal. */
+function modelName(cfg: TrainConfig, model?: CamtlMultiTaskModel): string {
+  // A CA-MTL checkpoint names its own variant.
+  const variant = model instanceof CaMtlModel ? model.config.variant : cfg.variant;
+  const names = { 'ca-mtl': `CA-MTL-${variant}`, 'mtl-bert': 'MTL-BERT', hyperformer: 'Hyperformer++' };
+  const name = names[cfg.architecture ?? 'ca-mtl'];
+  return cfg.lossWeighting === 'uncertainty' ? `${name} (uncertainty loss weighting)` : name;
 }
 
 /** Ctrl-C stops at the next step boundary with a checkpoint; a second Ctrl-C aborts. */
@@ -63,10 +86,16 @@ function progressReporter(io: CliIO): (p: TrainProgress) => void {
   };
 }
 
+/** " without a, b" for an ablated model (the start line names what was removed). */
+const ablation = (model: CamtlMultiTaskModel) => {
+  const without = model instanceof CaMtlModel ? (model.config.options.without ?? []) : [];
+  return without.length > 0 ? ` without ${without.join(', ')}` : '';
+};
+
 function describeStart(
   cfg: TrainConfig,
   source: DataSource,
-  model: CaMtlModel,
+  model: CamtlMultiTaskModel,
   backend: string,
   splits: Awaited<ReturnType<typeof readSplits>>,
   io: CliIO,
@@ -74,10 +103,10 @@ function describeStart(
   const s = model.summary();
   const origin = cfg.model
     ? `from ${cfg.model}`
-    : 'from scratch (no pretrained weights: the built-in default trains a tiny BERT-shaped CA-MTL from random init)';
+    : `from scratch (no pretrained weights: the built-in default trains a tiny BERT-shaped ${modelName(cfg)} from random init)`;
   io.stderr(`camtl train: ${source.kind === 'synthetic' ? 'built-in synthetic suite' : source.dir} on ${backend}\n`);
   io.stderr(
-    `  model: CA-MTL-${cfg.variant} ${origin}; ${s.total.toLocaleString('en-US')} parameters, ${s.trainable.toLocaleString('en-US')} trainable\n`,
+    `  model: ${modelName(cfg, model)}${ablation(model)} ${origin}; ${s.total.toLocaleString('en-US')} parameters, ${s.trainable.toLocaleString('en-US')} trainable\n`,
   );
   if (cfg.dataFraction < 1)
     io.stderr(`  data fraction: ${cfg.dataFraction} of each train split (seeded subset, seed ${cfg.seed})\n`);
@@ -100,9 +129,10 @@ function backendOptions(cfg: TrainConfig): { wasmThreads?: number } {
 interface Prepared {
   source: DataSource;
   splits: PreparedSplits;
-  model: CaMtlModel;
+  model: CamtlMultiTaskModel;
   backend: string;
   fs: FileSystem;
+  sampler: SamplerFactory;
 }
 
 /** What the log's "run" record says about the model and the data, besides the trainer's own fields. */
@@ -111,14 +141,23 @@ function runInfo(cfg: TrainConfig, { source, model, backend }: Prepared): Record
   return {
     backend,
     model: {
-      name: `CA-MTL-${cfg.variant}`,
+      name: modelName(cfg, model),
+      architecture: cfg.architecture ?? 'ca-mtl',
+      lossWeighting: cfg.lossWeighting ?? 'equal',
+      without: model instanceof CaMtlModel ? (model.config.options.without ?? []) : [],
       from: cfg.model ?? 'scratch',
       parameters: total,
       trainableParameters: trainable,
     },
     config: {
+      preset: cfg.preset ?? 'none',
       maxSeqLength: cfg.maxSeqLength,
-      freeze: cfg.freeze ? cfg.freeze.join('-') : 'none',
+      freeze:
+        cfg.architecture === 'hyperformer' ? 'BERT except LayerNorms' : cfg.freeze ? cfg.freeze.join('-') : 'none',
+      fixQuirk: cfg.fixQuirk,
+      options: cfg.caMtl,
+      sampler: { name: cfg.sampler, ...cfg.samplerOptions },
+      truncation: cfg.truncation,
       dataFraction: cfg.dataFraction,
       data: source.kind === 'synthetic' ? 'synthetic suite' : source.dir,
     },
@@ -130,18 +169,20 @@ function trainerOptions(cfg: TrainConfig, p: Prepared, signal: { stopped: boolea
   const { epochs, batchSize, learningRate, warmupRatio, weightDecay, maxGradNorm, gradientAccumulation, seed } = cfg;
   return {
     ...{ epochs, batchSize, learningRate, warmupRatio, weightDecay, maxGradNorm, gradientAccumulation, seed },
+    ...cfg.trainer,
     model: p.model,
     tasks: p.source.tasks,
     train: p.splits.train,
     dev: p.splits.dev,
     outputDir: cfg.output,
     fs: p.fs,
-    sampler: createSampler(cfg.sampler as SamplerName),
+    sampler: p.sampler,
     maxSteps: cfg.maxSteps,
     padding: cfg.padding === 'max' ? cfg.maxSeqLength : 'longest',
     evalEvery: cfg.evalEvery,
     saveEvery: cfg.saveEvery,
     earlyStoppingPatience: cfg.earlyStopping,
+    selectBy: runSelection(p.source.tasks, cfg.selectBy),
     resume: cfg.resume,
     stopSignal: signal,
     onProgress: progressReporter(io),
@@ -169,12 +210,13 @@ export async function runTraining(cfg: TrainConfig, io: CliIO): Promise<number> 
   const source = await prepareData(cfg, fs);
   const tokenizer = await prepareTokenizer(source, cfg.model, fs);
   const splits = await readSplits(source, tokenizer, cfg, fs);
+  const sampler = await trainSampler(cfg, fs); // before the model: a bad schedule fails fast
   const model = await createModel(cfg, source, fs);
   describeStart(cfg, source, model, report.backend, splits, io);
   await writeRunInfo(cfg, source, fs);
   const { signal, release } = interruptible(io);
   try {
-    const prepared = { source, splits, model, backend: report.backend, fs };
+    const prepared = { source, splits, model, backend: report.backend, fs, sampler };
     const result = await new Trainer(trainerOptions(cfg, prepared, signal, io)).run();
     await saveTokenizer(source, cfg, result.modelDir, fs);
     await finish(cfg, result, fs, io);

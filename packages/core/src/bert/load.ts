@@ -3,7 +3,7 @@ import { CamtlError } from '../errors';
 import type { FileSystem } from '../io/fs';
 import { loadHfCheckpoint, matchParameters, saveHfCheckpoint, type HfCheckpoint, type ParameterMatch } from '../io';
 import { initTensor } from '../params/init';
-import { specShapes, type ParamSpec } from '../params/spec';
+import { instantiate, specShapes, type ParamSpec } from '../params/spec';
 import { ParamStore } from '../params/store';
 import { Rng } from '../rng';
 import { bertConfigToJson, parseBertConfig, type BertConfig } from './config';
@@ -66,6 +66,27 @@ export function storeFromCheckpoint(
     store.add(s.name, value, s.trainable ?? true);
   }
   return store;
+}
+
+/**
+ * A model's weights from its specs: from a checkpoint when given (matched by
+ * name and shape; tensors matching `ignore` set aside; missing ones freshly
+ * initialised unless `strict`), else all freshly initialised from `seed`.
+ */
+export function storeFromSpecs(
+  specs: ParamSpec[],
+  ckpt: HfCheckpoint | undefined,
+  options: { ignore?: RegExp[]; strict?: boolean; seed?: number } = {},
+): { store: ParamStore; report: LoadReport } {
+  const seed = options.seed ?? 0;
+  if (!ckpt) {
+    const report = { initialized: specs.map((s) => s.name), unexpected: [], ignored: [] };
+    return { store: instantiate(specs, new Rng(seed)), report };
+  }
+  const match = matchParameters(specShapes(specs), ckpt.tensors, { ignoreUnexpected: options.ignore });
+  checkMatch(match, ckpt.files.join(', '), options.strict ?? false);
+  const store = storeFromCheckpoint(specs, ckpt, match, seed);
+  return { store, report: { initialized: match.missing, unexpected: match.unexpected, ignored: match.ignored } };
 }
 
 function hasClassifier(ckpt: HfCheckpoint): boolean {

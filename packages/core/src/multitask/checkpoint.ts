@@ -5,6 +5,7 @@ import type { AdamWState } from '../optim';
 import type { RngState } from '../rng';
 import type { MultiTaskModel } from './model';
 import type { SamplerState } from './sampler';
+import type { BestEvaluation } from './selection';
 
 /**
  * A training checkpoint is a directory: the model (config.json +
@@ -23,7 +24,7 @@ export interface TrainerState {
   updates: number;
   sampler: SamplerState;
   dropoutRng: RngState;
-  best: { step: number; average: number } | null;
+  best: BestEvaluation | null;
   evalsWithoutImprovement: number;
   examplesSeen: number;
   optimizer: { step: number; paramSteps: Record<string, number> };

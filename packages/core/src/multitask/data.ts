@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CamtlError } from '../errors';
-import type { BertTokenizer } from '../tokenizer';
+import type { BertTokenizer, PairTruncation } from '../tokenizer';
 import type { MultiTaskBatch } from './model';
 import type { Example, TaskDefinition } from './tasks';
 
@@ -17,18 +17,26 @@ export interface EncodedExample {
   id?: string;
 }
 
-/** Tokenizes a split once (truncated to maxSeqLength, as the reference's max_seq_length). */
+export interface EncodeExamplesOptions {
+  /** How a pair over maxSeqLength is cut: HF fast (default) or transformers 2.11 as the reference ran it. */
+  truncation?: PairTruncation;
+}
+
+/** Tokenizes a split once (truncated to maxSeqLength, as the reference's max_seq_length); `index` = position in `examples`. */
 export function encodeExamples(
   tokenizer: BertTokenizer,
   examples: readonly Example[],
   task: TaskDefinition,
   taskIndex: number,
   maxSeqLength: number,
+  options: EncodeExamplesOptions = {},
 ): EncodedExample[] {
-  return examples.map((ex) => {
-    const enc = tokenizer.encode(ex.textA, ex.textB, { maxSeqLength });
+  const truncation = options.truncation === 'longest-first-reference' ? 'longest_first_reference' : 'longest_first';
+  return examples.map((ex, index) => {
+    const enc = tokenizer.encode(ex.textA, ex.textB, { maxSeqLength, truncation });
     const target = ex.label === undefined ? Number.NaN : task.target(ex.label);
-    return { ids: enc.ids, typeIds: enc.typeIds, task: taskIndex, target, id: ex.id };
+    // index: the row's position in `examples`, which a replayed schedule names it by.
+    return { ids: enc.ids, typeIds: enc.typeIds, task: taskIndex, target, index, id: ex.id };
   });
 }
 

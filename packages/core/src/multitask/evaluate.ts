@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { evalContext } from '../modules/context';
 import { collate, disposeBatch, lengthBuckets, type CollateOptions, type EncodedExample } from './data';
 import type { MultiTaskModel } from './model';
+import { averageScore } from './selection';
 import type { MetricValues, TaskDefinition } from './tasks';
 
 /** One evaluation set: a task's split, already tokenized. */
@@ -88,7 +89,5 @@ export async function evaluate(
     );
     scores[set.key] = set.task.score(metrics[set.key]);
   }
-  const defined = Object.values(scores).filter((s): s is number => s !== null && Number.isFinite(s));
-  const average = defined.length > 0 ? defined.reduce((a, b) => a + b, 0) / defined.length : null;
-  return { metrics, scores, average };
+  return { metrics, scores, average: averageScore(scores) };
 }

@@ -37,6 +37,14 @@ export interface MultiTaskModel {
   readonly numLabelsPerTask: readonly number[];
   /** Longest sequence the model takes. */
   readonly maxSeqLength: number;
+  /**
+   * Per task index, the names of the parameters only that task uses (its head;
+   * a tensor shared by all tasks, such as a loss-weighting vector, is not one).
+   * The trainer drops their gradients at a step where the task is absent, as
+   * torch leaves such a head without a gradient. Optional: without it every
+   * parameter gets a gradient at every step.
+   */
+  readonly taskParameters?: readonly (readonly string[])[];
   forward(batch: MultiTaskBatch, ctx: ModuleContext): MultiTaskOutputs;
   /** Writes config.json + model.safetensors to `dir`. */
   save(dir: string, fs: FileSystem): Promise<void>;

@@ -54,12 +54,21 @@ export interface Sampler {
   readonly kind: string;
   /** Steps in one epoch, by this sampler's definition of an epoch. */
   epochLength(): number;
+  /**
+   * Steps in the whole run, when the sampler fixes it whatever the epochs
+   * (a replayed schedule: its length). The trainer then runs
+   * min(totalSteps(), maxSteps) steps instead of epochs × epochLength(), and
+   * its learning-rate schedule spans as many.
+   */
+  totalSteps?(): number;
   /** The next batch (it may mix tasks). */
   next(request: SampleRequest): Promise<Draw[]>;
   /** Fraction of the training examples ever returned by `next`, overall and per task. */
   usage(): { overall: number; perTask: number[] };
   getState(): Promise<SamplerState>;
   setState(state: SamplerState): Promise<void>;
+  /** Called by the Trainer after each evaluation (MT-U's reference scoring mode scores the next step in eval mode, as HF 2.11 leaves the model). */
+  onEvaluate?(): void;
   /** Frees device memory the sampler holds (e.g. MT-U's running statistics). */
   dispose?(): void;
 }

@@ -1,4 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { dropout, oneHotFloat } from '../modules/basic';
+import type { ModuleContext } from '../modules/context';
+import { normal, zeros } from '../params/init';
+import type { ParamSpec } from '../params/spec';
+import type { Params } from '../params/store';
 
 /**
  * Per-row views of a mixed-task batch's heads. A multi-task model returns
@@ -41,4 +46,107 @@ export function normalizedEntropy(
     const entropy = tf.neg(tf.sum(tf.mul(tf.exp(logp), tf.mul(logp, classMask)), -1)); // [B]
     return tf.div(entropy, tf.add(tf.log(numLabels), 1e-5)) as tf.Tensor1D;
   });
+}
+
+/**
+ * Per-task heads (reference `Decoder`: dropout(0.1), Linear(H, C_t)) for a
+ * batch that mixes tasks, without looping over tasks: every head is applied
+ * to every row at once ([B, ΣC]), and a constant 0/1 selection picks each
+ * row's own slice into [B, C_max]. Padding classes (c ≥ C_t) are 0 and masked
+ * out of the loss (and of MT-U's entropy, core's `normalizedEntropy`).
+ */
+export interface HeadLayout {
+  numLabels: number[];
+  maxLabels: number;
+  /** [T][ΣC][C_max] one-hot selection of task t's logits. */
+  selection: number[][][];
+}
+
+export function headLayout(numLabels: number[]): HeadLayout {
+  const total = numLabels.reduce((a, b) => a + b, 0);
+  const maxLabels = Math.max(...numLabels);
+  let offset = 0;
+  const selection = numLabels.map((c) => {
+    const sel = Array.from({ length: total }, () => new Array<number>(maxLabels).fill(0));
+    for (let k = 0; k < c; k++) sel[offset + k][k] = 1;
+    offset += c;
+    return sel;
+  });
+  return { numLabels, maxLabels, selection };
+}
+
+/** Per task index, the names of the parameters only that task uses: its head (`MultiTaskModel.taskParameters`). */
+export function headParameterNames(numTasks: number): string[][] {
+  return Array.from({ length: numTasks }, (_, t) => [`decoders.${t}.model.weight`, `decoders.${t}.model.bias`]);
+}
+
+export function headSpecs(numLabels: number[], hidden: number, std: number): ParamSpec[] {
+  return numLabels.flatMap((c, t) => [
+    { name: `decoders.${t}.model.weight`, shape: [c, hidden], init: normal(std) },
+    { name: `decoders.${t}.model.bias`, shape: [c], init: zeros },
+  ]);
+}
+
+/** Logits [B, C_max] of each row's own task head. */
+export function taskHeads(
+  root: Params,
+  pooled: tf.Tensor2D,
+  taskIds: tf.Tensor1D,
+  layout: HeadLayout,
+  rate: number,
+  ctx: ModuleContext,
+): tf.Tensor2D {
+  const heads = layout.numLabels.map((_, t) => root.at(`decoders.${t}.model`));
+  const w = tf.concat(
+    heads.map((h) => h.get('weight')),
+    0,
+  ); // [ΣC, H]
+  const b = tf.concat(
+    heads.map((h) => h.get('bias')),
+    0,
+  ); // [ΣC]
+  const x = dropout(pooled, rate, ctx) as tf.Tensor2D;
+  const all = tf.fused.matMul({ a: x, b: w as tf.Tensor2D, transposeB: true, bias: b }); // [B, ΣC]
+  const select = tf.gather(tf.tensor3d(layout.selection), taskIds); // [B, ΣC, C_max]
+  const B = pooled.shape[0];
+  const picked = tf.matMul(tf.reshape(all, [B, 1, -1]), select); // [B, 1, ΣC] · [B, ΣC, C_max] → [B, 1, C_max]
+  return tf.reshape(picked, [B, layout.maxLabels]) as tf.Tensor2D; // [B, C_max]
+}
+
+/** Per-row loss [B]: cross-entropy over the row's classes, or squared error for regression. */
+export function perExampleLoss(
+  logits: tf.Tensor2D,
+  labels: tf.Tensor1D,
+  taskIds: tf.Tensor1D,
+  layout: HeadLayout,
+): tf.Tensor1D {
+  const { classMask, isRegression } = rowClasses(taskIds, layout.numLabels, layout.maxLabels);
+  const logp = maskedLogSoftmax(logits, classMask);
+  // Regression labels (floats) never index a class: clamp, then mask their CE away.
+  const classIds = tf.clipByValue(tf.cast(labels, 'int32'), 0, layout.maxLabels - 1) as tf.Tensor1D;
+  const ce = tf.neg(tf.sum(tf.mul(oneHotFloat(classIds, layout.maxLabels), logp), -1)); // [B]
+  const firstLogit = tf.reshape(tf.slice(logits, [0, 0], [-1, 1]), [-1]); // [B]
+  const se = tf.square(tf.sub(firstLogit, tf.cast(labels, 'float32'))); // [B]
+  return tf.add(tf.mul(isRegression, se), tf.mul(tf.sub(1, isRegression), ce)) as tf.Tensor1D;
+}
+
+/**
+ * The reference loss: each task's mean over its rows, then the unweighted mean
+ * over the tasks present. The per-task sums and counts are one [1, B]·[B, T]
+ * product with a one-hot matrix: no loop over tasks, one small matmul whose
+ * gradient is another matmul on every backend (unsortedSegmentSum would do
+ * too; core patches it in for wasm).
+ */
+export function multiTaskLoss(
+  perExample: tf.Tensor1D,
+  taskIds: tf.Tensor1D,
+  numTasks: number,
+): { loss: tf.Scalar; perTask: tf.Tensor1D; present: tf.Tensor1D } {
+  const onehot = oneHotFloat(taskIds, numTasks); // [B, T]
+  const sums = tf.reshape(tf.matMul(tf.reshape(perExample, [1, -1]), onehot), [numTasks]); // [1, B]·[B, T] → [T]
+  const counts = tf.sum(onehot, 0); // [T]
+  const present = tf.cast(tf.greater(counts, 0), 'float32') as tf.Tensor1D;
+  const perTask = tf.div(sums, tf.maximum(counts, 1)) as tf.Tensor1D;
+  const loss = tf.div(tf.sum(tf.mul(perTask, present)), tf.sum(present)) as tf.Scalar;
+  return { loss, perTask, present };
 }

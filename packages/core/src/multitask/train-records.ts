@@ -1,5 +1,6 @@
 import type { EvalResult } from './evaluate';
 import type { Draw } from './sampler';
+import type { BestEvaluation, SelectBy } from './selection';
 import type { ResolvedTrainerOptions, TrainLogRecord } from './trainer-options';
 
 /**
@@ -40,6 +41,7 @@ export function runRecord(
       ...run,
       warmupRatio: o.warmupRatio,
       padding: o.padding,
+      selectBy: o.selectBy.name,
       ...(o.runInfo?.config as object),
     },
   };
@@ -77,19 +79,27 @@ export function stepRecord(names: readonly string[], s: StepFacts, usage: Usage)
   };
 }
 
-/** The summary in the last line: best step and average, the last evaluation, the data used. */
+/**
+ * The summary in the last line: the best step with its mean (`bestAverage`)
+ * and selected score (`bestScore`, named by `selectBy`), the last evaluation
+ * (its mean `average` and selected `score`), the data used.
+ */
 export function finalSummary(
   names: readonly string[],
-  best: { step: number; average: number } | null,
+  best: BestEvaluation | null,
   lastEval: EvalResult | undefined,
   usage: Usage,
+  selectBy: SelectBy,
 ): Record<string, unknown> {
   return {
+    selectBy: selectBy.name,
     bestStep: best?.step ?? null,
     bestAverage: best?.average ?? null,
+    bestScore: best?.score ?? best?.average ?? null,
     metrics: lastEval?.metrics ?? {},
     scores: lastEval?.scores ?? {},
     average: lastEval?.average ?? null,
+    score: lastEval ? selectBy.score(lastEval) : null,
     dataUsed: usage.overall,
     perTaskDataUsed: byTask(names, (t) => usage.perTask[t]),
   };

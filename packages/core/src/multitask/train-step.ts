@@ -3,6 +3,7 @@ import { CamtlError } from '../errors';
 import { trainContext } from '../modules/context';
 import { clipByGlobalNorm, type AdamW, type ClipResult, type GradientAccumulator } from '../optim';
 import type { Rng } from '../rng';
+import { variablesFor } from './absent-heads';
 import { collate, disposeBatch, type CollateOptions, type EncodedExample } from './data';
 import type { MultiTaskModel } from './model';
 import type { Draw } from './sampler';
@@ -36,7 +37,7 @@ function lossAndGrads(
       perTask = tf.keep(out.perTaskLoss!);
       return out.loss!;
     }, vars);
-    return { value, grads, perTask: perTask!, present: new Set(rows.map((r) => r.task)) };
+    return { value, grads, perTask: perTask! };
   } finally {
     disposeBatch(batch);
   }
@@ -85,7 +86,9 @@ function takeUpdate(c: StepContext): ClipResult | undefined {
  */
 export async function trainStep(c: StepContext, draws: Draw[], step: number, lr: number): Promise<StepResult> {
   const rows = draws.map((d) => c.train[d.task][d.index]);
-  const { value, grads, perTask, present } = lossAndGrads(c.model, rows, c.padTo, c.rng, [...c.vars.values()]);
+  const present = new Set(rows.map((r) => r.task));
+  const vars = variablesFor(c.model, c.vars, present); // absent tasks' heads get no gradient, as in torch
+  const { value, grads, perTask } = lossAndGrads(c.model, rows, c.padTo, c.rng, vars);
   c.accumulator.add(new Map(Object.entries(grads).map(([k, g]) => [c.names.get(k)!, g])));
   const update = takeUpdate(c);
   const T = perTask.size;

@@ -6,6 +6,7 @@ import type { EvalSet } from './evaluate';
 import type { MultiTaskModel } from './model';
 import { REFERENCE_RECIPE, type TrainingRecipe } from './recipe';
 import type { SamplerFactory } from './sampler';
+import { checkSelectBy, SELECT_BY_MEAN, type SelectBy } from './selection';
 import type { TaskDefinition } from './tasks';
 
 /** A log record (JSONL line); the shapes are those @camtl/report reads. */
@@ -45,9 +46,15 @@ export interface TrainerOptions extends Partial<TrainerRecipe> {
   /** Save a checkpoint every N steps (and after each evaluation); default: at evaluations only. */
   saveEvery?: number;
   keepCheckpoints?: number;
-  /** Stop after this many evaluations without a better average. */
+  /**
+   * The score that picks the best checkpoint and drives early stopping
+   * (default: the mean of the task scores, name 'mean'). Eval records carry
+   * both the mean (`average`) and this `score`, named `selectBy`.
+   */
+  selectBy?: SelectBy;
+  /** Stop after this many evaluations without a better selected score. */
   earlyStoppingPatience?: number;
-  /** How much better the average must get to reset the patience (default 0). */
+  /** How much better the selected score must get to reset the patience (default 0). */
   earlyStoppingMinDelta?: number;
   /** Continue from the latest checkpoint in outputDir. */
   resume?: boolean;
@@ -91,6 +98,7 @@ function withDefaults(o: TrainerOptions): ResolvedTrainerOptions {
     keepCheckpoints: 2,
     resume: false,
     earlyStoppingMinDelta: 0,
+    selectBy: SELECT_BY_MEAN,
     ...given,
   };
 }
@@ -150,5 +158,6 @@ export function resolveTrainerOptions(o: TrainerOptions): ResolvedTrainerOptions
   }
   for (const task of o.tasks) checkSpecification('task', task);
   checkRowTasks(o);
+  checkSelectBy(r.selectBy);
   return r;
 }

@@ -98,6 +98,9 @@ describeEachBackend('Trainer', () => {
       .filter((r) => r.type === 'step')
       .map((r) => r.step);
     expect(steps).toEqual(Array.from({ length: 27 }, (_, i) => i + 1)); // the log reads as one run
+    const schedule = (f: typeof fs) => new TextDecoder().decode(f.files.get('run/schedule.jsonl'));
+    expect(schedule(fs)).toEqual(schedule(straightFs)); // so does the schedule
+    expect(schedule(fs).trim().split('\n')).toHaveLength(27);
     [straight, first, second].forEach((m) => m.store.dispose());
   });
 

@@ -14,6 +14,8 @@ import {
 } from './checkpoint';
 import { evaluate, type EvalResult } from './evaluate';
 import type { Sampler, SamplerContext } from './sampler';
+import { SCHEDULE_FILE, ScheduleLog, scheduleLine } from './schedule-log';
+import { judgeEvaluation, type BestEvaluation } from './selection';
 import { gradientNames, trainStep, type StepContext } from './train-step';
 import { resolveTrainerOptions, type ResolvedTrainerOptions, type TrainerOptions } from './trainer-options';
 import { TrainLog } from './train-log';
@@ -43,7 +45,7 @@ function samplerContext(o: ResolvedTrainerOptions): SamplerContext {
 export interface TrainResult {
   steps: number;
   reason: 'done' | 'early-stopping' | 'interrupted';
-  best: { step: number; average: number } | null;
+  best: BestEvaluation | null;
   lastEval?: EvalResult;
   /** Where the best (or final) model was exported: `<outputDir>/model`. */
   modelDir: string;
@@ -63,17 +65,24 @@ export class Trainer {
   private readonly accumulator: GradientAccumulator;
   private readonly dropoutRng: Rng;
   private readonly log: TrainLog;
+  private readonly schedule: ScheduleLog;
   private state: TrainerState;
   private lastEval?: EvalResult;
 
   constructor(options: TrainerOptions) {
     const o = (this.options = resolveTrainerOptions(options));
     this.vars = o.model.store.trainable();
-    this.optimizer = new AdamW(this.vars, { weightDecay: o.weightDecay, eps: o.adamEpsilon });
+    // zeroIfSeen: an absent task's head (no gradient) stays put until its task first appears (absent-heads.ts).
+    this.optimizer = new AdamW(this.vars, {
+      weightDecay: o.weightDecay,
+      eps: o.adamEpsilon,
+      missingGrads: 'zeroIfSeen',
+    });
     this.sampler = checkSpecification('sampler', o.sampler(samplerContext(o)));
     this.accumulator = new GradientAccumulator(o.gradientAccumulation);
     this.dropoutRng = new Rng(o.seed + 1);
     this.log = new TrainLog(o.fs, o.fs.join(o.outputDir, 'train.jsonl'));
+    this.schedule = new ScheduleLog(o.fs, o.fs.join(o.outputDir, SCHEDULE_FILE));
     this.state = this.freshState();
   }
 
@@ -96,8 +105,10 @@ export class Trainer {
     return this.sampler.epochLength();
   }
 
+  /** The run's length, which the learning-rate schedule spans: min(maxSteps, the sampler's total or epochs × epoch length). */
   get totalSteps(): number {
-    return this.options.maxSteps ?? this.options.epochs * this.epochLength;
+    const planned = this.sampler.totalSteps?.() ?? this.options.epochs * this.epochLength;
+    return Math.min(this.options.maxSteps ?? Infinity, planned);
   }
 
   private get checkpointRoot(): string {
@@ -148,8 +159,13 @@ export class Trainer {
       epochLength: this.epochLength,
       sampler: this.sampler.kind,
     });
-    if (this.options.resume && (await this.restore())) await this.log.truncateAfter(this.state.step, first);
-    else await this.log.start(first);
+    if (this.options.resume && (await this.restore())) {
+      await this.log.truncateAfter(this.state.step, first);
+      await this.schedule.truncateTo(this.state.step);
+    } else {
+      await this.log.start(first);
+      await this.schedule.start();
+    }
   }
 
   /** The loop; a NaN loss is logged as the run's end before it propagates. */
@@ -189,7 +205,7 @@ export class Trainer {
   }
 
   private summary(): Record<string, unknown> {
-    return finalSummary(this.taskNames, this.state.best, this.lastEval, this.sampler.usage());
+    return finalSummary(this.taskNames, this.state.best, this.lastEval, this.sampler.usage(), this.options.selectBy);
   }
 
   private stepContext(): StepContext {
@@ -222,6 +238,7 @@ export class Trainer {
     const lr = this.lr();
     const result = await trainStep(this.stepContext(), draws, this.state.step + 1, lr);
     this.state.step += 1;
+    await this.schedule.append(scheduleLine(draws, o.train, this.taskNames));
     if (result.gradNorm !== undefined) this.state.updates += 1;
     this.state.examplesSeen += draws.length;
     const stepEpoch = this.state.epoch; // the epoch this step belonged to, for the log
@@ -265,12 +282,12 @@ export class Trainer {
       phase: 'eval',
     });
     const result = await evaluate(o.model, o.dev, { batchSize: o.evalBatchSize, padding: o.padding });
+    this.sampler.onEvaluate?.();
     this.lastEval = result;
     this.lastEvalStep = this.state.step;
-    const previous = this.state.best?.average ?? -Infinity;
-    const improved = result.average !== null && result.average > previous;
-    if (improved) this.state.best = { step: this.state.step, average: result.average! };
-    const progressed = result.average !== null && result.average > previous + o.earlyStoppingMinDelta;
+    const judged = judgeEvaluation(o.selectBy, result, this.state.step, this.state.best, o.earlyStoppingMinDelta);
+    const { score, improved, progressed } = judged;
+    this.state.best = judged.best;
     this.state.evalsWithoutImprovement = progressed ? 0 : this.state.evalsWithoutImprovement + 1;
     const epoch = Math.floor((this.state.step - 1) / this.epochLength) + 1; // the epoch just trained
     await this.log.write({
@@ -282,13 +299,15 @@ export class Trainer {
       metrics: result.metrics,
       scores: result.scores,
       average: result.average,
+      score,
+      selectBy: o.selectBy.name,
       best: improved,
     });
     const name = await this.checkpoint();
     if (improved)
       await o.fs.writeFileAtomic(
         o.fs.join(this.checkpointRoot, BEST),
-        JSON.stringify({ step: this.state.step, path: name, average: result.average }) + '\n',
+        JSON.stringify({ step: this.state.step, path: name, average: result.average, score }) + '\n',
       );
   }
 

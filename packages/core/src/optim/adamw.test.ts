@@ -194,6 +194,26 @@ describeEachBackend('AdamW', () => {
     g.dispose();
   });
 
+  it('the first update at lr 0 (warmup) moves nothing but still advances the moments and step counts', () => {
+    const { w, opt } = setup({ missingGrads: 'zeroIfSeen' }, [1, 1], [0.5]);
+    const g = tf.tensor1d([0.5, 0.5]);
+    opt.step(new Map([['dense.weight', g]]), 0);
+    expect(Array.from(w.dataSync())).toEqual([1, 1]);
+    const state = opt.getState();
+    expect(state.step).toBe(1);
+    expect(state.paramSteps!.get('dense.weight')).toBe(1);
+    expect(state.paramSteps!.get('dense.bias')).toBe(0); // no gradient yet: not counted
+    expectClose(state.m.get('dense.weight')!, [0.05, 0.05]);
+    expectClose(state.v.get('dense.weight')!, [0.00025, 0.00025]);
+    // Step 2 (lr 0.01) is then HF's second update: t = 2 in the bias correction.
+    opt.step(new Map([['dense.weight', g]]), 0.01);
+    const size = (0.01 * Math.sqrt(1 - 0.999 ** 2)) / (1 - 0.9 ** 2);
+    const m = 0.9 * 0.05 + 0.1 * 0.5;
+    const v = 0.999 * 0.00025 + 0.001 * 0.25;
+    expectClose(w.dataSync(), [1 - (size * m) / (Math.sqrt(v) + 1e-8), 1 - (size * m) / (Math.sqrt(v) + 1e-8)]);
+    g.dispose();
+  });
+
   it('rejects unknown or misshapen gradients before moving anything', () => {
     const { w, opt } = setup({ lr: 0.01 });
     const good = tf.tensor1d([1, 1]);

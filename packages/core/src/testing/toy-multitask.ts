@@ -25,24 +25,36 @@ export class ToyModel implements MultiTaskModel {
   readonly maxSeqLength = 16;
   /** When set, the loss of this step becomes NaN (to test the trainer's guard). */
   poison = false;
+  /** With `taskHeads`: heads.<task>.weight/bias per task (else one stacked heads.weight/bias, no taskParameters). */
+  readonly taskParameters?: readonly (readonly string[])[];
 
-  constructor(seed = 0) {
-    this.store = instantiate(
-      [
-        { name: 'emb.weight', shape: [V, D], init: normal(0.5) },
-        { name: 'heads.weight', shape: [2, D, 2], init: normal(0.3) },
-        { name: 'heads.bias', shape: [2, 2], init: zeros },
-      ],
-      new Rng(seed),
-    );
+  constructor(seed = 0, options: { taskHeads?: boolean } = {}) {
+    const emb = { name: 'emb.weight', shape: [V, D], init: normal(0.5) };
+    const heads = options.taskHeads
+      ? this.taskNames.flatMap((t) => [
+          { name: `heads.${t}.weight`, shape: [D, 2], init: normal(0.3) },
+          { name: `heads.${t}.bias`, shape: [2], init: zeros },
+        ])
+      : [
+          { name: 'heads.weight', shape: [2, D, 2], init: normal(0.3) },
+          { name: 'heads.bias', shape: [2, 2], init: zeros },
+        ];
+    this.store = instantiate([emb, ...heads], new Rng(seed));
+    if (options.taskHeads) this.taskParameters = this.taskNames.map((t) => [`heads.${t}.weight`, `heads.${t}.bias`]);
+  }
+
+  /** [T, …] stacked head weights or biases: one tensor, or the per-task ones stacked. */
+  private heads(kind: 'weight' | 'bias'): tf.Tensor {
+    if (!this.taskParameters) return this.store.get(`heads.${kind}`);
+    return tf.stack(this.taskNames.map((t) => this.store.get(`heads.${t}.${kind}`)));
   }
 
   forward(batch: MultiTaskBatch, ctx: ModuleContext): MultiTaskOutputs {
     const mask = tf.expandDims(tf.cast(batch.attentionMask!, 'float32'), 2); // [B, S, 1]
     const emb = tf.mul(tf.gather(this.store.get('emb.weight'), batch.inputIds), mask); // [B, S, D]
     const pooled = dropout(tf.div(tf.sum(emb, 1), tf.sum(mask, 1)), 0.1, ctx) as tf.Tensor2D; // [B, D]
-    const w = tf.gather(this.store.get('heads.weight'), batch.taskIds); // [B, D, 2]
-    const b = tf.gather(this.store.get('heads.bias'), batch.taskIds); // [B, 2]
+    const w = tf.gather(this.heads('weight'), batch.taskIds); // [B, D, 2]
+    const b = tf.gather(this.heads('bias'), batch.taskIds); // [B, 2]
     const logits = tf.add(tf.reshape(tf.matMul(tf.expandDims(pooled, 1), w), [-1, 2]), b) as tf.Tensor2D; // [B, 2]
     const isReg = tf.cast(tf.equal(batch.taskIds, 1), 'float32');
     const out: MultiTaskOutputs = { logits };

@@ -6,7 +6,7 @@ export { parseVocab, vocabConfig, tokenizerConfigOptions, type VocabOptions, typ
 export { bertNormalize, DEFAULT_BERT_NORMALIZER } from './normalizer';
 export { bertPreTokenize, isBertPunctuation } from './pretokenizer';
 export { WordPiece, decodeWordPiece, type ModelToken } from './wordpiece';
-export { longestFirstLengths } from './truncation';
+export { longestFirstLengths, referenceLongestFirstLengths } from './truncation';
 export type {
   AddedToken,
   BatchEncodeOptions,
@@ -15,6 +15,7 @@ export type {
   BertTokenizerConfig,
   EncodeOptions,
   Encoding,
+  PairTruncation,
   SpecialToken,
   SpecialTokens,
   TruncationStrategy,

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { isCamtlError } from '../errors';
 import { fixturePath } from '../testing/fixtures';
 import { BertTokenizer } from './bert-tokenizer';
-import { countedLength, longestFirstLengths, truncateEncodings } from './truncation';
+import { countedLength, longestFirstLengths, referenceLongestFirstLengths, truncateEncodings } from './truncation';
 import type { SequenceEncoding } from './types';
 
 const tk = BertTokenizer.fromTokenizerJson(readFileSync(fixturePath('tokenizer', 'tokenizer.json'), 'utf8'));
@@ -116,5 +116,50 @@ describe('longest_first pair budget (HF fast tokenizer)', () => {
     expect(String((pair as Error).message)).toMatch(/maxSeqLength 2 .*3 special tokens a pair/);
     expect(() => tk.encode('x', null, { maxSeqLength: -1 })).toThrow(/non-negative integer/);
     expect(() => tk.encode('x', null, { maxSeqLength: 2.5 })).toThrow(/non-negative integer/);
+  });
+});
+
+describe("longest_first_reference pair budget (transformers 2.11's slow loop)", () => {
+  /** The reference loop itself: one token at a time from the longer, the second on a tie. */
+  function loop(a: number, b: number, budget: number): [number, number] {
+    while (a + b > budget)
+      if (a > b) a--;
+      else b--;
+    return [a, b];
+  }
+
+  it('matches the one-token-at-a-time loop on every small case', () => {
+    for (let a = 0; a <= 12; a++)
+      for (let b = 0; b <= 12; b++)
+        for (let budget = 0; budget <= 14; budget++)
+          expect(referenceLongestFirstLengths(a, b, budget), `${a} ${b} ${budget}`).toEqual(loop(a, b, budget));
+  });
+
+  it.each([
+    // [first, second, budget, fast, reference]: they differ when both are long, the first is not
+    // the longer and the budget is odd (a tie trims the first in the fast tokenizer, the second in 2.11)
+    [14, 21, 13, [6, 7], [7, 6]],
+    [8, 8, 9, [4, 5], [5, 4]],
+    [16, 8, 9, [5, 4], [5, 4]],
+    [12, 6, 8, [4, 4], [4, 4]],
+    [19, 1, 9, [8, 1], [8, 1]],
+  ])('%i + %i tokens, budget %i: fast %j, reference %j', (a, b, budget, fast, reference) => {
+    expect(longestFirstLengths(a, b, budget)).toEqual(fast);
+    expect(referenceLongestFirstLengths(a, b, budget)).toEqual(reference);
+  });
+
+  it('truncates end to end: the same pair keeps a different split', () => {
+    const a = 'This variable can not be set directly, use the |:language|';
+    const b = "<Tab>.  Spaces are used in indents with the '>' and '<' commands and";
+    const fast = tk.encode(a, b, { maxSeqLength: 16 });
+    const reference = tk.encode(a, b, { maxSeqLength: 16, truncation: 'longest_first_reference' });
+    expect(counts(fast)).toEqual([6, 7]);
+    expect(counts(reference)).toEqual([7, 6]);
+    expect(reference.ids).toHaveLength(16);
+    expect(reference.ids.slice(0, 8)).toEqual(tk.encode(a, b).ids.slice(0, 8));
+    // single sequences are cut the same way
+    expect(tk.encode(a, null, { maxSeqLength: 6, truncation: 'longest_first_reference' }).ids).toEqual(
+      tk.encode(a, null, { maxSeqLength: 6 }).ids,
+    );
   });
 });

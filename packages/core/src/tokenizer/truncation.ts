@@ -34,6 +34,27 @@ export function longestFirstLengths(firstLength: number, secondLength: number, b
 }
 
 /**
+ * The lengths transformers 2.11's slow `truncate_sequences('longest_first')`
+ * keeps: it removes one token at a time from the longer sequence, and from
+ * the second one on a tie. So a short sequence stays whole; when both are
+ * long, the first gets ceil(budget / 2) — the fast tokenizer gives the
+ * shorter-or-equal first floor(budget / 2), the one case where they differ.
+ */
+export function referenceLongestFirstLengths(
+  firstLength: number,
+  secondLength: number,
+  budget: number,
+): [number, number] {
+  if (firstLength + secondLength <= budget) return [firstLength, secondLength];
+  const shorter = Math.min(firstLength, secondLength);
+  if (shorter <= budget - shorter) {
+    // Only the longer one is cut, down to what the shorter leaves.
+    return firstLength > secondLength ? [budget - shorter, shorter] : [shorter, budget - shorter];
+  }
+  return [Math.ceil(budget / 2), Math.floor(budget / 2)];
+}
+
+/**
  * The length a sequence counts as in a pair's `longest_first` split. HF
  * tokenizers 0.23 stops word-piecing a sequence once it holds `maxSeqLength`
  * tokens, finishing the word it is in, so a longer sequence counts only up to
@@ -60,6 +81,12 @@ export function truncateEncodings(
   if (budget === 0) return [truncateSequence(first, 0), second && truncateSequence(second, 0)];
   const total = first.ids.length + (second?.ids.length ?? 0);
   if (total <= budget) return [first, second];
+  if (strategy === 'longest_first_reference') {
+    if (!second) return [truncateSequence(first, budget), null];
+    // The slow tokenizer word-pieces whole sequences: no countedLength cut-off.
+    const [n1, n2] = referenceLongestFirstLengths(first.ids.length, second.ids.length, budget);
+    return [truncateSequence(first, n1), truncateSequence(second, n2)];
+  }
   if (strategy === 'longest_first') {
     if (!second) return [truncateSequence(first, budget), null];
     const [n1, n2] = longestFirstLengths(

@@ -15,7 +15,16 @@ export interface Encoding {
   wordIds: (number | null)[];
 }
 
-export type TruncationStrategy = 'longest_first' | 'only_first' | 'only_second';
+/**
+ * HF strategy names. 'longest_first' is the fast (Rust) tokenizer's: on a tie
+ * the first sequence is trimmed. 'longest_first_reference' is transformers
+ * 2.11's slow Python loop, which the official CA-MTL code ran: one token at a
+ * time from the longer sequence, the second on a tie, over full lengths.
+ */
+export type TruncationStrategy = 'longest_first' | 'longest_first_reference' | 'only_first' | 'only_second';
+
+/** Pair truncation in camtl's option spelling (CLI, run configs): the two `longest_first` flavours. */
+export type PairTruncation = 'longest-first' | 'longest-first-reference';
 
 export interface EncodeOptions {
   /** Counts the special tokens, as in HF. */

@@ -80,9 +80,18 @@ export function evalChart(data: ReportData, splitIndex: number): ChartSpec {
   const e = data.evals[splitIndex];
   const points = { show: true, size: 5 };
   const series = data.tasks.map((t, i) => taskSeries(i, t, { points }));
-  series.push(overallSeries('average', { points }));
-  const title = `Evaluation scores (${e.split}) and their average`;
-  return { opts: base(data, title, 'score', series), data: [e.step, ...e.scores, e.average] as uPlot.AlignedData };
+  series.push(overallSeries('average (mean)', { points }));
+  const values = [...e.scores, e.average];
+  // The selection score beside the mean (dashed), unless it is the mean itself.
+  if (e.selectBy && e.selectBy !== 'mean') {
+    series.push(overallSeries(`score (${e.selectBy})`, { points, dash: [8, 4] }));
+    values.push(e.score);
+  }
+  const selected = e.selectBy
+    ? `; best checkpoint by ${e.selectBy === 'mean' ? 'the mean' : `score (${e.selectBy})`}`
+    : '';
+  const title = `Evaluation scores (${e.split}) and their average${selected}`;
+  return { opts: base(data, title, 'score', series), data: [e.step, ...values] as uPlot.AlignedData };
 }
 
 /** One task's metrics on the model-selection split (a small multiple). */

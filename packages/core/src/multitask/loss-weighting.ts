@@ -1,0 +1,93 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { CamtlError } from '../errors';
+import { zeros } from '../params/init';
+import type { ParamSpec } from '../params/spec';
+import type { Params } from '../params/store';
+import type { ModuleContext } from '../modules/context';
+import { multiTaskLoss, perExampleLoss, taskHeads, type HeadLayout } from './task-heads';
+
+/**
+ * How a multi-task model combines its per-task losses:
+ * - 'equal': the reference's unweighted mean over the tasks present;
+ * - 'uncertainty': Kendall, Gal & Cipolla (2018), a learned log-variance s_t per task.
+ */
+export type LossWeighting = 'equal' | 'uncertainty';
+
+export const LOSS_WEIGHTINGS: readonly LossWeighting[] = ['equal', 'uncertainty'];
+
+/** The parameter of the uncertainty weighting: s [T], init 0 (every weight exp(−0) = 1 at the start). */
+export const LOG_VARS = 'loss_weighting.log_vars';
+
+export function checkLossWeighting(value: unknown, source = 'lossWeighting'): LossWeighting {
+  if (value === undefined) return 'equal';
+  if (!LOSS_WEIGHTINGS.includes(value as LossWeighting)) {
+    throw new CamtlError('BAD_CONFIG', `${source}: expected equal or uncertainty, got ${JSON.stringify(value)}`);
+  }
+  return value as LossWeighting;
+}
+
+/** The parameters a weighting adds: none for 'equal', `loss_weighting.log_vars` [T] for 'uncertainty'. */
+export function lossWeightingSpecs(weighting: LossWeighting | undefined, numTasks: number): ParamSpec[] {
+  return weighting === 'uncertainty' ? [{ name: LOG_VARS, shape: [numTasks], init: zeros }] : [];
+}
+
+/**
+ * Kendall et al.'s uncertainty weighting in the simplified form most
+ * multi-task code uses (camtl's choice; the paper's exact form has ½ factors
+ * and differs between regression and classification):
+ *
+ *   loss = (1/|P|) Σ_{t∈P} [ exp(−s_t) · L_t + s_t ]
+ *
+ * where P is the set of tasks present in the batch, L_t each task's mean loss
+ * and s_t = log σ_t² its learned log-variance. Absent tasks contribute
+ * nothing, so their s_t gets no gradient. With every s_t = 0 this is the
+ * 'equal' loss (the reference's unweighted mean over the tasks present).
+ */
+export function uncertaintyWeightedLoss(perTask: tf.Tensor1D, present: tf.Tensor1D, logVars: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => {
+    const terms = tf.add(tf.mul(tf.exp(tf.neg(logVars)), perTask), logVars); // [T]
+    return tf.div(tf.sum(tf.mul(terms, present)), tf.sum(present)) as tf.Scalar;
+  });
+}
+
+/**
+ * The batch loss of a multi-task model under `weighting`, and the unweighted
+ * per-task means [T] (0 where absent) that the trainer logs in either case.
+ */
+export function weightedMultiTaskLoss(
+  root: Params,
+  perExample: tf.Tensor1D,
+  taskIds: tf.Tensor1D,
+  numTasks: number,
+  weighting: LossWeighting | undefined,
+): { loss: tf.Scalar; perTask: tf.Tensor1D } {
+  const { loss, perTask, present } = multiTaskLoss(perExample, taskIds, numTasks);
+  if (weighting !== 'uncertainty') return { loss, perTask };
+  return { loss: uncertaintyWeightedLoss(perTask, present, root.get(LOG_VARS)), perTask };
+}
+
+export interface HeadOutputs {
+  /** [B, C_max]: each row's own head. */
+  logits: tf.Tensor2D;
+  /** With labels: the weighted batch loss, the unweighted per-task means [T] and the per-row losses [B]. */
+  loss?: tf.Scalar;
+  perTaskLoss?: tf.Tensor1D;
+  perExampleLoss?: tf.Tensor1D;
+}
+
+/** Pooled [B, H] → per-task heads (`decoders.T.model`) → the loss under `weighting` when labels are given. */
+export function multiTaskHeadOutputs(
+  root: Params,
+  pooled: tf.Tensor2D,
+  inputs: { taskIds: tf.Tensor1D; labels?: tf.Tensor1D },
+  layout: HeadLayout,
+  options: { headDropout?: number; lossWeighting?: LossWeighting },
+  ctx: ModuleContext,
+): HeadOutputs {
+  const logits = taskHeads(root, pooled, inputs.taskIds, layout, options.headDropout ?? 0.1, ctx);
+  if (!inputs.labels) return { logits };
+  const perExample = perExampleLoss(logits, inputs.labels, inputs.taskIds, layout);
+  const T = layout.numLabels.length;
+  const { loss, perTask } = weightedMultiTaskLoss(root, perExample, inputs.taskIds, T, options.lossWeighting);
+  return { logits, loss, perTaskLoss: perTask, perExampleLoss: perExample };
+}

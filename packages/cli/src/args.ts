@@ -23,6 +23,8 @@ export interface CommandSpec {
 export interface CliIO {
   stdout(text: string): void;
   stderr(text: string): void;
+  /** Whether stderr is a terminal (progress bars redraw in place); default: process.stderr's. */
+  isTTY?: boolean;
 }
 
 export function helpText(cmd: CommandSpec): string {

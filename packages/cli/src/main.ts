@@ -4,6 +4,7 @@ import { forwardCommand } from './commands/forward';
 import { infoCommand } from './commands/info';
 import { tokenizeCommand } from './commands/tokenize';
 import { trainCommand } from './commands/train';
+import { ablateCommand } from './commands/ablate';
 import { evalCommand } from './commands/eval';
 import { predictCommand, submitCommand } from './commands/predict';
 import { dataCommand, metricsCommand } from './commands/data';
@@ -11,6 +12,7 @@ import { glueScoreCommand } from './commands/glue-score';
 
 export const COMMANDS: CommandSpec[] = [
   trainCommand,
+  ablateCommand,
   evalCommand,
   predictCommand,
   submitCommand,

@@ -32,3 +32,6 @@ export { finalTable, summaryTable } from './summary';
 export type { FinalTable, FinalTaskRow } from './summary';
 export { BEST_VALUES_TITLE, bestValues } from './best-values';
 export type { BestValue } from './best-values';
+
+export { comparisonTable, formatStat, renderComparison } from './comparison';
+export type { ComparisonData, ComparisonRow, ComparisonStat } from './comparison-types';

@@ -88,6 +88,10 @@ export const trainCommand: CommandSpec = {
     seed: s('N', 'random seed (default 12; the synthetic default 0)'),
     padding: s('longest|max', 'dynamic padding (default) or pad every batch to --max-seq-length like the reference'),
     limit: s('N', 'use at most N examples per task and split (quick runs)'),
+    'data-fraction': s(
+      'F',
+      "train on a seeded fraction F (0.001–1) of each task's train split, ≥ 1 row a task (default 1)",
+    ),
     'skip-bad-rows': {
       type: 'boolean',
       description: 'skip malformed data rows (counted and reported) instead of stopping',

@@ -26,6 +26,8 @@ export interface ConfigLayer {
   tasks?: string[];
   taskDefs?: string[];
   limit?: number;
+  /** --data-fraction: the share of each train split trained on (checked when the config is built). */
+  dataFraction?: number;
   skipBadRows?: boolean;
   resume?: boolean;
   backend?: string;
@@ -50,6 +52,7 @@ export const LAYER_SCHEMA = z.strictObject({
   tasks: z.array(text()).min(1).optional(),
   taskDefs: z.array(text()).optional(),
   limit: count().optional(),
+  dataFraction: z.number().optional(),
   skipBadRows: z.boolean().optional(),
   resume: z.boolean().optional(),
   backend: text().optional(),
@@ -74,6 +77,7 @@ export const FLAT_KEYS: Record<string, readonly [string] | readonly [keyof Confi
   taskDef: ['taskDefs'],
   taskDefs: ['taskDefs'],
   limit: ['limit'],
+  dataFraction: ['dataFraction'],
   skipBadRows: ['skipBadRows'],
   resume: ['resume'],
   backend: ['backend'],

@@ -8,6 +8,7 @@ import {
 } from '@camtl/core';
 import { parseWithout, type Architecture, type CaMtlOptions } from '@camtl/ca-mtl';
 import { DEFAULT_TRAINING } from '@camtl/synthetic';
+import { parseDataFraction } from './data-fraction';
 import type { z } from 'zod';
 import { configError, type ConfigSource } from './config-errors';
 import { FILE_SCHEMA, LAYER_SCHEMA, toLayer, type ConfigLayer } from './config-flat';
@@ -58,6 +59,8 @@ export interface TrainConfig extends TrainingRecipe, ReplayOptions {
   padding: 'longest' | 'max';
   truncation: PairTruncation;
   limit?: number;
+  /** Share of each task's training split trained on (a seeded subset), 0.001..1. */
+  dataFraction: number;
   skipBadRows: boolean;
   resume: boolean;
   backend: string;
@@ -202,6 +205,7 @@ function build(m: ConfigLayer, preset: Preset | undefined, presetName: PresetNam
     padding: t.padding ?? 'longest',
     truncation: m.tokenizer?.truncation ?? 'longest-first',
     limit: m.limit,
+    dataFraction: parseDataFraction(m.dataFraction),
     skipBadRows: m.skipBadRows ?? false,
     resume: m.resume ?? false,
     backend: m.backend!,
@@ -238,6 +242,7 @@ export function savedConfig(cfg: TrainConfig): ConfigLayer {
     tasks: cfg.tasks,
     taskDefs: cfg.taskDefs,
     limit: cfg.limit,
+    dataFraction: cfg.dataFraction,
     skipBadRows: cfg.skipBadRows,
     backend: cfg.backend,
     model: {

@@ -19,6 +19,7 @@ import {
   writeSuite,
 } from '@camtl/synthetic';
 import { GLUE_ALIASES, GLUE_TASKS, defineTask, type TaskSpec } from '@camtl/tasks-glue';
+import { fractionOf } from './data-fraction';
 
 /** Where the examples come from: the built-in synthetic suite, or a GLUE-layout folder (GLUE and/or custom tasks). */
 export interface DataSource {
@@ -141,6 +142,8 @@ export interface SplitSummary {
   split: string;
   count: number;
   skipped: number;
+  /** Rows trained on, when --data-fraction keeps fewer than `count`. */
+  used?: number;
 }
 
 export interface PreparedSplits {
@@ -149,11 +152,22 @@ export interface PreparedSplits {
   summary: SplitSummary[];
 }
 
-/** Reads and tokenizes the train split and every dev split of each task. */
+/**
+ * Reads and tokenizes the train split and every dev split of each task. Train
+ * rows carry their position in the split as `index` (what schedules and
+ * `camtl data --json` refer to), set before --data-fraction picks its subset.
+ */
 export async function readSplits(
   source: DataSource,
   tokenizer: BertTokenizer,
-  o: { maxSeqLength: number; limit?: number; skipBadRows: boolean; truncation?: PairTruncation },
+  o: {
+    maxSeqLength: number;
+    limit?: number;
+    skipBadRows: boolean;
+    truncation?: PairTruncation;
+    dataFraction?: number;
+    seed?: number;
+  },
   fs: FileSystem,
 ): Promise<PreparedSplits> {
   const out: PreparedSplits = { train: [], dev: [], summary: [] };
@@ -164,7 +178,10 @@ export async function readSplits(
       const examples = o.limit !== undefined ? r.examples.slice(0, o.limit) : r.examples;
       return encodeExamples(tokenizer, examples, task, t, o.maxSeqLength, { truncation: o.truncation });
     };
-    out.train.push(await read('train'));
+    const all = await read('train'); // each row's index = its position (encodeExamples), kept by the subset
+    const train = fractionOf(all, o.dataFraction ?? 1, o.seed ?? 0, t);
+    if (train.length < all.length) out.summary[out.summary.length - 1].used = train.length;
+    out.train.push(train);
     for (const [i, split] of task.devSplits.entries()) {
       out.dev.push({
         key: i === 0 ? task.name : `${task.name}/${split}`,

@@ -16,6 +16,8 @@ export interface RunInfo {
   tasks: string[];
   taskDefs: TaskSpec[];
   maxSeqLength: number;
+  /** --data-fraction, when below 1: the share of each train split the run trained on. */
+  dataFraction?: number;
   /** The same, as run.json files written before camtl 0.2 name it. */
   maxLength?: number;
 }
@@ -30,6 +32,7 @@ export async function writeRunInfo(cfg: TrainConfig, source: DataSource, fs: Fil
     tasks: source.tasks.map((t) => t.name),
     taskDefs: source.taskDefs,
     maxSeqLength: cfg.maxSeqLength,
+    ...(cfg.dataFraction < 1 ? { dataFraction: cfg.dataFraction } : {}),
   };
   await fs.writeFileAtomic(fs.join(cfg.output, RUN_FILE), JSON.stringify(info, null, 2) + '\n');
   await fs.writeFileAtomic(fs.join(cfg.output, CONFIG_FILE), JSON.stringify(savedConfig(cfg), null, 2) + '\n');

@@ -77,8 +77,10 @@ function interruptible(io: CliIO): { signal: { stopped: boolean }; release: () =
 function progressReporter(io: CliIO): (p: TrainProgress) => void {
   let bar: ProgressBar | undefined;
   return (p) => {
-    bar ??= new ProgressBar({ label: 'train', total: p.totalSteps, stream: process.stderr });
-    if (p.phase === 'eval') return io.stderr(process.stderr.isTTY ? '' : `evaluating at step ${p.step}\n`);
+    const stream = { write: (t: string) => io.stderr(t), isTTY: io.isTTY ?? process.stderr.isTTY };
+    bar ??= new ProgressBar({ label: 'train', total: p.totalSteps, stream });
+    if (p.phase === 'eval')
+      return io.stderr((io.isTTY ?? process.stderr.isTTY) ? '' : `evaluating at step ${p.step}\n`);
     bar.update(p.step, { epoch: String(p.epoch), loss: p.loss.toFixed(4), 'ex/s': p.examplesPerSecond.toFixed(0) });
     if (p.step === p.totalSteps) bar.done();
   };
@@ -106,10 +108,13 @@ function describeStart(
   io.stderr(
     `  model: ${modelName(cfg, model)}${ablation(model)} ${origin}; ${s.total.toLocaleString('en-US')} parameters, ${s.trainable.toLocaleString('en-US')} trainable\n`,
   );
-  for (const row of splits.summary)
-    io.stderr(
-      `  ${row.task} ${row.split}: ${row.count} examples${row.skipped ? `, ${row.skipped} bad rows skipped` : ''}\n`,
-    );
+  if (cfg.dataFraction < 1)
+    io.stderr(`  data fraction: ${cfg.dataFraction} of each train split (seeded subset, seed ${cfg.seed})\n`);
+  for (const row of splits.summary) {
+    const used = row.used !== undefined ? ` (${row.used} used)` : '';
+    const skipped = row.skipped ? `, ${row.skipped} bad rows skipped` : '';
+    io.stderr(`  ${row.task} ${row.split}: ${row.count} examples${used}${skipped}\n`);
+  }
 }
 
 /**
@@ -153,6 +158,7 @@ function runInfo(cfg: TrainConfig, { source, model, backend }: Prepared): Record
       options: cfg.caMtl,
       sampler: { name: cfg.sampler, ...cfg.samplerOptions },
       truncation: cfg.truncation,
+      dataFraction: cfg.dataFraction,
       data: source.kind === 'synthetic' ? 'synthetic suite' : source.dir,
     },
   };

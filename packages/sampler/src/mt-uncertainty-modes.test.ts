@@ -49,7 +49,7 @@ describeEachBackend('mtUncertainty modes', () => {
     const quantile = await run(mtuWith(plain, fakeScorer(untrained).scorer)(glueLike), steps);
     const counts = taskCounts(quantile.flat(), 6);
     expect(counts.every((c) => c > 0)).toBe(true); // every task, in the first 4 steps
-    // Level with the classifiers: about a classification task's share.
+    // Level with the most uncertain classifier: about a classification task's share.
     const classifierMean = (counts.reduce((a, c) => a + c, 0) - counts[3]) / 5;
     expect(counts[3]).toBeGreaterThanOrEqual(classifierMean / 2);
     expect(taskCounts(quantile.slice(0, 2).flat(), 6)[3]).toBeGreaterThan(0);

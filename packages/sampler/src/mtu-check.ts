@@ -189,8 +189,8 @@ export function residualRatio(prediction: number, target: number, variance: numb
 /**
  * 'quantile' in plain JS: u = ρ_t · Q(q), ρ_t = min(1, Σ se / Σ(y − ȳ)²) (1
  * without spread), q from the row's rank by squared error within its task
- * (largest first, ties to the lower pool position), Q every classification
- * candidate's ĥ sorted descending, interpolated at q·n_c.
+ * (largest first, ties to the lower pool position), Q the leading
+ * classification task's ĥ sorted descending, interpolated at q·n*.
  */
 export function quantileU(
   pool: Draw[],
@@ -203,21 +203,28 @@ export function quantileU(
   const se = pool.map((d, i) => (isReg(d) ? f32(f32(pred[i] - y[i]) ** 2) : 0));
   const rho = new Array(T).fill(1);
   const rank = new Map<number, number>();
+  const mean = new Array(T).fill(-1);
   for (let t = 0; t < T; t++) {
     const rows = pool.flatMap((d, i) => (d.task === t ? [i] : []));
     if (rows.length === 0) continue;
-    if (!isReg(pool[rows[0]])) continue;
+    if (!isReg(pool[rows[0]])) {
+      mean[t] = f32(rows.reduce((a, i) => f32(a + f32(h[i])), 0) / rows.length);
+      continue;
+    }
     const ybar = f32(rows.reduce((a, i) => f32(a + f32(y[i])), 0) / rows.length);
     const spread = rows.reduce((a, i) => f32(a + f32(f32(f32(y[i]) - ybar) ** 2)), 0);
     const err = rows.reduce((a, i) => f32(a + se[i]), 0);
     rho[t] = spread > 0 ? Math.min(1, f32(err / spread)) : 1;
     rows.sort((a, b) => se[b] - se[a] || a - b).forEach((i, place) => rank.set(i, place));
   }
-  const sorted = pool.flatMap((d, i) => (isReg(d) ? [] : [h[i]])).sort((a, b) => b - a);
+  // Means compared to 1e-3, a tie to the lower task id (as the device's leader keys).
+  const keys = mean.map((m, t) => (m < 0 ? -1 : Math.round(f32(m * 1000)) * T + (T - 1 - t)));
+  const leader = mean.some((m) => m >= 0) ? keys.indexOf(Math.max(...keys)) : -1;
+  const sorted = pool.flatMap((d, i) => (d.task === leader ? [h[i]] : [])).sort((a, b) => b - a);
   return h.map((x, i) => {
     const d = pool[i];
     if (!isReg(d)) return x;
-    if (sorted.length === 0) return rho[d.task];
+    if (leader < 0 || mean[leader] < 0) return rho[d.task];
     const q = f32(f32(rank.get(i)! + 0.5) / rows(pool, d.task));
     const last = sorted.length - 1;
     const pos = Math.min(f32(q * (last + 1)), last);

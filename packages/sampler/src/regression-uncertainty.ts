@@ -17,11 +17,11 @@ import type { CandidatePool, RegressionPlan, SelectOptions } from './mt-scores';
  *   exactly, whatever the pool; ρ_t falls only as the head explains the
  *   targets. With no spread to explain (one candidate, equal targets) ρ_t = 1.
  * - q_i = (rank_i + ½) / n_t, rank_i the candidate's place among its task's
- *   candidates by squared error, largest first; Q(q) the entropies of all
- *   the pool's classification candidates at descending quantile q.
+ *   candidates by squared error, largest first; Q(q) the entropies of the
+ *   pool's most uncertain classification task at descending quantile q.
  * A constant predictor is as uninformed as a regression head can be, so an
- * unlearnt regression task is spread over the classifiers' uncertainties
- * (its rows interleaved with theirs, its most wrong rows the highest),
+ * unlearnt regression task is put level with the most uncertain classifier
+ * (its rows interleaved with that task's, its most wrong rows the highest),
  * whatever scale its targets have; it loses ground only as it learns.
  * Without classification candidates in the pool, u = ρ_t.
  */
@@ -44,31 +44,45 @@ export function quantileUncertainty(out: CandidateScores, pool: CandidatePool, h
   const rank = withinTaskRank(se, taskIds, isReg, pool);
   const q = tf.div(tf.add(tf.cast(rank, 'float32'), 0.5), tf.gather(tf.tensor1d(pool.counts), taskIds));
   const hF = tf.cast(h, 'float32') as tf.Tensor1D;
-  return tf.mul(rho, classifierQuantile(hF, q as tf.Tensor1D, pool)) as tf.Tensor1D;
+  return tf.mul(rho, leadingTaskQuantile(hF, q as tf.Tensor1D, taskIds, pool)) as tf.Tensor1D;
 }
 
 /**
- * Q(q): the entropies of all classification candidates of the pool, sorted
- * descending, read at position q·n_c and interpolated linearly. Pooled, not
- * one leading task's: a leader chosen by argmax flips between backends when
- * near-uniform heads give every task almost the same mean, and every
- * regression score would flip with it. Reading between two neighbours (not
- * at them) interleaves the regression rows with the classifiers' instead of
- * tying with them, since ties would go by pool order.
+ * Q(q): the entropies of the classification task with the highest mean ĥ in
+ * this pool (the most uncertain one, means compared to 1e-3, the first on a tie), sorted descending,
+ * read at position q·n* and interpolated linearly. Reading between two
+ * neighbours (not at them) interleaves the regression rows with that task's
+ * rows instead of tying with them, since ties would go by pool order.
  */
-function classifierQuantile(h: tf.Tensor1D, q: tf.Tensor1D, pool: CandidatePool): tf.Tensor1D {
-  const rows = pool.taskIds.map((t) => pool.regression[t]);
-  const n = rows.length;
-  const last = rows.filter((isReg) => !isReg).length - 1;
-  // Regression rows sort last (ĥ ∈ [0, 1]; theirs is masked to −1).
-  const sorted = tf.topk(tf.where(tf.tensor1d(rows, 'bool'), tf.fill([n], -1), h), n).values;
+function leadingTaskQuantile(h: tf.Tensor1D, q: tf.Tensor1D, taskIds: tf.Tensor1D, pool: CandidatePool): tf.Tensor1D {
+  const n = pool.taskIds.length;
+  const T = pool.counts.length;
+  const isReg = tf.tensor1d(pool.regression, 'bool');
+  const sums = tf.reshape(tf.matMul(tf.reshape(h, [1, -1]), oneHotFloat(taskIds, T)), [T]);
+  const leader = tf.argMax(leaderKeys(tf.div(sums, tf.tensor1d(pool.counts)) as tf.Tensor1D, isReg));
+  const sorted = tf.topk(tf.where(tf.equal(taskIds, leader), h, tf.fill([n], -1)), n).values;
+  const last = tf.sub(tf.gather(tf.tensor1d(pool.counts), leader), 1);
   // Positions stay in float32 until the gather (wasm clips int32 as float bits).
-  const pos = tf.minimum(tf.mul(q, last + 1), last);
+  const pos = tf.minimum(tf.mul(q, tf.add(last, 1)), last);
   const lo = tf.floor(pos);
   const hi = tf.minimum(tf.add(lo, 1), last);
   const w = tf.sub(pos, lo);
   const at = (i: tf.Tensor) => tf.gather(sorted, tf.cast(i, 'int32'));
   return tf.add(tf.mul(at(lo), tf.sub(1, w)), tf.mul(at(hi), w)) as tf.Tensor1D;
+}
+
+/**
+ * The leader's keys, exact integers in float32: round(1000 · mean) · T + (T − 1 − t).
+ * Near-uniform heads give every task almost the same mean, and an argmax on the
+ * raw means was decided by rounding: it differed between WebGPU and wasm, and
+ * every regression score moved with it. Means within 1e-3 tie, and a tie goes
+ * to the lower task id, on every backend. Regression tasks never lead (−1).
+ */
+function leaderKeys(means: tf.Tensor1D, isReg: tf.Tensor1D): tf.Tensor1D {
+  const T = means.shape[0];
+  const order = tf.tensor1d(Array.from({ length: T }, (_, t) => T - 1 - t));
+  const keys = tf.add(tf.mul(tf.round(tf.mul(means, 1000)), T), order);
+  return tf.where(isReg, tf.fill([T], -1), keys) as tf.Tensor1D;
 }
 
 /** ρ_t = min(1, Σ se / Σ(y − ȳ_t)²) per task [T] (1 without spread), by [1, n]·[n, T] products: no loop over tasks. */

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { oneHotFloat, type Draw } from '@camtl/core';
 import { checkScores, type CandidateScores, type Scorer } from './candidate-scoring';
 import { mcDropoutUncertainty, quantileUncertainty, residualUncertainty } from './regression-uncertainty';
-import { applyFloor, floorSize } from './task-floor';
+import { applyFloor, floorSize, rankKeys } from './task-floor';
 
 /**
  * MT-Uncertainty scoring on the device. Everything from the scorer's output
@@ -64,7 +64,7 @@ export async function selectTopK(scorer: Scorer, options: SelectOptions): Promis
   const top = tf.tidy(() => {
     const scores = candidateScores(scorer, options);
     const m = floorSize(options.minRowsPerTask, options.k, options.pool.counts);
-    return tf.topk(applyFloor(scores, options.pool, m), options.k, true).indices;
+    return tf.topk(rankKeys(applyFloor(scores, options.pool, m)), options.k, true).indices;
   });
   // The running spread was replaced (and kept) inside the tidy; free the old one.
   if (previous && previous !== options.spread.ema) previous.dispose();

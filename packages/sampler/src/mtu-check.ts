@@ -6,6 +6,8 @@ import { isCamtlError, type Draw, type SamplerContext } from '@camtl/core';
 import { expect } from 'vitest';
 import type { MtUncertaintyOptions } from './mt-uncertainty';
 import { fakeScorer, hashUnit, mtuWith, type FakeScorerSpec } from './test-helpers';
+import { errorGrid } from './regression-uncertainty';
+import { rankGrid } from './task-floor';
 
 export type Formula = 'reference' | 'paper';
 export const K = 3;
@@ -59,7 +61,8 @@ export function jsScores(pool: Draw[], h: number[], formula: Formula, T: number)
 
 /**
  * The per-task floor in plain JS: m = min(minRows, ⌊k / tasks with candidates⌋);
- * each task's m best (ties to the lower position) score 2·max + 1, as on the device.
+ * each task's m best (scores compared to 1e-3, ties to the lower position) score
+ * 2·max + 1, as on the device.
  */
 export function jsFloor(pool: Draw[], scores: number[], minRows: number, k: number, T: number): number[] {
   const byTask = Array.from({ length: T }, (_, t) => pool.flatMap((d, i) => (d.task === t ? [i] : [])));
@@ -68,16 +71,25 @@ export function jsFloor(pool: Draw[], scores: number[], minRows: number, k: numb
   const out = [...scores];
   const above = f32(2 * Math.max(...scores) + 1);
   for (const rows of byTask) {
-    const best = [...rows].sort((a, b) => scores[b] - scores[a] || a - b).slice(0, m);
+    const key = (i: number) => Math.round(f32(scores[i] * 1000));
+    const best = [...rows].sort((a, b) => key(b) - key(a) || a - b).slice(0, m);
     for (const i of best) out[i] = above;
   }
   return out;
 }
 
-/** Positions of the k best scores, ties to the lower position, in pool order. */
+/** Round half to even, as tf.round. */
+const rint = (x: number) => {
+  const f = Math.floor(x);
+  const d = x - f;
+  return d > 0.5 ? f + 1 : d < 0.5 ? f : f % 2 === 0 ? f : f + 1;
+};
+
+/** Positions of the k best scores on MT-U's rank grid, ties to the lower position, in pool order. */
 export function jsTopK(scores: number[], k: number): number[] {
+  const G = rankGrid(scores.length);
   return scores
-    .map((s, i) => [s, i])
+    .map((s, i) => [rint(f32(f32(s) * G)), i])
     .sort((a, b) => b[0] - a[0] || a[1] - b[1])
     .slice(0, k)
     .map(([, i]) => i)
@@ -215,7 +227,9 @@ export function quantileU(
     const spread = rows.reduce((a, i) => f32(a + f32(f32(f32(y[i]) - ybar) ** 2)), 0);
     const err = rows.reduce((a, i) => f32(a + se[i]), 0);
     rho[t] = spread > 0 ? Math.min(1, f32(err / spread)) : 1;
-    rows.sort((a, b) => se[b] - se[a] || a - b).forEach((i, place) => rank.set(i, place));
+    const G = errorGrid(T, pool.length);
+    const key = (i: number) => rint(f32(f32(f32(se[i] / f32(se[i] + 1)) * 0.5) * (2 * G)));
+    rows.sort((a, b) => key(b) - key(a) || a - b).forEach((i, place) => rank.set(i, place));
   }
   // Means compared to 1e-3, a tie to the lower task id (as the device's leader keys).
   const keys = mean.map((m, t) => (m < 0 ? -1 : Math.round(f32(m * 1000)) * T + (T - 1 - t)));

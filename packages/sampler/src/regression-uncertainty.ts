@@ -113,11 +113,23 @@ function unexplained(se: tf.Tensor1D, y: tf.Tensor1D, taskIds: tf.Tensor1D, pool
  * (< task + ½, so tasks never interleave) sorts regression tasks in
  * descending task order, classification rows (key −1) last.
  */
+/** The squared-error grid: (T + 1)(G + 1)·n < 2^24, so every key is an exact float32 integer. */
+export function errorGrid(numTasks: number, poolSize: number): number {
+  return Math.max(1, Math.floor(2 ** 24 / ((numTasks + 1) * poolSize)) - 1);
+}
+
 function withinTaskRank(r: tf.Tensor1D, taskIds: tf.Tensor1D, isReg: tf.Tensor1D, pool: CandidatePool): tf.Tensor1D {
   const n = pool.taskIds.length;
   // r/(1 + r) < 1 maps any squared error into [0, ½): ranks are unchanged.
   const squashed = tf.mul(tf.div(r, tf.add(r, 1)), 0.5);
-  const key = tf.where(isReg, tf.add(tf.cast(taskIds, 'float32'), squashed), tf.fill([n], -1));
+  // Exact, distinct float32 integer keys (task, error on a grid, then the lower
+  // position first): errors closer than the grid step tie, so float noise
+  // between backends cannot reorder them (see task-floor.ts `rankGrid`).
+  const G = errorGrid(pool.counts.length, n);
+  const onGrid = tf.round(tf.mul(squashed, 2 * G));
+  const order0 = tf.tensor1d(Array.from({ length: n }, (_, i) => n - 1 - i));
+  const cell = tf.add(tf.mul(tf.cast(taskIds, 'float32'), G + 1), onGrid);
+  const key = tf.where(isReg, tf.add(tf.mul(cell, n), order0), tf.fill([n], -1));
   const order = tf.topk(key, n).indices; // pool positions in sorted order
   // The inverse permutation (pool position → sorted place), by sorting the positions.
   const place = tf.topk(tf.neg(tf.cast(order, 'float32')), n).indices;

@@ -7,6 +7,7 @@ import { countReads } from '@camtl/core/testing';
 import { describeEachBackend } from '@camtl/testkit';
 import { expect, it } from 'vitest';
 import { checkSelections, entropyOf, expectCamtlError, jsScores, jsTopK } from './mtu-check';
+import { rankGrid, rankKeys } from './task-floor';
 import { context, fakeScorer, hashUnit, mtuWith, run, taskCounts } from './test-helpers';
 
 /** Four near-uniform classifiers at random init; task 2 is a hair more uncertain than the rest. */
@@ -71,6 +72,20 @@ describeEachBackend('mtUncertainty minRowsPerTask', () => {
     // Tasks with fewer candidates than the floor (3 rows, ends of passes) give what they have.
     await checkSelections(context([10, 3, 7], 6), { minRowsPerTask: 3 }, 8);
     await checkSelections(context([2, 1], 4), { minRowsPerTask: 2 }, 4); // pool smaller than b
+  });
+
+  it('ranks on a grid: scores closer than its step tie, and the lower pool position wins', async () => {
+    const G = rankGrid(4);
+    const noise = 0.1 / G; // below the grid step: a backend's rounding, not a real difference
+    const scores = tf.tensor1d([0.5, 0.5 + noise, 0.75, 0.5 - noise]);
+    const keys = rankKeys(scores);
+    const top = tf.topk(keys, 3, true).indices;
+    expect(Array.from(await top.data())).toEqual([2, 0, 1]); // 0.75, then the tie by position
+    const k = Array.from(await keys.data());
+    expect(new Set(k).size).toBe(4); // distinct exact integers
+    expect(k.every((x) => Number.isInteger(x) && x < 2 ** 24)).toBe(true);
+    expect(jsTopK([0.5, 0.5 + noise, 0.75, 0.5 - noise], 3)).toEqual([0, 1, 2]);
+    tf.dispose([scores, keys, top]);
   });
 
   it('keeps one device read per step and no leaked tensors', async () => {

@@ -25,8 +25,8 @@ export function floorSize(minRows: number, k: number, counts: number[]): number 
 }
 
 /**
- * Scores with every task's m best candidates (higher score first, ties to the
- * lower pool position, the top-k's own rule) raised above every score, so the top-k takes
+ * Scores with every task's m best candidates (higher score first, compared to
+ * 1e-3, ties to the lower pool position) raised above every score, so the top-k takes
  * them all first (their number, Σ_t min(m, n_t), is ≤ k by `floorSize`) and the
  * remaining slots by the unchanged scores. Device ops only: the pool is laid
  * out as a [T, w] grid (w = the largest count, padding −∞) and each candidate's
@@ -50,7 +50,11 @@ export function applyFloor(scores: tf.Tensor1D, pool: FloorPool, m: number): tf.
       cells.map(([t, j]) => (j < counts[t] ? start[t] + j : 0)),
       'int32',
     );
-    const grid = tf.where(valid, tf.reshape(tf.gather(scores, at), [T, w]), tf.fill([T, w], -Infinity));
+    // Ranked on scores rounded to 1e-3: a weak task's candidates are near-equal (a
+    // near-uniform head), and the exact order among them is decided by rounding,
+    // which differs between backends; rounded, they tie and the lower position wins.
+    const key = tf.round(tf.mul(scores, 1000));
+    const grid = tf.where(valid, tf.reshape(tf.gather(key, at), [T, w]), tf.fill([T, w], -Infinity));
     const self = tf.expandDims(grid, 2); // [T, w, 1]: candidate i
     const rival = tf.expandDims(grid, 1); // [T, 1, w]: candidate j of the same task
     const lower = tf.tensor2d(
@@ -68,5 +72,27 @@ export function applyFloor(scores: tf.Tensor1D, pool: FloorPool, m: number): tf.
     // kernels sort by differences, and ∞ − ∞ = NaN breaks their ties.
     const above = tf.add(tf.mul(tf.max(scores), 2), 1);
     return tf.where(inFloor, tf.broadcastTo(above, [cell.length]), scores) as tf.Tensor1D;
+  });
+}
+
+/**
+ * The grid MT-U ranks on: scores are compared as multiples of 1/G. Selection
+ * must not depend on float noise: with near-uniform heads many scores differ
+ * by less than the rounding of one backend's kernels against another's, and
+ * an exact top-k then picks different rows on WebGPU and wasm. G is a
+ * multiple of 64 (so grid-valued scores stay exact) with 4·G·P < 2^24, so
+ * every key round(s·G)·P + (P − 1 − i) of a score s ≤ 3 (floor rows are
+ * 2·max + 1) is an exact, distinct float32 integer.
+ */
+export function rankGrid(poolSize: number): number {
+  return 64 * Math.max(1, Math.floor(2 ** 24 / (4 * poolSize * 64)));
+}
+
+/** Keys for the top-k: scores on the grid, ties to the lower pool position. */
+export function rankKeys(scores: tf.Tensor1D): tf.Tensor1D {
+  return tf.tidy(() => {
+    const P = scores.shape[0];
+    const order = tf.tensor1d(Array.from({ length: P }, (_, i) => P - 1 - i));
+    return tf.add(tf.mul(tf.round(tf.mul(scores, rankGrid(P))), P), order) as tf.Tensor1D;
   });
 }

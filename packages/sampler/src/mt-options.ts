@@ -51,8 +51,8 @@ export interface MtUncertaintyOptions extends CommonSamplerOptions {
   streams?: StreamMode;
   /**
    * Every task's best `minRowsPerTask` candidates of a step are selected before
-   * the global top-b (default 1, camtl's choice; 0 = the reference's and the
-   * paper's plain top-b). Shrinks to ⌊b/T⌋ when b < T·minRowsPerTask.
+   * the global top-b (default max(1, ⌊b/(2T)⌋), camtl's choice; 0 = the
+   * reference's and the paper's plain top-b). Shrinks to ⌊b/T⌋ when b < T·minRowsPerTask.
    */
   minRowsPerTask?: number;
   /**

@@ -2,6 +2,7 @@ import { CamtlError, Rng, type Draw, type SamplerContext, type SamplerFactory } 
 import * as tf from '@tensorflow/tfjs-core';
 import { BaseSampler, loadStreams, saveStreams } from './base';
 import { modelScorer, scoringSource, type Scorer } from './candidate-scoring';
+import { defaultFloor } from './task-floor';
 import { selectTopK, type CandidatePool, type RegressionPlan, type SpreadEstimate } from './mt-scores';
 import { checkOptions, planFor, resolveRegression, type MtUncertaintyOptions, type ScoreMode } from './mt-options';
 import { isRngState, type PermutationStream } from './stream';
@@ -77,7 +78,7 @@ class MtUncertaintySampler extends BaseSampler {
         dropout: this.scoreMode === 'train' || (this.scoreMode === 'reference' && !this.evalModeNext),
         plan: this.plan,
         spread: this.spread,
-        minRowsPerTask: this.options.minRowsPerTask ?? 1,
+        minRowsPerTask: this.options.minRowsPerTask ?? defaultFloor(this.batchSize, this.sizes.length),
       });
       this.evalModeNext = false;
       return chosen.map((i) => pool.draws[i]);

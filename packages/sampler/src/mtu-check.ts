@@ -7,7 +7,7 @@ import { expect } from 'vitest';
 import type { MtUncertaintyOptions } from './mt-uncertainty';
 import { fakeScorer, hashUnit, mtuWith, type FakeScorerSpec } from './test-helpers';
 import { errorGrid } from './regression-uncertainty';
-import { rankGrid } from './task-floor';
+import { defaultFloor, rankGrid } from './task-floor';
 
 export type Formula = 'reference' | 'paper';
 export const K = 3;
@@ -185,7 +185,13 @@ export async function checkSelections(
         isRegression,
         ctx.tasks.findIndex((t) => t.name === (reg.from ?? 'mrpc')),
       );
-    scores = jsFloor(pool, scores, options.minRowsPerTask ?? 1, k, ctx.tasks.length);
+    scores = jsFloor(
+      pool,
+      scores,
+      options.minRowsPerTask ?? defaultFloor(ctx.batchSize, ctx.tasks.length),
+      k,
+      ctx.tasks.length,
+    );
     const want = jsTopK(scores, k).map((i) => pool[i]);
     expect(got, `step ${step}`).toEqual(want);
   }

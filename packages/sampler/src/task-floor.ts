@@ -19,6 +19,17 @@ export interface FloorPool {
  * candidates this step) so the floor never takes more than the k slots; with
  * k < T' it is 0 and the step is the plain top-k.
  */
+/**
+ * The default floor: max(1, ⌊b / (2T)⌋), at most half the batch spread over
+ * the tasks. With one row a task, a weak task's loss term is a single example
+ * with the weight of a whole task (the loss is the mean of the per-task
+ * means), and the built-in suite's from-scratch model stayed at chance on two
+ * seeds; with ⌊32 / 8⌋ = 4 rows it learnt (see the sampler README).
+ */
+export function defaultFloor(batchSize: number, numTasks: number): number {
+  return Math.max(1, Math.floor(batchSize / (2 * numTasks)));
+}
+
 export function floorSize(minRows: number, k: number, counts: number[]): number {
   const present = counts.filter((c) => c > 0).length;
   return present === 0 ? 0 : Math.min(minRows, Math.floor(k / present));

@@ -1,11 +1,8 @@
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BertModel, parseBertConfig, saveBertModel } from '@camtl/core';
 import { hyperformerParamCounts, mtlBertParamCounts } from '@camtl/ca-mtl';
-import { nodeFileSystem } from '@camtl/backend-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from './backend';
-import { CORE_FIXTURES, GLUE, forwardJson, run, tmp } from './test-helpers';
+import { GLUE, forwardJson, run, tmp, tinyBertFolder } from './test-helpers';
 
 const GLUE9 = 'cola,mnli,rte,wnli,qqp,sts-b,sst-2,qnli,mrpc';
 const records = (dir: string) =>
@@ -13,24 +10,6 @@ const records = (dir: string) =>
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l));
-
-async function tinyBert(): Promise<string> {
-  await selectBackend('cpu');
-  const dir = join(tmp(), 'bert');
-  const config = {
-    vocab_size: 2000,
-    hidden_size: 32,
-    num_hidden_layers: 2,
-    num_attention_heads: 2,
-    intermediate_size: 64,
-    max_position_embeddings: 64,
-  };
-  const model = BertModel.create(parseBertConfig(config), { seed: 1, classifier: false });
-  await saveBertModel(model, dir, nodeFileSystem());
-  model.dispose();
-  for (const f of ['vocab.txt', 'tokenizer.json']) copyFileSync(join(CORE_FIXTURES, 'tokenizer', f), join(dir, f));
-  return dir;
-}
 
 describe('camtl info: the baselines’ exact counts at bert-base-cased size', () => {
   it('--preset mtl-bert (with --freeze) and --adapter hyperformer, as the library counts them', async () => {
@@ -60,7 +39,7 @@ describe('camtl info: the baselines’ exact counts at bert-base-cased size', ()
 describe('camtl train / eval / forward with the baselines', () => {
   let bert: string;
   beforeAll(async () => {
-    bert = await tinyBert();
+    bert = await tinyBertFolder('cpu');
   });
 
   const arms: Array<[string, string[], string]> = [

@@ -62,8 +62,8 @@ export async function forwardJson(model: string, inputs: unknown, backend: strin
 }
 
 /** A random small BERT (H 32, 2 layers) with the fixture tokenizer's vocabulary: a stand-in for bert-base. */
-export async function tinyBertFolder(): Promise<string> {
-  await selectBackend('auto');
+export async function tinyBertFolder(backend = 'auto'): Promise<string> {
+  await selectBackend(backend);
   const dir = join(tmp(), 'bert');
   const config = parseBertConfig({
     vocab_size: 2000,

@@ -1,44 +1,21 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BertModel, parseBertConfig, saveBertModel } from '@camtl/core';
 import { unzipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { nodeFileSystem } from '@camtl/backend-node';
-import { selectBackend } from './backend';
-import { BIN, CORE_FIXTURES, GLUE, run, tmp } from './test-helpers';
+import { BIN, GLUE, run, tmp, tinyBertFolder } from './test-helpers';
 
-const TOKENIZER = join(CORE_FIXTURES, 'tokenizer');
 const records = (dir: string) =>
   readFileSync(join(dir, 'train.jsonl'), 'utf8')
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l));
 
-/** A random small BERT with the fixture tokenizer's vocabulary: a stand-in for bert-base-uncased. */
-async function tinyBert(): Promise<string> {
-  await selectBackend('auto');
-  const dir = join(tmp(), 'bert');
-  const config = parseBertConfig({
-    vocab_size: 2000,
-    hidden_size: 32,
-    num_hidden_layers: 2,
-    num_attention_heads: 2,
-    intermediate_size: 64,
-    max_position_embeddings: 64,
-  });
-  const model = BertModel.create(config, { seed: 1, classifier: false });
-  await saveBertModel(model, dir, nodeFileSystem());
-  model.dispose();
-  for (const f of ['vocab.txt', 'tokenizer.json']) copyFileSync(join(TOKENIZER, f), join(dir, f));
-  return dir;
-}
-
 describe('camtl train / eval / predict / submit on GLUE-layout data', () => {
   let bert: string;
   let out: string;
   beforeAll(async () => {
-    bert = await tinyBert();
+    bert = await tinyBertFolder();
     out = join(tmp(), 'run');
   });
 

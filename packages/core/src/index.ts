@@ -213,12 +213,14 @@ export {
 } from './tokenizer';
 
 // Multi-task interfaces: tasks, samplers and models
+export { TASK_KINDS } from './multitask/tasks';
 export type {
   Example,
   MetricValues,
   ReadOptions,
   ReadResult,
   SkippedRow,
+  SpanAnswer,
   TaskDefinition,
   TaskKind,
 } from './multitask/tasks';

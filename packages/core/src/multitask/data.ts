@@ -11,10 +11,27 @@ export interface EncodedExample {
   task: number;
   /** Class id or regression target; NaN when the split has no labels (test files). */
   target: number;
-  /** 0-based position of the example in its task's train split (as `camtl data --json` lists it). */
+  /**
+   * 0-based position of the row in its task's encoded list: the example's
+   * position in the split (as `camtl data --json` lists it), except for
+   * span-extraction tasks, whose long contexts give one row per window.
+   */
   index?: number;
   /** The test-server id, when the file had one. */
   id?: string;
+  /** Position of the source example in the split (span windows share it; absent = `index`). */
+  example?: number;
+  /** Token classification: per token the tag id, −100 where no loss is taken (specials, later sub-tokens). */
+  tokenTargets?: number[];
+  /** Token classification: per word, the position of its first sub-token (−1 when truncated away). */
+  wordStarts?: number[];
+  /** Span extraction: the answer's first and last token (both 0, [CLS], when this window does not hold it). */
+  startPosition?: number;
+  endPosition?: number;
+  /** Span extraction: per token its [start, end) characters in the context; null outside the context. */
+  offsets?: ([number, number] | null)[];
+  /** Multiple choice: one encoded row per choice (`ids`/`typeIds` repeat choice 0); `target` is the correct index. */
+  choices?: { ids: number[]; typeIds: number[] }[];
 }
 
 export interface EncodeExamplesOptions {

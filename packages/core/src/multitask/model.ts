@@ -3,16 +3,31 @@ import type { FileSystem } from '../io/fs';
 import type { ModuleContext } from '../modules/context';
 import type { ParamStore } from '../params/store';
 
-/** A padded batch that may mix tasks. */
+/**
+ * A padded batch that may mix tasks and task kinds. Its N rows are encoder
+ * rows: an example of a multiple-choice task takes one row per choice (its
+ * rows are adjacent and share an `exampleIds` entry); every other example
+ * takes one row.
+ */
 export interface MultiTaskBatch {
-  /** int32 [B, S] */
+  /** int32 [N, S] */
   inputIds: tf.Tensor2D;
   tokenTypeIds?: tf.Tensor2D;
   attentionMask?: tf.Tensor2D;
-  /** int32 [B] */
+  /** int32 [N] */
   taskIds: tf.Tensor1D;
-  /** float32 [B]: class ids or regression targets. */
+  /**
+   * float32 [N]: class ids or regression targets; multiple choice: 1 on the
+   * correct choice's row, 0 on the others; 0 on token and span rows.
+   */
   labels?: tf.Tensor1D;
+  /** int32 [N, S]: token-classification tag ids, −100 where ignored (all of a row of another kind). */
+  tokenLabels?: tf.Tensor2D;
+  /** int32 [N]: span-extraction start / end token (0 on rows of other kinds). */
+  startPositions?: tf.Tensor1D;
+  endPositions?: tf.Tensor1D;
+  /** int32 [N]: the example each row belongs to (0, 1, …); absent when every example is one row. */
+  exampleIds?: tf.Tensor1D;
 }
 
 export interface MultiTaskOutputs {
@@ -28,6 +43,13 @@ export interface MultiTaskOutputs {
    * are not softmax classifiers offers its own here.
    */
   normalizedEntropy?: tf.Tensor1D;
+  /** [N, S, Ctok_max]: token-classification logits of each row's own head (0 for rows of other kinds). */
+  tokenLogits?: tf.Tensor3D;
+  /** [N, S]: span-extraction start / end logits (0 for rows of other kinds). */
+  startLogits?: tf.Tensor2D;
+  endLogits?: tf.Tensor2D;
+  /** [N]: multiple choice, each row's choice score (softmax over an example's rows). */
+  choiceLogits?: tf.Tensor1D;
 }
 
 /** What the trainer needs of a model: CA-MTL implements it, and so can a plain multi-head BERT. */

@@ -11,10 +11,10 @@ import {
   linearSpecs,
   lossWeightingSpecs,
   mount,
-  perExampleLoss,
-  taskHeads,
-  weightedMultiTaskLoss,
+  multiTaskObjective,
   type HeadLayout,
+  type MultiTaskBatch,
+  type ObjectiveOutputs,
   type LayerModule,
   type ModuleContext,
   type ParamSpec,
@@ -34,28 +34,14 @@ import {
 import { baseLayout, hasComponent, largeLayout, parseWithout, taskConditioning, type CaMtlConfig } from './config';
 import { adapterTopLayer, caMtlBottleneckOptions, conditionalBertLayer } from './layers';
 
-export interface CaMtlInputs {
-  /** int32 [B, S] */
-  inputIds: tf.Tensor2D;
-  tokenTypeIds?: tf.Tensor2D;
-  attentionMask?: tf.Tensor2D;
-  /** int32 [B]: index into `config.tasks`, per example (batches may mix tasks). */
-  taskIds: tf.Tensor1D;
-  /** float32 [B]: class ids for classification rows, targets for regression rows. */
-  labels?: tf.Tensor1D;
-}
+/** A mixed-task batch: int32 task ids [B] index `config.tasks`; labels and targets as core's MultiTaskBatch. */
+export type CaMtlInputs = MultiTaskBatch;
 
-export interface CaMtlOutputs {
+export interface CaMtlOutputs extends ObjectiveOutputs {
   /** [B, S, H]: the last layer (base; large without the bottleneck) or the bottleneck chain (large). */
   sequenceOutput: tf.Tensor3D;
   /** [B, H] */
   pooledOutput: tf.Tensor2D;
-  /** [B, C_max]: each row's own head; classes ≥ C_t are 0. */
-  logits: tf.Tensor2D;
-  loss?: tf.Scalar;
-  /** [T]: each task's mean loss (0 where the task is absent). */
-  perTaskLoss?: tf.Tensor1D;
-  perExampleLoss?: tf.Tensor1D;
   /** Named intermediate tensors, when `collect` is set. */
   intermediates?: Record<string, tf.Tensor>;
 }
@@ -82,7 +68,7 @@ export class CaMtlDefinition {
       const { bottom } = largeLayout(L);
       this.layers = Array.from({ length: L }, (_, i) => conditionalBertLayer(config, i, i >= bottom));
     }
-    this.heads = headLayout(config.numLabelsPerTask);
+    this.heads = headLayout(config.numLabelsPerTask, config.taskKinds);
   }
 
   get numTasks(): number {
@@ -114,7 +100,10 @@ export class CaMtlDefinition {
       const cb = conditionalBottleneckSpecs(caMtlBottleneckOptions(this.config));
       this.layers.forEach((_, i) => specs.push(...mount(`bert.encoder.adapter_layer.${i}`, cb)));
     }
-    specs.push(...linearSpecs('bert.pooler.dense', H, H, std), ...headSpecs(this.config.numLabelsPerTask, H, std));
+    specs.push(
+      ...linearSpecs('bert.pooler.dense', H, H, std),
+      ...headSpecs(this.config.numLabelsPerTask, H, std, this.config.taskKinds),
+    );
     specs.push(...lossWeightingSpecs(options.lossWeighting, this.numTasks));
     return specs;
   }
@@ -136,14 +125,9 @@ export class CaMtlDefinition {
     const mask = inputs.attentionMask ? additiveMask(inputs.attentionMask) : undefined; // [B, 1, 1, S]
     const sequenceOutput = this.encode(p.at('encoder'), aligned as tf.Tensor3D, mask, layerCtx, keep);
     const pooledOutput = keep('pooled_output', bertPooler(p.at('pooler'), sequenceOutput)) as tf.Tensor2D;
-    const logits = taskHeads(root, pooledOutput, taskIds, this.heads, this.config.options.headDropout ?? 0.1, ctx);
-    const out: CaMtlOutputs = { sequenceOutput, pooledOutput, logits };
-    if (inputs.labels) {
-      out.perExampleLoss = perExampleLoss(logits, inputs.labels, taskIds, this.heads);
-      const weighting = this.config.options.lossWeighting;
-      const { loss, perTask } = weightedMultiTaskLoss(root, out.perExampleLoss, taskIds, this.numTasks, weighting);
-      Object.assign(out, { loss, perTaskLoss: perTask });
-    }
+    const encoded = { sequence: sequenceOutput, pooled: pooledOutput };
+    const heads = multiTaskObjective(root, encoded, inputs, this.heads, this.config.options, ctx);
+    const out: CaMtlOutputs = { sequenceOutput, pooledOutput, ...heads };
     if (collect) out.intermediates = seen;
     return out;
   }

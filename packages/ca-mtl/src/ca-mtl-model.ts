@@ -5,6 +5,8 @@ import {
   checkMatch,
   evalContext,
   headParameterNames,
+  parseTaskKinds,
+  type TaskKind,
   instantiate,
   loadHfCheckpoint,
   matchParameters,
@@ -55,6 +57,9 @@ export class CaMtlModel implements MultiTaskModel {
   get numLabelsPerTask(): readonly number[] {
     return this.config.numLabelsPerTask;
   }
+  get taskKinds(): readonly TaskKind[] | undefined {
+    return this.config.taskKinds;
+  }
 
   get maxSeqLength(): number {
     return Math.min(this.config.maxSeqLength, this.config.bert.maxPositionEmbeddings);
@@ -62,7 +67,7 @@ export class CaMtlModel implements MultiTaskModel {
 
   /** Each task's head: the trainer leaves it without a gradient when its task is absent. */
   get taskParameters(): string[][] {
-    return headParameterNames(this.config.tasks.length);
+    return headParameterNames(this.config.tasks.length, this.config.taskKinds);
   }
 
   save(dir: string, fs: FileSystem): Promise<void> {
@@ -96,6 +101,8 @@ export interface CreateCaMtlOptions {
   fs?: FileSystem;
   tasks: string[];
   numLabels?: number[];
+  /** Each task's kind (default: one label is regression, more are classification). */
+  taskKinds?: TaskKind[];
   variant?: CaMtlVariant;
   /** L for the attention bias (default 128, the reference's max_seq_length). */
   maxSeqLength?: number;
@@ -136,12 +143,14 @@ export async function createCaMtl(options: CreateCaMtlOptions): Promise<{ model:
   const ckpt = await readBase(options);
   const rawBert = ckpt?.config ?? options.bertConfig;
   if (!rawBert) throw new CamtlError('BAD_INPUT', 'createCaMtl needs a base checkpoint or a bertConfig');
+  const numLabelsPerTask = resolveNumLabels(options.tasks, options.numLabels);
   const config: CaMtlConfig = {
     bert: parseBertConfig(rawBert, ckpt ? `${ckpt.dir}/config.json` : 'bertConfig'),
     variant: options.variant ?? 'base',
     maxSeqLength: options.maxSeqLength ?? 128,
     tasks: options.tasks,
-    numLabelsPerTask: resolveNumLabels(options.tasks, options.numLabels),
+    numLabelsPerTask,
+    taskKinds: parseTaskKinds(options.taskKinds, numLabelsPerTask, 'createCaMtl taskKinds'),
     options: resolveOptions(options.options ?? {}, 'createCaMtl options'),
   };
   const definition = new CaMtlDefinition(config);

@@ -3,8 +3,11 @@ import {
   bertConfigToJson,
   checkLossWeighting,
   parseBertConfig,
+  parseTaskKinds,
+  taskKindsToJson,
   type BertConfig,
   type LossWeighting,
+  type TaskKind,
 } from '@camtl/core';
 
 export type CaMtlVariant = 'base' | 'large';
@@ -65,6 +68,8 @@ export interface CaMtlConfig {
   maxSeqLength: number;
   tasks: string[];
   numLabelsPerTask: number[];
+  /** Each task's kind (absent: one label is regression, more are classification). config.json `task_kinds`. */
+  taskKinds?: TaskKind[];
   options: CaMtlOptions;
 }
 
@@ -127,7 +132,8 @@ export function parseCaMtlConfig(raw: unknown, source = 'config.json'): CaMtlCon
   const tasks = checkTasks(r.tasks, source);
   const numLabelsPerTask = resolveNumLabels(tasks, r.num_labels_per_task as number[] | undefined, source);
   const options = resolveOptions((r.camtl_options as CaMtlOptions | undefined) ?? {}, `${source}: camtl_options`);
-  return { bert, variant, maxSeqLength: maxSeqLength as number, tasks, numLabelsPerTask, options };
+  const taskKinds = parseTaskKinds(r.task_kinds, numLabelsPerTask, source);
+  return { bert, variant, maxSeqLength: maxSeqLength as number, tasks, numLabelsPerTask, taskKinds, options };
 }
 
 export function caMtlConfigToJson(cfg: CaMtlConfig): Record<string, unknown> {
@@ -138,6 +144,8 @@ export function caMtlConfigToJson(cfg: CaMtlConfig): Record<string, unknown> {
     tasks: cfg.tasks,
     num_labels_per_task: cfg.numLabelsPerTask,
   };
+  const kinds = taskKindsToJson(cfg.taskKinds, cfg.numLabelsPerTask);
+  if (kinds) json.task_kinds = kinds;
   // A CA-MTL model has one head per task, not BertForSequenceClassification's single head.
   for (const key of ['id2label', 'label2id', 'num_labels', 'architectures']) delete json[key];
   if (Object.keys(cfg.options).length > 0) json.camtl_options = cfg.options;

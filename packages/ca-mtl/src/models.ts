@@ -48,7 +48,10 @@ export async function createMultiTaskModel(
   o: CreateModelOptions,
 ): Promise<{ model: CamtlMultiTaskModel; report: LoadReport }> {
   const architecture = o.architecture ?? 'ca-mtl';
-  const common = { base: o.base, bertConfig: o.bertConfig, fs: o.fs, tasks: o.tasks, maxSeqLength: o.maxSeqLength };
+  const common = {
+    ...{ base: o.base, bertConfig: o.bertConfig, fs: o.fs },
+    ...{ tasks: o.tasks, taskKinds: o.taskKinds, maxSeqLength: o.maxSeqLength },
+  };
   const more = { seed: o.seed, lossWeighting: o.lossWeighting, headDropout: o.options?.headDropout };
   switch (architecture) {
     case 'ca-mtl': {

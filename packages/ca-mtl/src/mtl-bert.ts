@@ -6,10 +6,13 @@ import {
   evalContext,
   headLayout,
   headParameterNames,
+  parseTaskKinds,
+  taskKindsToJson,
+  type TaskKind,
   headSpecs,
   loadHfCheckpoint,
   lossWeightingSpecs,
-  multiTaskHeadOutputs,
+  multiTaskObjective,
   parseBertConfig,
   saveHfCheckpoint,
   storeFromSpecs,
@@ -42,6 +45,8 @@ export interface MtlBertConfig {
   maxSeqLength: number;
   tasks: string[];
   numLabelsPerTask: number[];
+  /** Each task's kind (absent: one label is regression, more are classification). config.json `task_kinds`. */
+  taskKinds?: TaskKind[];
   options: { headDropout?: number; lossWeighting?: LossWeighting };
 }
 
@@ -58,14 +63,14 @@ export class MtlBertDefinition {
 
   constructor(readonly config: MtlBertConfig) {
     this.bert = new BertDefinition(config.bert, { classifier: false });
-    this.heads = headLayout(config.numLabelsPerTask);
+    this.heads = headLayout(config.numLabelsPerTask, config.taskKinds);
   }
 
   specs(): ParamSpec[] {
     const { bert, numLabelsPerTask, tasks, options } = this.config;
     return [
       ...this.bert.specs(),
-      ...headSpecs(numLabelsPerTask, bert.hiddenSize, bert.initializerRange),
+      ...headSpecs(numLabelsPerTask, bert.hiddenSize, bert.initializerRange, this.config.taskKinds),
       ...lossWeightingSpecs(options.lossWeighting, tasks.length),
     ];
   }
@@ -81,7 +86,8 @@ export class MtlBertDefinition {
       );
     const out = this.bert.forward(root, inputs, ctx);
     const pooled = out.pooledOutput!;
-    const heads = multiTaskHeadOutputs(root, pooled, inputs, this.heads, this.config.options, ctx);
+    const encoded = { sequence: out.lastHiddenState, pooled };
+    const heads = multiTaskObjective(root, encoded, inputs, this.heads, this.config.options, ctx);
     return { sequenceOutput: out.lastHiddenState, pooledOutput: pooled, ...heads };
   }
 }
@@ -104,11 +110,14 @@ export class MtlBertModel implements MultiTaskModel {
   get numLabelsPerTask(): readonly number[] {
     return this.config.numLabelsPerTask;
   }
+  get taskKinds(): readonly TaskKind[] | undefined {
+    return this.config.taskKinds;
+  }
   get maxSeqLength(): number {
     return Math.min(this.config.maxSeqLength, this.config.bert.maxPositionEmbeddings);
   }
   get taskParameters(): string[][] {
-    return headParameterNames(this.config.tasks.length);
+    return headParameterNames(this.config.tasks.length, this.config.taskKinds);
   }
 
   forward(inputs: CaMtlInputs, ctx: ModuleContext = evalContext()): CaMtlOutputs {
@@ -146,6 +155,8 @@ export function mtlBertConfigToJson(cfg: MtlBertConfig): Record<string, unknown>
     tasks: cfg.tasks,
     num_labels_per_task: cfg.numLabelsPerTask,
   };
+  const kinds = taskKindsToJson(cfg.taskKinds, cfg.numLabelsPerTask);
+  if (kinds) json.task_kinds = kinds;
   // One head per task, not BertForSequenceClassification's single head.
   for (const key of ['id2label', 'label2id', 'num_labels', 'architectures']) delete json[key];
   if (Object.keys(cfg.options).length > 0) json.camtl_options = cfg.options;
@@ -167,13 +178,9 @@ export function parseMtlBertConfig(raw: unknown, source = 'config.json'): MtlBer
     throw new CamtlError('BAD_CONFIG', `${source}: "tasks" must be a non-empty list of task names`);
   const options = (r.camtl_options as MtlBertConfig['options'] | undefined) ?? {};
   checkLossWeighting(options.lossWeighting, `${source}: camtl_options.lossWeighting`);
-  return {
-    bert: parseBertConfig(raw, source),
-    maxSeqLength,
-    tasks,
-    numLabelsPerTask: resolveNumLabels(tasks, r.num_labels_per_task as number[] | undefined, source),
-    options,
-  };
+  const numLabelsPerTask = resolveNumLabels(tasks, r.num_labels_per_task as number[] | undefined, source);
+  const taskKinds = parseTaskKinds(r.task_kinds, numLabelsPerTask, source);
+  return { bert: parseBertConfig(raw, source), maxSeqLength, tasks, numLabelsPerTask, taskKinds, options };
 }
 
 export interface CreateMtlBertOptions {
@@ -183,6 +190,8 @@ export interface CreateMtlBertOptions {
   fs?: FileSystem;
   tasks: string[];
   numLabels?: number[];
+  /** Each task's kind (default: one label is regression, more are classification). */
+  taskKinds?: TaskKind[];
   maxSeqLength?: number;
   /** Freeze layers [a, b] and the embeddings (the reference rule, as for CA-MTL). */
   freeze?: [number, number];
@@ -210,6 +219,7 @@ export async function createMtlBert(
     maxSeqLength: options.maxSeqLength ?? 128,
     tasks: options.tasks,
     numLabelsPerTask: resolveNumLabels(options.tasks, options.numLabels),
+    taskKinds: parseTaskKinds(options.taskKinds, resolveNumLabels(options.tasks, options.numLabels), 'createMtlBert'),
     options: Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined)),
   };
   checkLossWeighting(options.lossWeighting, 'createMtlBert: lossWeighting');

@@ -251,15 +251,41 @@ export {
   LOSS_WEIGHTINGS,
   checkLossWeighting,
   lossWeightingSpecs,
-  multiTaskHeadOutputs,
   uncertaintyWeightedLoss,
   weightedMultiTaskLoss,
-  type HeadOutputs,
   type LossWeighting,
 } from './multitask/loss-weighting';
+export {
+  HEAD_KINDS,
+  applyKindHeads,
+  defaultKinds,
+  headPrefix,
+  isSentenceKind,
+  kindHeadOutputs,
+  kindHeadSpecs,
+  kindHeads,
+  rowsOfKind,
+  type HeadKind,
+  type KindHeadOutputs,
+  type KindHeads,
+} from './multitask/kind-heads';
+export {
+  choiceRowEntropy,
+  choiceRowLoss,
+  sameExample,
+  spanRowEntropy,
+  spanRowLoss,
+  tokenRowEntropy,
+  tokenRowLoss,
+  type RowLoss,
+} from './multitask/kind-losses';
+export { multiTaskObjective, type ObjectiveOptions, type ObjectiveOutputs } from './multitask/objective';
+export { checkTaskKind, parseTaskKinds, taskKindsToJson } from './multitask/task-kinds';
 export { REFERENCE_RECIPE, type TrainingRecipe } from './multitask/recipe';
 export {
   collate,
+  exampleFirstRows,
+  exampleLength,
   disposeBatch,
   encodeExamples,
   lengthBuckets,

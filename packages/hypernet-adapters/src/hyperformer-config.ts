@@ -3,8 +3,11 @@ import {
   bertConfigToJson,
   checkLossWeighting,
   parseBertConfig,
+  parseTaskKinds,
+  taskKindsToJson,
   type BertConfig,
   type LossWeighting,
+  type TaskKind,
 } from '@camtl/core';
 import type { GeneratedAdapterOptions } from './generated-adapter';
 
@@ -20,6 +23,8 @@ export interface HyperformerConfig {
   maxSeqLength: number;
   tasks: string[];
   numLabelsPerTask: number[];
+  /** Each task's kind (absent: one label is regression, more are classification). config.json `task_kinds`. */
+  taskKinds?: TaskKind[];
   adapter: HyperformerAdapterOptions;
   /** freezeBackbone: false only when the backbone was left trainable (saved so a reload keeps it so). */
   options: { headDropout?: number; lossWeighting?: LossWeighting; freezeBackbone?: boolean };
@@ -75,6 +80,8 @@ export function hyperformerConfigToJson(cfg: HyperformerConfig): Record<string, 
     num_labels_per_task: cfg.numLabelsPerTask,
     hyperformer: cfg.adapter,
   };
+  const kinds = taskKindsToJson(cfg.taskKinds, cfg.numLabelsPerTask);
+  if (kinds) json.task_kinds = kinds;
   for (const key of ['id2label', 'label2id', 'num_labels', 'architectures']) delete json[key];
   if (Object.keys(cfg.options).length > 0) json.camtl_options = cfg.options;
   return json;
@@ -95,6 +102,7 @@ export function parseHyperformerConfig(raw: unknown, source = 'config.json'): Hy
     maxSeqLength,
     tasks: r.tasks as string[],
     numLabelsPerTask: r.num_labels_per_task as number[],
+    taskKinds: parseTaskKinds(r.task_kinds, r.num_labels_per_task as number[], source),
     adapter: (r.hyperformer as HyperformerAdapterOptions | undefined) ?? {},
     options,
   };

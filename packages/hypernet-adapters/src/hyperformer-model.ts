@@ -6,10 +6,12 @@ import {
   evalContext,
   headLayout,
   headParameterNames,
+  parseTaskKinds,
+  type TaskKind,
   headSpecs,
   loadHfCheckpoint,
   lossWeightingSpecs,
-  multiTaskHeadOutputs,
+  multiTaskObjective,
   parseBertConfig,
   saveHfCheckpoint,
   storeFromSpecs,
@@ -79,14 +81,14 @@ export class HyperformerDefinition {
       adapters: (i) => this.adapter.adapters(i),
       extraSpecs: this.adapter.modelSpecs(),
     });
-    this.heads = headLayout(config.numLabelsPerTask);
+    this.heads = headLayout(config.numLabelsPerTask, config.taskKinds);
   }
 
   specs(): ParamSpec[] {
     const { bert, numLabelsPerTask, tasks, options } = this.config;
     return [
       ...this.bert.specs(),
-      ...headSpecs(numLabelsPerTask, bert.hiddenSize, bert.initializerRange),
+      ...headSpecs(numLabelsPerTask, bert.hiddenSize, bert.initializerRange, this.config.taskKinds),
       ...lossWeightingSpecs(options.lossWeighting, tasks.length),
     ];
   }
@@ -103,7 +105,8 @@ export class HyperformerDefinition {
     // The adapters pick each row's generated weights by its task id.
     const out = this.bert.forward(root, inputs, { ...ctx, taskIds: inputs.taskIds });
     const pooled = out.pooledOutput!;
-    const heads = multiTaskHeadOutputs(root, pooled, inputs, this.heads, this.config.options, ctx);
+    const encoded = { sequence: out.lastHiddenState, pooled };
+    const heads = multiTaskObjective(root, encoded, inputs, this.heads, this.config.options, ctx);
     return { sequenceOutput: out.lastHiddenState, pooledOutput: pooled, ...heads };
   }
 }
@@ -126,12 +129,15 @@ export class HyperformerModel implements MultiTaskModel {
   get numLabelsPerTask(): readonly number[] {
     return this.config.numLabelsPerTask;
   }
+  get taskKinds(): readonly TaskKind[] | undefined {
+    return this.config.taskKinds;
+  }
   get maxSeqLength(): number {
     return Math.min(this.config.maxSeqLength, this.config.bert.maxPositionEmbeddings);
   }
   /** Each task's head only: the task embeddings are one shared tensor [T, d_e]. */
   get taskParameters(): string[][] {
-    return headParameterNames(this.config.tasks.length);
+    return headParameterNames(this.config.tasks.length, this.config.taskKinds);
   }
 
   forward(inputs: MultiTaskBatch, ctx: ModuleContext = evalContext()): HyperformerOutputs {
@@ -167,6 +173,8 @@ export interface CreateHyperformerOptions {
   tasks: string[];
   /** Labels per task (1 = regression). */
   numLabels: number[];
+  /** Each task's kind (default: one label is regression, more are classification). */
+  taskKinds?: TaskKind[];
   maxSeqLength?: number;
   /** Adapter and hypernetwork sizes (defaults: hyperformer++.json, r = 32, d_e = 64, …). */
   adapter?: HyperformerAdapterOptions;
@@ -197,6 +205,7 @@ export async function createHyperformer(
     maxSeqLength: options.maxSeqLength ?? 128,
     tasks: options.tasks,
     numLabelsPerTask: options.numLabels,
+    taskKinds: parseTaskKinds(options.taskKinds, options.numLabels, 'createHyperformer taskKinds'),
     adapter: options.adapter ?? {},
     options: Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined)),
   });

@@ -4,6 +4,7 @@ import {
   collate,
   disposeBatch,
   evalContext,
+  exampleFirstRows,
   lengthBuckets,
   normalizedEntropy,
   trainContext,
@@ -56,10 +57,15 @@ function scoreRows(source: ScoringSource, rows: EncodedExample[], ctx: ModuleCon
   const batch = collate(rows, { padTo });
   try {
     const out = model.forward(batch, ctx);
+    // A multiple-choice candidate is several encoder rows with one score: read its first row.
+    const first = rows.some((r) => r.choices) ? tf.tensor1d(exampleFirstRows(rows), 'int32') : undefined;
+    const perExample = (t: tf.Tensor1D) => (first ? (tf.gather(t, first) as tf.Tensor1D) : t);
     return {
       // A model whose heads are not softmax classifiers gives its own uncertainty.
-      normalizedEntropy: out.normalizedEntropy ?? normalizedEntropy(out.logits, batch.taskIds, model.numLabelsPerTask),
-      prediction: tf.reshape(tf.slice(out.logits, [0, 0], [-1, 1]), [-1]) as tf.Tensor1D, // [n, 1] → [n]
+      normalizedEntropy: perExample(
+        out.normalizedEntropy ?? normalizedEntropy(out.logits, batch.taskIds, model.numLabelsPerTask),
+      ),
+      prediction: perExample(tf.reshape(tf.slice(out.logits, [0, 0], [-1, 1]), [-1]) as tf.Tensor1D), // [n, 1] → [n]
       target: tf.tensor1d(
         rows.map((r) => (Number.isNaN(r.target) ? 0 : r.target)),
         'float32',

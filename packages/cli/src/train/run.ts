@@ -37,6 +37,7 @@ async function createModel(cfg: TrainConfig, source: DataSource, fs: FileSystem)
     fs,
     tasks: source.tasks.map((t) => t.name),
     numLabels: source.tasks.map((t) => t.numLabels),
+    taskKinds: source.tasks.map((t) => t.kind),
     variant: cfg.variant,
     maxSeqLength: cfg.maxSeqLength,
     options: cfg.caMtl,

@@ -67,8 +67,23 @@ export interface CollateOptions {
   labels?: boolean;
 }
 
+/** The encoder rows of an example: one per choice for multiple choice, else itself. */
+function encoderRows(r: EncodedExample): { ids: number[]; typeIds: number[] }[] {
+  return r.choices ?? [r];
+}
+
+/** Each example's first encoder row in a collated batch (rows of a multiple-choice example are adjacent). */
+export function exampleFirstRows(rows: readonly EncodedExample[]): number[] {
+  let next = 0;
+  return rows.map((r) => {
+    const first = next;
+    next += encoderRows(r).length;
+    return first;
+  });
+}
+
 function paddedLength(rows: readonly EncodedExample[], options: CollateOptions): number {
-  const longest = Math.max(...rows.map((r) => r.ids.length));
+  const longest = Math.max(...rows.flatMap((r) => encoderRows(r).map((e) => e.ids.length)));
   if (typeof options.padTo === 'number') {
     if (longest > options.padTo) {
       throw new CamtlError(
@@ -82,33 +97,70 @@ function paddedLength(rows: readonly EncodedExample[], options: CollateOptions):
   return Math.ceil(longest / m) * m;
 }
 
-/** Pads a list of examples (of any tasks) into one batch of tensors. */
+/** Per encoder row: the label (a multiple-choice row: 1 on the correct choice) and the example it belongs to. */
+function rowTargets(rows: readonly EncodedExample[]): { labels: number[]; examples: number[] } {
+  const labels: number[] = [];
+  const examples: number[] = [];
+  rows.forEach((r, e) => {
+    if (r.choices) r.choices.forEach((_, c) => labels.push(c === r.target ? 1 : 0));
+    else labels.push(Number.isNaN(r.target) ? 0 : r.target);
+    for (let k = 0; k < encoderRows(r).length; k++) examples.push(e);
+  });
+  return { labels, examples };
+}
+
+/** The token and span targets, when the batch has rows of those kinds. */
+function kindTargets(rows: readonly EncodedExample[], S: number, batch: MultiTaskBatch): void {
+  const N = rows.reduce((n, r) => n + encoderRows(r).length, 0);
+  const first = exampleFirstRows(rows);
+  if (rows.some((r) => r.tokenTargets)) {
+    const tags = new Int32Array(N * S).fill(-100);
+    rows.forEach((r, e) => r.tokenTargets && tags.set(r.tokenTargets, first[e] * S));
+    batch.tokenLabels = tf.tensor2d(tags, [N, S], 'int32');
+  }
+  if (rows.some((r) => r.startPosition !== undefined)) {
+    const at = (key: 'startPosition' | 'endPosition') => {
+      const v = new Int32Array(N);
+      rows.forEach((r, e) => (v[first[e]] = r[key] ?? 0));
+      return tf.tensor1d(v, 'int32');
+    };
+    batch.startPositions = at('startPosition');
+    batch.endPositions = at('endPosition');
+  }
+}
+
+/**
+ * Pads a list of examples (of any tasks and kinds) into one batch of tensors;
+ * a multiple-choice example becomes one row per choice.
+ */
 export function collate(rows: readonly EncodedExample[], options: CollateOptions = {}): MultiTaskBatch {
   if (rows.length === 0) throw new CamtlError('BAD_INPUT', 'cannot collate an empty batch');
   const S = paddedLength(rows, options);
-  const B = rows.length;
-  const ids = new Int32Array(B * S).fill(options.padId ?? 0);
-  const types = new Int32Array(B * S);
-  const mask = new Int32Array(B * S);
-  rows.forEach((r, b) => {
+  const flat = rows.flatMap((r) => encoderRows(r).map((e) => ({ ...e, task: r.task })));
+  const N = flat.length;
+  const ids = new Int32Array(N * S).fill(options.padId ?? 0);
+  const types = new Int32Array(N * S);
+  const mask = new Int32Array(N * S);
+  flat.forEach((r, b) => {
     ids.set(r.ids, b * S);
     types.set(r.typeIds, b * S);
     mask.fill(1, b * S, b * S + r.ids.length);
   });
   const batch: MultiTaskBatch = {
-    inputIds: tf.tensor2d(ids, [B, S], 'int32'),
-    tokenTypeIds: tf.tensor2d(types, [B, S], 'int32'),
-    attentionMask: tf.tensor2d(mask, [B, S], 'int32'),
+    inputIds: tf.tensor2d(ids, [N, S], 'int32'),
+    tokenTypeIds: tf.tensor2d(types, [N, S], 'int32'),
+    attentionMask: tf.tensor2d(mask, [N, S], 'int32'),
     taskIds: tf.tensor1d(
-      rows.map((r) => r.task),
+      flat.map((r) => r.task),
       'int32',
     ),
   };
-  if (options.labels)
-    batch.labels = tf.tensor1d(
-      rows.map((r) => (Number.isNaN(r.target) ? 0 : r.target)),
-      'float32',
-    );
+  const targets = rowTargets(rows);
+  if (N > rows.length) batch.exampleIds = tf.tensor1d(targets.examples, 'int32');
+  if (options.labels) {
+    batch.labels = tf.tensor1d(targets.labels, 'float32');
+    kindTargets(rows, S, batch);
+  }
   return batch;
 }
 
@@ -135,12 +187,17 @@ export function disposeBatch(batch: MultiTaskBatch): void {
   tf.dispose(Object.values(batch).filter(Boolean) as tf.Tensor[]);
 }
 
+/** The longest encoder row of an example (its longest choice for multiple choice). */
+export function exampleLength(r: EncodedExample): number {
+  return Math.max(...encoderRows(r).map((e) => e.ids.length));
+}
+
 /**
  * Indices of `rows` in batches of similar length (sorted by length, then cut),
  * so evaluation pads little; the order of predictions is restored by index.
  */
 export function lengthBuckets(rows: readonly EncodedExample[], batchSize: number): number[][] {
-  const order = rows.map((r, i) => i).sort((a, b) => rows[a].ids.length - rows[b].ids.length || a - b);
+  const order = rows.map((r, i) => i).sort((a, b) => exampleLength(rows[a]) - exampleLength(rows[b]) || a - b);
   const out: number[][] = [];
   for (let i = 0; i < order.length; i += batchSize) out.push(order.slice(i, i + batchSize));
   return out;

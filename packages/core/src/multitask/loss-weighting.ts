@@ -4,7 +4,7 @@ import { zeros } from '../params/init';
 import type { ParamSpec } from '../params/spec';
 import type { Params } from '../params/store';
 import type { ModuleContext } from '../modules/context';
-import { multiTaskLoss, perExampleLoss, taskHeads, type HeadLayout } from './task-heads';
+import { multiTaskLoss } from './task-heads';
 
 /**
  * How a multi-task model combines its per-task losses:
@@ -60,34 +60,9 @@ export function weightedMultiTaskLoss(
   taskIds: tf.Tensor1D,
   numTasks: number,
   weighting: LossWeighting | undefined,
+  rowWeights?: tf.Tensor1D,
 ): { loss: tf.Scalar; perTask: tf.Tensor1D } {
-  const { loss, perTask, present } = multiTaskLoss(perExample, taskIds, numTasks);
+  const { loss, perTask, present } = multiTaskLoss(perExample, taskIds, numTasks, rowWeights);
   if (weighting !== 'uncertainty') return { loss, perTask };
   return { loss: uncertaintyWeightedLoss(perTask, present, root.get(LOG_VARS)), perTask };
-}
-
-export interface HeadOutputs {
-  /** [B, C_max]: each row's own head. */
-  logits: tf.Tensor2D;
-  /** With labels: the weighted batch loss, the unweighted per-task means [T] and the per-row losses [B]. */
-  loss?: tf.Scalar;
-  perTaskLoss?: tf.Tensor1D;
-  perExampleLoss?: tf.Tensor1D;
-}
-
-/** Pooled [B, H] → per-task heads (`decoders.T.model`) → the loss under `weighting` when labels are given. */
-export function multiTaskHeadOutputs(
-  root: Params,
-  pooled: tf.Tensor2D,
-  inputs: { taskIds: tf.Tensor1D; labels?: tf.Tensor1D },
-  layout: HeadLayout,
-  options: { headDropout?: number; lossWeighting?: LossWeighting },
-  ctx: ModuleContext,
-): HeadOutputs {
-  const logits = taskHeads(root, pooled, inputs.taskIds, layout, options.headDropout ?? 0.1, ctx);
-  if (!inputs.labels) return { logits };
-  const perExample = perExampleLoss(logits, inputs.labels, inputs.taskIds, layout);
-  const T = layout.numLabels.length;
-  const { loss, perTask } = weightedMultiTaskLoss(root, perExample, inputs.taskIds, T, options.lossWeighting);
-  return { logits, loss, perTaskLoss: perTask, perExampleLoss: perExample };
 }

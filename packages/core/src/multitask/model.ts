@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { FileSystem } from '../io/fs';
 import type { ModuleContext } from '../modules/context';
 import type { ParamStore } from '../params/store';
+import type { TaskKind } from './tasks';
 
 /**
  * A padded batch that may mix tasks and task kinds. Its N rows are encoder
@@ -57,6 +58,8 @@ export interface MultiTaskModel {
   readonly store: ParamStore;
   readonly taskNames: readonly string[];
   readonly numLabelsPerTask: readonly number[];
+  /** Each task's kind; absent: one label is regression, more are classification. */
+  readonly taskKinds?: readonly TaskKind[];
   /** Longest sequence the model takes. */
   readonly maxSeqLength: number;
   /**

@@ -4,6 +4,17 @@ import type { ModuleContext } from '../modules/context';
 import { normal, zeros } from '../params/init';
 import type { ParamSpec } from '../params/spec';
 import type { Params } from '../params/store';
+import {
+  defaultKinds,
+  headPrefix,
+  HEAD_KINDS,
+  isSentenceKind,
+  kindHeads,
+  kindHeadSpecs,
+  type HeadKind,
+  type KindHeads,
+} from './kind-heads';
+import type { TaskKind } from './tasks';
 
 /**
  * Per-row views of a mixed-task batch's heads. A multi-task model returns
@@ -57,34 +68,53 @@ export function normalizedEntropy(
  */
 export interface HeadLayout {
   numLabels: number[];
+  /** C_max over the sentence-level (classification and regression) tasks; 1 when there are none. */
   maxLabels: number;
-  /** [T][ΣC][C_max] one-hot selection of task t's logits. */
+  /** [T][ΣC][C_max] one-hot selection of task t's logits (ΣC over the sentence-level tasks; all 0 for other kinds). */
   selection: number[][][];
+  /** Each task's kind; sentence-level tasks read `logits`, the others their own heads. */
+  kinds: TaskKind[];
+  /** The sentence-level tasks, in task order. */
+  sentenceTasks: number[];
+  /** The token, span and choice heads the model has (kinds without tasks left out). */
+  kindHeads: KindHeads[];
 }
 
-export function headLayout(numLabels: number[]): HeadLayout {
-  const total = numLabels.reduce((a, b) => a + b, 0);
-  const maxLabels = Math.max(...numLabels);
+/** The heads of tasks with `numLabels` classes each (1 = regression unless `kinds` says otherwise). */
+export function headLayout(numLabels: number[], kinds: readonly TaskKind[] = defaultKinds(numLabels)): HeadLayout {
+  const sentenceTasks = kinds.flatMap((k, t) => (isSentenceKind(k) ? [t] : []));
+  const sentenceLabels = sentenceTasks.map((t) => numLabels[t]);
+  const total = sentenceLabels.reduce((a, b) => a + b, 0);
+  const maxLabels = Math.max(1, ...sentenceLabels);
+  const selection = numLabels.map(() => Array.from({ length: total }, () => new Array<number>(maxLabels).fill(0)));
   let offset = 0;
-  const selection = numLabels.map((c) => {
-    const sel = Array.from({ length: total }, () => new Array<number>(maxLabels).fill(0));
-    for (let k = 0; k < c; k++) sel[offset + k][k] = 1;
-    offset += c;
-    return sel;
-  });
-  return { numLabels, maxLabels, selection };
+  for (const t of sentenceTasks) {
+    for (let k = 0; k < numLabels[t]; k++) selection[t][offset + k][k] = 1;
+    offset += numLabels[t];
+  }
+  const heads = HEAD_KINDS.map((k) => kindHeads(k, kinds, numLabels)).filter((h) => h.tasks.length > 0);
+  return { numLabels, maxLabels, selection, kinds: [...kinds], sentenceTasks, kindHeads: heads };
 }
 
 /** Per task index, the names of the parameters only that task uses: its head (`MultiTaskModel.taskParameters`). */
-export function headParameterNames(numTasks: number): string[][] {
-  return Array.from({ length: numTasks }, (_, t) => [`decoders.${t}.model.weight`, `decoders.${t}.model.bias`]);
+export function headParameterNames(numTasks: number, kinds?: readonly TaskKind[]): string[][] {
+  return Array.from({ length: numTasks }, (_, t) => {
+    const kind = kinds?.[t] ?? 'classification';
+    const prefix = isSentenceKind(kind) ? `decoders.${t}.model` : headPrefix(kind as HeadKind, t);
+    return [`${prefix}.weight`, `${prefix}.bias`];
+  });
 }
 
-export function headSpecs(numLabels: number[], hidden: number, std: number): ParamSpec[] {
-  return numLabels.flatMap((c, t) => [
-    { name: `decoders.${t}.model.weight`, shape: [c, hidden], init: normal(std) },
-    { name: `decoders.${t}.model.bias`, shape: [c], init: zeros },
-  ]);
+/** Every task's head: `decoders.t.model` for sentence-level tasks, HF's module names for the other kinds. */
+export function headSpecs(numLabels: number[], hidden: number, std: number, kinds?: readonly TaskKind[]): ParamSpec[] {
+  const layout = headLayout(numLabels, kinds);
+  return [
+    ...layout.sentenceTasks.flatMap((t) => [
+      { name: `decoders.${t}.model.weight`, shape: [numLabels[t], hidden], init: normal(std) },
+      { name: `decoders.${t}.model.bias`, shape: [numLabels[t]], init: zeros },
+    ]),
+    ...layout.kindHeads.flatMap((h) => kindHeadSpecs(h, hidden, std)),
+  ];
 }
 
 /** Logits [B, C_max] of each row's own task head. */
@@ -96,7 +126,9 @@ export function taskHeads(
   rate: number,
   ctx: ModuleContext,
 ): tf.Tensor2D {
-  const heads = layout.numLabels.map((_, t) => root.at(`decoders.${t}.model`));
+  const B = pooled.shape[0];
+  if (layout.sentenceTasks.length === 0) return tf.zeros([B, 1]); // a model of token, span and choice tasks only
+  const heads = layout.sentenceTasks.map((t) => root.at(`decoders.${t}.model`));
   const w = tf.concat(
     heads.map((h) => h.get('weight')),
     0,
@@ -108,7 +140,6 @@ export function taskHeads(
   const x = dropout(pooled, rate, ctx) as tf.Tensor2D;
   const all = tf.fused.matMul({ a: x, b: w as tf.Tensor2D, transposeB: true, bias: b }); // [B, ΣC]
   const select = tf.gather(tf.tensor3d(layout.selection), taskIds); // [B, ΣC, C_max]
-  const B = pooled.shape[0];
   const picked = tf.matMul(tf.reshape(all, [B, 1, -1]), select); // [B, 1, ΣC] · [B, ΣC, C_max] → [B, 1, C_max]
   return tf.reshape(picked, [B, layout.maxLabels]) as tf.Tensor2D; // [B, C_max]
 }
@@ -131,7 +162,8 @@ export function perExampleLoss(
 }
 
 /**
- * The reference loss: each task's mean over its rows, then the unweighted mean
+ * The reference loss: each task's mean over its rows (Σ losses / Σ weights
+ * when rows carry weights), then the unweighted mean
  * over the tasks present. The per-task sums and counts are one [1, B]·[B, T]
  * product with a one-hot matrix: no loop over tasks, one small matmul whose
  * gradient is another matmul on every backend (unsortedSegmentSum would do
@@ -141,10 +173,12 @@ export function multiTaskLoss(
   perExample: tf.Tensor1D,
   taskIds: tf.Tensor1D,
   numTasks: number,
+  weights?: tf.Tensor1D,
 ): { loss: tf.Scalar; perTask: tf.Tensor1D; present: tf.Tensor1D } {
   const onehot = oneHotFloat(taskIds, numTasks); // [B, T]
   const sums = tf.reshape(tf.matMul(tf.reshape(perExample, [1, -1]), onehot), [numTasks]); // [1, B]·[B, T] → [T]
-  const counts = tf.sum(onehot, 0); // [T]
+  // Rows count 1 each, unless a kind weighs them (labelled tokens; a choice example's correct row).
+  const counts = weights ? tf.reshape(tf.matMul(tf.reshape(weights, [1, -1]), onehot), [numTasks]) : tf.sum(onehot, 0); // [T]
   const present = tf.cast(tf.greater(counts, 0), 'float32') as tf.Tensor1D;
   const perTask = tf.div(sums, tf.maximum(counts, 1)) as tf.Tensor1D;
   const loss = tf.div(tf.sum(tf.mul(perTask, present)), tf.sum(present)) as tf.Scalar;

@@ -53,7 +53,7 @@ export const evalCommand: CommandSpec = {
           task,
           taskIndex: t,
           split: s,
-          rows: (await readRunSplit(run, t, s, fs)).rows,
+          ...(await readRunSplit(run, t, s, fs)),
         });
       }
     }

@@ -20,6 +20,7 @@ import {
 } from '@camtl/synthetic';
 import { GLUE_ALIASES, GLUE_TASKS, defineTask, type TaskSpec } from '@camtl/tasks-glue';
 import { fractionOf } from './data-fraction';
+import { taskDataDir } from './task-dirs';
 
 /** Where the examples come from: the built-in synthetic suite, or a GLUE-layout folder (GLUE and/or custom tasks). */
 export interface DataSource {
@@ -173,12 +174,13 @@ export async function readSplits(
   const out: PreparedSplits = { train: [], dev: [], summary: [] };
   for (const [t, task] of source.tasks.entries()) {
     const read = async (split: string) => {
-      const r = await task.read(source.dir, split, fs, { skipBadRows: o.skipBadRows });
+      const r = await task.read(await taskDataDir(source.dir, task, fs), split, fs, { skipBadRows: o.skipBadRows });
       out.summary.push({ task: task.name, split, count: r.examples.length, skipped: r.skipped.length });
       const examples = o.limit !== undefined ? r.examples.slice(0, o.limit) : r.examples;
-      return encodeExamples(tokenizer, examples, task, t, o.maxSeqLength, { truncation: o.truncation });
+      const rows = encodeExamples(tokenizer, examples, task, t, o.maxSeqLength, { truncation: o.truncation });
+      return { rows, examples };
     };
-    const all = await read('train'); // each row's index = its position (encodeExamples), kept by the subset
+    const all = (await read('train')).rows; // each row's index = its position (encodeExamples), kept by the subset
     const train = fractionOf(all, o.dataFraction ?? 1, o.seed ?? 0, t);
     if (train.length < all.length) out.summary[out.summary.length - 1].used = train.length;
     out.train.push(train);
@@ -188,7 +190,7 @@ export async function readSplits(
         task,
         taskIndex: t,
         split,
-        rows: await read(split),
+        ...(await read(split)),
       });
     }
   }

@@ -5,12 +5,14 @@ import {
   loadTokenizer,
   type BertTokenizer,
   type EncodedExample,
+  type Example,
   type FileSystem,
   type TaskDefinition,
 } from '@camtl/core';
 import { loadMultiTaskModel, type CamtlMultiTaskModel } from '@camtl/ca-mtl';
 import { stringFlag, type FlagSpec } from '../args';
 import { resolveTasks } from './data';
+import { taskDataDir } from './task-dirs';
 import { readRunInfo, type RunInfo } from './run-info';
 
 /** A trained model with what it needs to read data: for eval, predict and submit. */
@@ -75,8 +77,9 @@ export async function readRunSplit(
   split: string,
   fs: FileSystem,
   skipBadRows = false,
-): Promise<{ rows: EncodedExample[]; skipped: number }> {
+): Promise<{ rows: EncodedExample[]; examples: Example[]; skipped: number }> {
   const task = run.tasks[t];
-  const r = await task.read(run.dataDir, split, fs, { skipBadRows });
-  return { rows: encodeExamples(run.tokenizer, r.examples, task, t, run.maxSeqLength), skipped: r.skipped.length };
+  const r = await task.read(await taskDataDir(run.dataDir, task, fs), split, fs, { skipBadRows });
+  const rows = encodeExamples(run.tokenizer, r.examples, task, t, run.maxSeqLength);
+  return { rows, examples: r.examples, skipped: r.skipped.length };
 }

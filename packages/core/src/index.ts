@@ -188,6 +188,7 @@ export {
   DEFAULT_BERT_NORMALIZER,
   WordPiece,
   bertNormalize,
+  bertNormalizeAligned,
   bertPreTokenize,
   decodeWordPiece,
   isBertPunctuation,
@@ -198,6 +199,7 @@ export {
   tokenizerConfigOptions,
   vocabConfig,
   type AddedToken,
+  type AlignedText,
   type BatchEncodeOptions,
   type BatchEncoding,
   type BatchInput,
@@ -294,6 +296,19 @@ export {
   type EncodeExamplesOptions,
   type EncodedExample,
 } from './multitask/data';
+export {
+  DEFAULT_DOC_STRIDE,
+  DEFAULT_MAX_QUERY_LENGTH,
+  IGNORE_INDEX,
+  answerTokens,
+  contextWindows,
+  encodeChoiceExamples,
+  encodeSpanExamples,
+  encodeTokenExamples,
+  type SpanEncodeOptions,
+} from './multitask/encode-kinds';
+export { bestSpan, spanPredictions, type SpanChoice, type SpanDecodeOptions } from './multitask/span-answers';
+export { OUTSIDE_TAG, wordTags } from './multitask/token-words';
 export { evaluate, predictRows, type EvalResult, type EvalSet, type PredictOptions } from './multitask/evaluate';
 export {
   BEST,

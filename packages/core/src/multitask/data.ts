@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CamtlError } from '../errors';
 import type { BertTokenizer, PairTruncation } from '../tokenizer';
+import { encodeChoiceExamples, encodeSpanExamples, encodeTokenExamples, type SpanEncodeOptions } from './encode-kinds';
 import type { MultiTaskBatch } from './model';
 import type { Example, TaskDefinition } from './tasks';
 
@@ -34,12 +35,16 @@ export interface EncodedExample {
   choices?: { ids: number[]; typeIds: number[] }[];
 }
 
-export interface EncodeExamplesOptions {
+export interface EncodeExamplesOptions extends SpanEncodeOptions {
   /** How a pair over maxSeqLength is cut: HF fast (default) or transformers 2.11 as the reference ran it. */
   truncation?: PairTruncation;
 }
 
-/** Tokenizes a split once (truncated to maxSeqLength, as the reference's max_seq_length); `index` = position in `examples`. */
+/**
+ * Tokenizes a split once (truncated to maxSeqLength, as the reference's
+ * max_seq_length); `index` = position in `examples`, except for span
+ * extraction (one row per context window: see encodeSpanExamples).
+ */
 export function encodeExamples(
   tokenizer: BertTokenizer,
   examples: readonly Example[],
@@ -49,6 +54,14 @@ export function encodeExamples(
   options: EncodeExamplesOptions = {},
 ): EncodedExample[] {
   const truncation = options.truncation === 'longest-first-reference' ? 'longest_first_reference' : 'longest_first';
+  switch (task.kind) {
+    case 'token-classification':
+      return encodeTokenExamples(tokenizer, examples, task, taskIndex, maxSeqLength);
+    case 'span-extraction':
+      return encodeSpanExamples(tokenizer, examples, task, taskIndex, maxSeqLength, options);
+    case 'multiple-choice':
+      return encodeChoiceExamples(tokenizer, examples, task, taskIndex, maxSeqLength, truncation);
+  }
   return examples.map((ex, index) => {
     const enc = tokenizer.encode(ex.textA, ex.textB, { maxSeqLength, truncation });
     const target = ex.label === undefined ? Number.NaN : task.target(ex.label);

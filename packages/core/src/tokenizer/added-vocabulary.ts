@@ -5,6 +5,7 @@
  * are matched in the normalized text of what is left. Matching is
  * leftmost-longest and non-overlapping, as with HF's Aho-Corasick automaton.
  */
+import type { AlignedText } from './normalizer';
 import type { AddedToken } from './types';
 import type { ModelToken } from './wordpiece';
 
@@ -12,6 +13,13 @@ import type { ModelToken } from './wordpiece';
 export interface TextSplit {
   text: string;
   token?: ModelToken;
+  /** When asked for: per UTF-16 unit of `text`, the [start, end) of its source character in the original text. */
+  origin?: Omit<AlignedText, 'text'>;
+}
+
+/** A split of one matcher's input, with its first unit's position there. */
+interface PlacedSplit extends TextSplit {
+  start: number;
 }
 
 interface Pattern {
@@ -43,9 +51,9 @@ class TokenMatcher {
     return this.byFirstUnit.size === 0;
   }
 
-  split(sentence: string): TextSplit[] {
-    if (this.isEmpty) return [{ text: sentence }];
-    const splits: TextSplit[] = [];
+  split(sentence: string): PlacedSplit[] {
+    if (this.isEmpty) return [{ text: sentence, start: 0 }];
+    const splits: PlacedSplit[] = [];
     let offset = 0;
     for (let i = 0; i < sentence.length; ) {
       const match = this.longestAt(sentence, i);
@@ -57,12 +65,12 @@ class TokenMatcher {
       const span = widenSpan(sentence, i, end, offset, match.token);
       i = end;
       if (!span) continue;
-      if (offset < span.start) splits.push({ text: sentence.slice(offset, span.start) });
+      if (offset < span.start) splits.push({ text: sentence.slice(offset, span.start), start: offset });
       const value = sentence.slice(span.start, span.stop);
-      splits.push({ text: value, token: { id: match.token.id, value } });
+      splits.push({ text: value, token: { id: match.token.id, value }, start: span.start });
       offset = span.stop;
     }
-    if (offset < sentence.length) splits.push({ text: sentence.slice(offset) });
+    if (offset < sentence.length) splits.push({ text: sentence.slice(offset), start: offset });
     return splits;
   }
 
@@ -108,18 +116,51 @@ export class AddedVocabulary {
     this.normalizedMatcher = new TokenMatcher(normalized);
   }
 
-  /** Raw-text matches first, then normalize each remaining piece and match again; empty pieces dropped. */
-  extractAndNormalize(text: string): TextSplit[] {
+  /**
+   * Raw-text matches first, then normalize each remaining piece and match
+   * again; empty pieces dropped. With `align` (the normalizer with
+   * alignments), every split also gets its `origin` in `text`.
+   */
+  extractAndNormalize(text: string, align?: (text: string) => AlignedText): TextSplit[] {
     const out: TextSplit[] = [];
     for (const split of this.rawMatcher.split(text)) {
       if (split.token) {
-        out.push(split);
+        out.push({ text: split.text, token: split.token, ...(align && { origin: unitOrigin(split) }) });
         continue;
       }
-      for (const inner of this.normalizedMatcher.split(this.normalize(split.text))) {
-        if (inner.token || inner.text.length > 0) out.push(inner);
+      const normalized = this.normalize(split.text);
+      const aligned = align && placeAlignment(align(split.text), normalized, split);
+      for (const inner of this.normalizedMatcher.split(normalized)) {
+        if (!inner.token && inner.text.length === 0) continue;
+        const origin = aligned && sliceOrigin(aligned, inner.start, inner.start + inner.text.length);
+        out.push({ text: inner.text, ...(inner.token && { token: inner.token }), ...(origin && { origin }) });
       }
     }
     return out;
   }
+}
+
+/** Raw text maps to itself, unit by unit. */
+function unitOrigin(split: PlacedSplit): Omit<AlignedText, 'text'> {
+  const starts = Array.from({ length: split.text.length }, (_, i) => split.start + i);
+  return { starts, ends: starts.map((s) => s + 1) };
+}
+
+/**
+ * The alignment of a normalized piece, moved to the piece's place in the
+ * whole text. Should the aligned normalization ever differ from the one the
+ * ids come from, every unit points at the whole piece: coarse, never wrong.
+ */
+function placeAlignment(aligned: AlignedText, normalized: string, piece: PlacedSplit): Omit<AlignedText, 'text'> {
+  if (aligned.text !== normalized) {
+    return {
+      starts: new Array<number>(normalized.length).fill(piece.start),
+      ends: new Array<number>(normalized.length).fill(piece.start + piece.text.length),
+    };
+  }
+  return { starts: aligned.starts.map((s) => s + piece.start), ends: aligned.ends.map((e) => e + piece.start) };
+}
+
+function sliceOrigin(origin: Omit<AlignedText, 'text'>, from: number, to: number): Omit<AlignedText, 'text'> {
+  return { starts: origin.starts.slice(from, to), ends: origin.ends.slice(from, to) };
 }

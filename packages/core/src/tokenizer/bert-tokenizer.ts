@@ -4,8 +4,8 @@
  */
 import { CamtlError } from '../errors';
 import { AddedVocabulary } from './added-vocabulary';
-import { bertNormalize } from './normalizer';
-import { bertPreTokenize } from './pretokenizer';
+import { bertNormalize, bertNormalizeAligned, type AlignedText } from './normalizer';
+import { bertPreTokenize, bertPreTokenizeSpans } from './pretokenizer';
 import { bertProcess, numSpecialTokens, padEncoding, roundUpToMultiple } from './post-processor';
 import { parseTokenizerJson } from './tokenizer-json';
 import { truncateEncodings } from './truncation';
@@ -88,8 +88,9 @@ export class BertTokenizer {
   encode(text: string, textPair?: string | null, options: EncodeOptions = {}): Encoding {
     checkText(text, 'text');
     if (textPair != null) checkText(textPair, 'textPair');
-    const first = this.encodeSequence(text);
-    const second = textPair == null ? null : this.encodeSequence(textPair);
+    const offsets = options.returnOffsets ?? false;
+    const first = this.encodeSequence(text, offsets);
+    const second = textPair == null ? null : this.encodeSequence(textPair, offsets);
     const addSpecialTokens = options.addSpecialTokens ?? true;
     const [a, b] = this.truncate(first, second, options, addSpecialTokens);
     return bertProcess(a, b, this.specialTokens, addSpecialTokens);
@@ -108,6 +109,7 @@ export class BertTokenizer {
       specialTokensMask: padded.map((e) => e.specialTokensMask),
       wordIds: padded.map((e) => e.wordIds),
       tokens: padded.map((e) => e.tokens),
+      ...(options.returnOffsets && { offsets: padded.map((e) => e.offsets ?? []) }),
       lengths: encodings.map((e) => e.ids.length),
     };
   }
@@ -125,27 +127,52 @@ export class BertTokenizer {
     return decodeWordPiece(tokens, this.config.decoder);
   }
 
-  /** Word ids count the splits: each added token found in the text and each pre-tokenized word. */
-  private encodeSequence(text: string): SequenceEncoding {
+  /**
+   * Word ids count the splits: each added token found in the text and each
+   * pre-tokenized word. With `withOffsets`, each token's characters in the
+   * normalized split are mapped back through the split's `origin`.
+   */
+  private encodeSequence(text: string, withOffsets = false): SequenceEncoding {
     const out: SequenceEncoding = { ids: [], tokens: [], wordIds: [] };
+    const offsets: [number, number][] = [];
     let word = 0;
     const push = (id: number, value: string) => {
       out.ids.push(id);
       out.tokens.push(value);
       out.wordIds.push(word);
     };
-    for (const split of this.addedVocabulary.extractAndNormalize(text)) {
+    const align = withOffsets ? (t: string) => this.normalizeAligned(t) : undefined;
+    for (const split of this.addedVocabulary.extractAndNormalize(text, align)) {
       if (split.token) {
         push(split.token.id, split.token.value);
+        if (split.origin) offsets.push(originRange(split.origin, 0, split.text.length));
         word++;
         continue;
       }
-      for (const w of bertPreTokenize(split.text)) {
-        for (const piece of this.wordPiece.tokenize(w)) push(piece.id, piece.value);
+      for (const w of bertPreTokenizeSpans(split.text)) {
+        const pieces = this.wordPiece.tokenize(w.word);
+        let at = w.start;
+        for (const piece of pieces) {
+          push(piece.id, piece.value);
+          const length = pieces.length === 1 ? w.word.length : this.pieceLength(piece.value, at === w.start);
+          if (split.origin) offsets.push(originRange(split.origin, at, at + length));
+          at += length;
+        }
         word++;
       }
     }
+    if (withOffsets) out.offsets = offsets;
     return out;
+  }
+
+  private normalizeAligned(text: string): AlignedText {
+    return bertNormalizeAligned(text, this.config.normalizer);
+  }
+
+  /** UTF-16 units of the word a piece covers: a single piece ([UNK] included) covers the word, the rest their text. */
+  private pieceLength(value: string, first: boolean): number {
+    const prefix = this.config.wordPiece.continuingSubwordPrefix;
+    return first ? value.length : value.length - prefix.length;
   }
 
   private truncate(
@@ -174,6 +201,11 @@ export class BertTokenizer {
     }
     return { token, id };
   }
+}
+
+/** Original [start, end) of the normalized units [from, to): first unit's start to last unit's end, as HF. */
+function originRange(origin: Omit<AlignedText, 'text'>, from: number, to: number): [number, number] {
+  return [origin.starts[from], origin.ends[to - 1]];
 }
 
 function checkText(text: unknown, name: string): void {

@@ -14,6 +14,7 @@ interface HfEncoding {
   getTypeIds(): number[];
   getWordIds(): Array<number | null | undefined>;
   getSpecialTokensMask(): number[];
+  getOffsets(): [number, number][];
 }
 interface HfTokenizer {
   setTruncation(maxSeqLength: number): void;
@@ -81,7 +82,26 @@ async function compare(theirs: HfTokenizer, mine: BertTokenizer, seed: number, n
     expect(got.typeIds, label).toEqual(want.getTypeIds());
     expect(got.specialTokensMask, label).toEqual(want.getSpecialTokensMask());
     expect(got.wordIds, label).toEqual(want.getWordIds().map((w) => (w === undefined ? null : w)));
+    const withOffsets = mine.encode(a, b, { maxSeqLength, returnOffsets: true });
+    expect(withOffsets.ids, label).toEqual(got.ids);
+    expect(withOffsets.offsets, label).toEqual(expectedOffsets(a, b, want, got.typeIds));
   }
+}
+
+/** HF's offsets (code points, (0, 0) for specials) as camtl's: UTF-16 units in the token's own text, null for specials. */
+function expectedOffsets(a: string, b: string | undefined, want: HfEncoding, typeIds: number[]) {
+  const units = (text: string) => {
+    const at = [0];
+    for (const ch of text) at.push(at[at.length - 1] + ch.length);
+    return at;
+  };
+  const [unitsA, unitsB] = [units(a), units(b ?? '')];
+  const special = want.getSpecialTokensMask();
+  return want.getOffsets().map(([s, e], t) => {
+    if (special[t]) return null;
+    const at = typeIds[t] === 1 ? unitsB : unitsA;
+    return [at[s], at[e]];
+  });
 }
 
 /** The fixture's tokenizer.json with other normaliser flags (cased BERT, no CJK split, …). */

@@ -3,7 +3,7 @@ export { BertTokenizer, type BatchInput } from './bert-tokenizer';
 export { loadTokenizer } from './load';
 export { parseTokenizerJson } from './tokenizer-json';
 export { parseVocab, vocabConfig, tokenizerConfigOptions, type VocabOptions, type SpecialTokenRole } from './vocab';
-export { bertNormalize, DEFAULT_BERT_NORMALIZER } from './normalizer';
+export { bertNormalize, bertNormalizeAligned, DEFAULT_BERT_NORMALIZER, type AlignedText } from './normalizer';
 export { bertPreTokenize, isBertPunctuation } from './pretokenizer';
 export { WordPiece, decodeWordPiece, type ModelToken } from './wordpiece';
 export { longestFirstLengths, referenceLongestFirstLengths } from './truncation';

@@ -61,3 +61,43 @@ export function bertNormalize(text: string, options: BertNormalizerOptions): str
   if (options.lowercase) out = lowercasePerCodePoint(out);
   return out;
 }
+
+/** A normalized text and, per UTF-16 unit of it, the [start, end) units of the original character it came from. */
+export interface AlignedText {
+  text: string;
+  starts: number[];
+  ends: number[];
+}
+
+/**
+ * bertNormalize that also keeps, for every output unit, the original
+ * character it comes from, as HF's NormalizedString alignments do: removed
+ * characters leave nothing, and every character a step produces (NFD pieces,
+ * İ → i̇, the spaces around a CJK ideograph) points at its source character.
+ * Each step works per code point, so normalizing one code point at a time
+ * gives the same text (HF's NFD is per character too).
+ */
+export function bertNormalizeAligned(text: string, options: BertNormalizerOptions | null): AlignedText {
+  const parts: string[] = [];
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let pos = 0;
+  for (const ch of text) {
+    const end = pos + ch.length;
+    const out = options === null ? ch : normalizeCodePoint(ch, options);
+    parts.push(out);
+    for (let i = 0; i < out.length; i++) {
+      starts.push(pos);
+      ends.push(end);
+    }
+    pos = end;
+  }
+  return { text: parts.join(''), starts, ends };
+}
+
+// Printable ASCII needs none of the Unicode steps: a fast path for the usual text.
+function normalizeCodePoint(ch: string, options: BertNormalizerOptions): string {
+  const code = ch.charCodeAt(0);
+  if (code >= 0x20 && code < 0x7f) return options.lowercase ? ch.toLowerCase() : ch;
+  return bertNormalize(ch, options);
+}

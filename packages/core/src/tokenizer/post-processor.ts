@@ -13,6 +13,7 @@ function appendSequence(out: Encoding, seq: SequenceEncoding, typeId: number): v
   out.ids.push(...seq.ids);
   out.tokens.push(...seq.tokens);
   out.wordIds.push(...seq.wordIds);
+  if (out.offsets) out.offsets.push(...(seq.offsets ?? seq.ids.map(() => null)));
   for (let i = 0; i < seq.ids.length; i++) {
     out.typeIds.push(typeId);
     out.attentionMask.push(1);
@@ -24,6 +25,7 @@ function appendSpecial(out: Encoding, special: SpecialToken, typeId: number): vo
   out.ids.push(special.id);
   out.tokens.push(special.token);
   out.wordIds.push(null);
+  out.offsets?.push(null);
   out.typeIds.push(typeId);
   out.attentionMask.push(1);
   out.specialTokensMask.push(1);
@@ -36,6 +38,8 @@ export function bertProcess(
   addSpecialTokens: boolean,
 ): Encoding {
   const out: Encoding = { ids: [], tokens: [], typeIds: [], attentionMask: [], specialTokensMask: [], wordIds: [] };
+  // Offsets are kept when the sequences carry them (encode's returnOffsets).
+  if (first.offsets) out.offsets = [];
   if (addSpecialTokens) appendSpecial(out, specials.cls, 0);
   appendSequence(out, first, 0);
   if (addSpecialTokens) appendSpecial(out, specials.sep, 0);
@@ -51,7 +55,7 @@ export function padEncoding(encoding: Encoding, length: number, pad: SpecialToke
   const n = length - encoding.ids.length;
   if (n <= 0) return encoding;
   const fill = <T>(value: T): T[] => new Array<T>(n).fill(value);
-  return {
+  const padded: Encoding = {
     ids: [...encoding.ids, ...fill(pad.id)],
     tokens: [...encoding.tokens, ...fill(pad.token)],
     typeIds: [...encoding.typeIds, ...fill(0)],
@@ -59,6 +63,8 @@ export function padEncoding(encoding: Encoding, length: number, pad: SpecialToke
     specialTokensMask: [...encoding.specialTokensMask, ...fill(1)],
     wordIds: [...encoding.wordIds, ...fill<number | null>(null)],
   };
+  if (encoding.offsets) padded.offsets = [...encoding.offsets, ...fill<[number, number] | null>(null)];
+  return padded;
 }
 
 /** HF pad length: the target rounded up to a multiple of `multiple` when one is given. */

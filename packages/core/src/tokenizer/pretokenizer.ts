@@ -13,6 +13,11 @@ export function isBertPunctuation(char: string): boolean {
   return PUNCTUATION.test(char);
 }
 
+/** The words of an already normalized text, each with its first UTF-16 unit there. */
+export function bertPreTokenizeSpans(normalized: string): { word: string; start: number }[] {
+  return Array.from(normalized.matchAll(WORD_OR_PUNCTUATION), (m) => ({ word: m[0], start: m.index }));
+}
+
 /** The words of an already normalized text. */
 export function bertPreTokenize(normalized: string): string[] {
   return normalized.match(WORD_OR_PUNCTUATION) ?? [];

@@ -10,11 +10,13 @@ import type { SequenceEncoding, TruncationStrategy } from './types';
 /** Keeps the first `length` tokens. */
 export function truncateSequence(encoding: SequenceEncoding, length: number): SequenceEncoding {
   if (encoding.ids.length <= length) return encoding;
-  return {
+  const kept: SequenceEncoding = {
     ids: encoding.ids.slice(0, length),
     tokens: encoding.tokens.slice(0, length),
     wordIds: encoding.wordIds.slice(0, length),
   };
+  if (encoding.offsets) kept.offsets = encoding.offsets.slice(0, length);
+  return kept;
 }
 
 /**

@@ -13,6 +13,12 @@ export interface Encoding {
   specialTokensMask: number[];
   /** Index of the pre-tokenized word each token came from; null for [CLS]/[SEP]/padding. Restarts at 0 in the second sequence. */
   wordIds: (number | null)[];
+  /**
+   * With `returnOffsets`: per token its [start, end) UTF-16 range in the
+   * original text it came from (the second text for a pair's second
+   * sequence), as HF's `offset_mapping`; null for [CLS]/[SEP]/padding.
+   */
+  offsets?: ([number, number] | null)[];
 }
 
 /**
@@ -33,6 +39,8 @@ export interface EncodeOptions {
   truncation?: TruncationStrategy | false;
   /** Defaults to true: [CLS] A [SEP] (B [SEP]). */
   addSpecialTokens?: boolean;
+  /** Fill `Encoding.offsets` (character ranges in the original texts). */
+  returnOffsets?: boolean;
 }
 
 export interface BatchEncodeOptions extends EncodeOptions {
@@ -48,6 +56,8 @@ export interface BatchEncoding {
   specialTokensMask: number[][];
   wordIds: (number | null)[][];
   tokens: string[][];
+  /** With `returnOffsets`: see `Encoding.offsets`. */
+  offsets?: ([number, number] | null)[][];
   /** Lengths before padding. */
   lengths: number[];
 }
@@ -120,4 +130,6 @@ export interface SequenceEncoding {
   ids: number[];
   tokens: string[];
   wordIds: (number | null)[];
+  /** Per token its [start, end) in the sequence's original text, when asked for. */
+  offsets?: [number, number][];
 }

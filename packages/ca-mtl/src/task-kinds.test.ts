@@ -1,5 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { collate, disposeBatch, evalContext, type EncodedExample, type TaskKind } from '@camtl/core';
+import {
+  BertTokenizer,
+  collate,
+  disposeBatch,
+  encodeExamples,
+  evalContext,
+  predictTask,
+  type EncodedExample,
+  type TaskDefinition,
+  type TaskKind,
+} from '@camtl/core';
 import { describeEachBackend, expectNoLeak } from '@camtl/core/testing';
 import { expect, it } from 'vitest';
 import { createCaMtl, loadCaMtl } from './ca-mtl-model';
@@ -183,5 +193,45 @@ describeEachBackend('a batch mixing every task kind', () => {
     disposeBatch(batch);
     model.dispose();
     loaded.dispose();
+  });
+});
+
+describeEachBackend('predictions of every task kind', () => {
+  it('reads back choice ids, word tags and answer texts from the original contexts', async () => {
+    const words = ['the', 'cat', 'sat', 'on', 'mat', 'dog', 'ran', 'far', 'away', 'home', 'red', 'big', 'who', 'what'];
+    const vocab = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', ...words].join('\n');
+    const tokenizer = BertTokenizer.fromVocab(vocab, { lowercase: true });
+    const { fs } = await smallBertCheckpoint();
+    const { model } = await createCaMtl({
+      base: 'bert',
+      fs,
+      tasks: TASKS,
+      numLabels: NUM_LABELS,
+      taskKinds: KINDS,
+      maxSeqLength: 16,
+      seed: 2,
+    });
+    const def = (name: string, kind: TaskKind, labels?: string[]) =>
+      ({ name, kind, labels }) as unknown as TaskDefinition;
+    const tags = ['O', 'B-x', 'I-x', 'B-y', 'I-y'];
+    const ner = [{ textA: 'The cat sat', words: ['The', 'cat', 'sat'], tags: ['O', 'B-x', 'O'] }];
+    const nerTask = { ...def('ner', 'token-classification', tags), target: (t: string) => tags.indexOf(t) };
+    const nerRows = encodeExamples(tokenizer, ner, nerTask, 2, 16);
+    expect(await predictTask(model, nerTask, nerRows, ner)).toEqual([expect.any(Array)]);
+    const [wordTags] = (await predictTask(model, nerTask, nerRows, ner)) as string[][];
+    expect(wordTags).toHaveLength(3);
+    wordTags.forEach((t) => expect(tags).toContain(t));
+    const context = 'The big red Dog ran far away home on the mat';
+    const qa = [{ textA: 'who ran', textB: context, answers: [{ text: 'red Dog', start: 8 }] }];
+    const qaTask = def('qa', 'span-extraction');
+    const qaRows = encodeExamples(tokenizer, qa, qaTask, 3, 12, { docStride: 3 });
+    expect(qaRows.length).toBeGreaterThan(1); // the context takes several windows
+    const [answer] = (await predictTask(model, qaTask, qaRows, qa)) as string[];
+    expect(context).toContain(answer); // a span of the original text, its casing kept
+    const mc = [{ textA: 'the cat', choices: ['sat', 'ran far', 'on the mat'], label: '2' }];
+    const mcTask = def('mc', 'multiple-choice');
+    const [picked] = (await predictTask(model, mcTask, encodeExamples(tokenizer, mc, mcTask, 4, 16), mc)) as number[];
+    expect([0, 1, 2]).toContain(picked);
+    model.dispose();
   });
 });

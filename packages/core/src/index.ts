@@ -309,7 +309,15 @@ export {
 } from './multitask/encode-kinds';
 export { bestSpan, spanPredictions, type SpanChoice, type SpanDecodeOptions } from './multitask/span-answers';
 export { OUTSIDE_TAG, wordTags } from './multitask/token-words';
-export { evaluate, predictRows, type EvalResult, type EvalSet, type PredictOptions } from './multitask/evaluate';
+export {
+  evaluate,
+  predictRows,
+  predictTask,
+  type EvalResult,
+  type EvalSet,
+  type PredictOptions,
+} from './multitask/evaluate';
+export { predictKindRows, type TaskPrediction } from './multitask/predict-kinds';
 export {
   BEST,
   LATEST,

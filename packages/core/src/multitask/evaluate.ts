@@ -1,9 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { CamtlError } from '../errors';
 import { evalContext } from '../modules/context';
 import { collate, disposeBatch, lengthBuckets, type CollateOptions, type EncodedExample } from './data';
 import type { MultiTaskModel } from './model';
 import { averageScore } from './selection';
-import type { MetricValues, TaskDefinition } from './tasks';
+import { isSentenceKind } from './kind-heads';
+import { predictKindRows, type TaskPrediction } from './predict-kinds';
+import type { Example, MetricValues, TaskDefinition } from './tasks';
 
 /** One evaluation set: a task's split, already tokenized. */
 export interface EvalSet {
@@ -13,6 +16,8 @@ export interface EvalSet {
   taskIndex: number;
   split: string;
   rows: EncodedExample[];
+  /** The split's examples, which span and token tasks' predictions and metrics read (contexts, words, golds). */
+  examples?: readonly Example[];
 }
 
 export interface EvalResult {
@@ -72,6 +77,33 @@ export async function predictRows(
   return out;
 }
 
+/** Predictions of one task's rows of any kind: class ids / values, choice ids, word tags or answer texts. */
+export async function predictTask(
+  model: MultiTaskModel,
+  task: TaskDefinition,
+  rows: EncodedExample[],
+  examples?: readonly Example[],
+  options: PredictOptions = {},
+): Promise<TaskPrediction[]> {
+  if (isSentenceKind(task.kind)) return predictRows(model, rows, options);
+  return predictKindRows(model, task, rows, examples, options);
+}
+
+/** A set's metrics: token and span tasks score per example, the others per row against its target. */
+function setMetrics(set: EvalSet, predictions: TaskPrediction[]): MetricValues {
+  const { task } = set;
+  if (task.kind === 'token-classification' || task.kind === 'span-extraction') {
+    if (!task.exampleMetrics)
+      throw new CamtlError('BAD_CONFIG', `task "${task.name}" (${task.kind}) has no exampleMetrics`);
+    return task.exampleMetrics(predictions as (string | string[])[], set.examples!);
+  }
+  return task.metrics(
+    predictions as number[],
+    set.rows.map((r) => r.target),
+    set.examples,
+  );
+}
+
 /** Per-task metrics and scores on labelled sets, and their average. */
 export async function evaluate(
   model: MultiTaskModel,
@@ -82,11 +114,8 @@ export async function evaluate(
   const scores: Record<string, number | null> = {};
   for (const set of sets) {
     if (set.rows.length === 0) continue;
-    const predictions = await predictRows(model, set.rows, options);
-    metrics[set.key] = set.task.metrics(
-      predictions,
-      set.rows.map((r) => r.target),
-    );
+    const predictions = await predictTask(model, set.task, set.rows, set.examples, options);
+    metrics[set.key] = setMetrics(set, predictions);
     scores[set.key] = set.task.score(metrics[set.key]);
   }
   return { metrics, scores, average: averageScore(scores) };

@@ -154,6 +154,7 @@ describe('camtl data and camtl metrics', () => {
       text_a: expect.any(String),
       text_b: expect.any(String),
       label: expect.stringMatching(/^[01]$/),
+      id: expect.any(String),
     });
     const mnli = JSON.parse(
       (await run('data', '--glue', GLUE, '--task', 'mnli', '--split', 'dev_mismatched', '--json')).stdout,

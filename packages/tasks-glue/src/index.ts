@@ -60,3 +60,19 @@ export {
   type GlueScore,
 } from './glue-score';
 export { formatInspection, inspectSplit, type InspectOptions, type InspectedExample, type Inspection } from './inspect';
+export type { DatasetName, OfficialTask } from './official-task';
+export { SUPERGLUE_TASKS, axb, axg, boolq, cb, copa, multirc, wic, wsc } from './superglue';
+export {
+  accuracyMetrics,
+  axbMetrics,
+  axgMetrics,
+  cbMetrics,
+  classIdsFromJson,
+  genderParity,
+  multircMetrics,
+  parseMetricsInput,
+  type MetricsInput,
+} from './superglue-metrics';
+export { COPA_QUESTIONS } from './superglue-readers';
+export { standardSplits, superglueTask, type SuperGlueSpec } from './superglue-task';
+export { readJsonlSplit, type JsonRecord, type QuirkCounts, type RecordReader } from './jsonl-records';

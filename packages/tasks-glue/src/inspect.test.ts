@@ -16,6 +16,7 @@ describe('inspectSplit (camtl data)', () => {
       text_a: 'The new rights are nice enough',
       text_b: 'Everyone really likes the newest benefits ',
       label: 'neutral',
+      id: '0',
     });
     expect(JSON.parse(JSON.stringify(r))).toEqual(r);
   });
@@ -30,7 +31,7 @@ describe('inspectSplit (camtl data)', () => {
     expect(r.examples).toHaveLength(2);
     const test = await inspectSplit('cola', 'glue', 'test', fs);
     expect(test.histogram).toEqual({});
-    expect(test.examples[0]).toEqual({ text_a: 'Bill cooked the rice slowly.' });
+    expect(test.examples[0]).toEqual({ text_a: 'Bill cooked the rice slowly.', id: '0' });
   });
 
   it('STS-B: float labels as written, in numeric order', async () => {

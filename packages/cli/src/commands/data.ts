@@ -1,5 +1,5 @@
 import { CamtlError, type TaskDefinition } from '@camtl/core';
-import { formatInspection, inspectSplit, taskMetrics } from '@camtl/tasks-glue';
+import { formatInspection, inspectSplit, taskMetrics, type OfficialTask } from '@camtl/tasks-glue';
 import type { CommandSpec } from '../args';
 import { stringFlag } from '../args';
 import { readJsonFile } from '../files';
@@ -17,34 +17,49 @@ function resolveSplit(task: TaskDefinition, split: string): string {
   );
 }
 
+/** Tasks with their own `camtl metrics` input (SuperGLUE and the other benchmarks beyond GLUE). */
+function isOfficialTask(task: TaskDefinition): task is OfficialTask {
+  return typeof (task as Partial<OfficialTask>).metricsFromJson === 'function';
+}
+
 export const dataCommand: CommandSpec = {
   name: 'data',
-  summary: "check that a task's data is read right: counts, skipped rows (with line numbers), label histogram",
+  summary:
+    "check that a task's data is read right: counts, skipped rows (with line numbers), label histogram, file quirks",
   usage: 'camtl data --glue DIR --task TASK --split train|dev|test|dev_matched|dev_mismatched [--json]',
   flags: {
-    glue: { type: 'string', value: 'DIR', description: 'the data folder (GLUE layout)' },
+    glue: {
+      type: 'string',
+      value: 'DIR',
+      description: "the dataset's folder: GLUE's (CoLA/, SST-2/, …) or SuperGLUE's (BoolQ/, CB/, …, AX-b/, AX-g/)",
+    },
     data: { type: 'string', value: 'DIR', description: 'same as --glue' },
     task: {
       type: 'string',
       value: 'NAME',
       description:
-        'a GLUE task (cola, sst-2, mrpc, sts-b, qqp, mnli, qnli, rte, wnli, ax), a synthetic-* one or a --task-def one',
+        'a GLUE task (cola, sst-2, mrpc, sts-b, qqp, mnli, qnli, rte, wnli, ax), a SuperGLUE one (boolq, cb, copa, ' +
+        'multirc, wic, wsc, axb, axg), a synthetic-* one or a --task-def one',
     },
     'task-def': { type: 'string', value: 'FILE.json', description: 'a custom task definition (defineTask JSON)' },
     split: {
       type: 'string',
       value: 'NAME',
       default: 'train',
-      description: 'train, dev, test, dev_matched, dev_mismatched, …',
+      description: "train, dev, test, dev_matched, dev_mismatched, …; SuperGLUE's dev is val.jsonl, AX-b/AX-g are test",
     },
     json: {
       type: 'boolean',
-      description: 'print {count, skipped: [{line, reason}], examples: [{text_a, text_b?, label?}]}',
+      description:
+        'print {count, skipped: [{line, reason}], examples, quirks?: {name: count}}; an example is ' +
+        '{text_a, text_b?, label?, id?, group?} (classification, regression), {text_a, choices, label?, id?} ' +
+        '(multiple choice), {words, tags?, id?} (token) or {id, question, context, answers: [{text, answer_start}]} (span)',
     },
   },
   examples: [
     'camtl data --glue ./glue_data --task qqp --split train',
     'camtl data --glue ./glue_data --task mnli --split dev_mismatched --json',
+    'camtl data --glue ./superglue --task multirc --split dev',
   ],
   async run(values, io) {
     const fs = nodeFileSystem();
@@ -70,17 +85,25 @@ export const dataCommand: CommandSpec = {
 
 export const metricsCommand: CommandSpec = {
   name: 'metrics',
-  summary: "score predictions made elsewhere with a GLUE task's metrics (one JSON object; null = undefined)",
+  summary:
+    "score predictions made elsewhere with a task's official metrics (one JSON object of fractions; null = undefined)",
   usage: 'camtl metrics --task TASK --input IN.json',
   flags: {
-    task: { type: 'string', value: 'NAME', description: 'cola, sst-2, mrpc, sts-b, qqp, mnli, qnli, rte, wnli or ax' },
+    task: {
+      type: 'string',
+      value: 'NAME',
+      description:
+        'GLUE: cola, sst-2, mrpc, sts-b, qqp, mnli, qnli, rte, wnli, ax; SuperGLUE: boolq, cb, copa, multirc, wic, wsc, axb, axg',
+    },
     input: {
       type: 'string',
       value: 'IN.json',
-      description: '{predictions, labels}: numbers (or label strings for classification)',
+      description:
+        '{predictions, labels}: class ids or labels as the files write them (strings, JSON booleans), numbers for ' +
+        'regression; multirc and axg also take "groups" (the question / the pair of each row)',
     },
   },
-  examples: ['camtl metrics --task mrpc --input preds.json'],
+  examples: ['camtl metrics --task mrpc --input preds.json', 'camtl metrics --task multirc --input multirc-dev.json'],
   async run(values, io) {
     const fs = nodeFileSystem();
     const name = stringFlag(values, 'task');
@@ -92,6 +115,12 @@ export const metricsCommand: CommandSpec = {
         'see camtl metrics --help',
       );
     const raw = (await readJsonFile(fs, input)) as { predictions?: unknown; labels?: unknown };
+    // Tasks beyond GLUE score their own input shape; GLUE's keep taskMetrics (and its aliases, errors).
+    const task = knownTasks([]).get(name.toLowerCase());
+    if (task && isOfficialTask(task)) {
+      io.stdout(JSON.stringify(task.metricsFromJson(raw, input)) + '\n');
+      return 0;
+    }
     const { predictions, labels } = raw ?? {};
     if (!Array.isArray(predictions) || !Array.isArray(labels)) {
       throw new CamtlError('BAD_INPUT', `${input}: expected {"predictions": [...], "labels": [...]}`);

@@ -41,7 +41,9 @@ describe('task resolution', () => {
       expect.objectContaining({
         code: 'NOT_FOUND',
         message: 'unknown task "nope"',
-        hint: expect.stringMatching(/^known tasks: reviews, synthetic-sentiment, .*, cola, sst-2, .*ax; /),
+        hint: expect.stringMatching(
+          /^known tasks: reviews, synthetic-sentiment, .*, cola, sst-2, .*, ax, boolq, cb, .*, axg; /,
+        ),
       }),
     );
   });

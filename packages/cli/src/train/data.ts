@@ -18,7 +18,7 @@ import {
   syntheticTaskDefinitions,
   writeSuite,
 } from '@camtl/synthetic';
-import { GLUE_ALIASES, GLUE_TASKS, defineTask, type TaskSpec } from '@camtl/tasks-glue';
+import { GLUE_ALIASES, GLUE_TASKS, SUPERGLUE_TASKS, defineTask, type TaskSpec } from '@camtl/tasks-glue';
 import { fractionOf } from './data-fraction';
 import { taskDataDir } from './task-dirs';
 
@@ -50,7 +50,7 @@ async function readTaskDef(file: string, fs: FileSystem): Promise<TaskSpec> {
 /**
  * Every task the CLI knows, by name: the --task-def ones first (a custom task
  * may reuse a built-in name: the user's own files are the ones meant), then
- * the synthetic suite's and GLUE's.
+ * the synthetic suite's, GLUE's and SuperGLUE's.
  */
 export function knownTasks(specs: readonly TaskSpec[]): Map<string, TaskDefinition> {
   const known = new Map<string, TaskDefinition>();
@@ -64,7 +64,7 @@ export function knownTasks(specs: readonly TaskSpec[]): Map<string, TaskDefiniti
       );
     known.set(task.name, task);
   }
-  for (const task of [...syntheticTaskDefinitions(), ...GLUE_TASKS])
+  for (const task of [...syntheticTaskDefinitions(), ...GLUE_TASKS, ...SUPERGLUE_TASKS])
     if (!known.has(task.name)) known.set(task.name, task);
   return known;
 }

@@ -56,6 +56,12 @@ export interface ReadResult {
   file: string;
   examples: Example[];
   skipped: SkippedRow[];
+  /**
+   * Oddities of the files that were read as they are, not skipped (e.g.
+   * unlabelled test rows, MultiRC questions with one answer option), by name:
+   * how many times each was seen. `camtl data` reports them.
+   */
+  quirks?: Record<string, number>;
 }
 
 export interface ReadOptions {

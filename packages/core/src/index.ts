@@ -121,6 +121,29 @@ export {
 } from './bert/heads';
 export { bertLayer, layerNormModule, linearSpecs, mount, residualNorm, type BertLayerParts } from './bert/layer';
 export { BertDefinition, BertModel, type BertInputs, type BertModelOptions, type BertOutputs } from './bert/model';
+export {
+  IGNORE_INDEX,
+  flattenChoices,
+  maskedCrossEntropy,
+  meanCrossEntropyIgnoring,
+  multipleChoiceHead,
+  multipleChoiceLoss,
+  questionAnsweringHead,
+  questionAnsweringLoss,
+  tokenClassificationHead,
+  tokenClassificationLoss,
+} from './bert/task-heads';
+export {
+  BERT_TASK_ARCHITECTURES,
+  BertTaskDefinition,
+  BertTaskModel,
+  bertTaskArchitecture,
+  bertTaskHeadOf,
+  type BertTaskHead,
+  type BertTaskInputs,
+  type BertTaskOutputs,
+} from './bert/task-model';
+export { loadBertTaskModel, saveBertTaskModel, type LoadTaskOptions } from './bert/task-load';
 
 // I/O: file systems, safetensors, HF checkpoint folders
 export {

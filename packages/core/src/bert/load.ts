@@ -8,6 +8,7 @@ import { ParamStore } from '../params/store';
 import { Rng } from '../rng';
 import { bertConfigToJson, parseBertConfig, type BertConfig } from './config';
 import { BertDefinition, BertModel, type BertModelOptions } from './model';
+import { bertTaskHeadOf } from './task-model';
 
 export interface LoadReport {
   /** Expected parameters the checkpoint lacked, initialised fresh. */
@@ -89,11 +90,16 @@ export function storeFromSpecs(
   return { store, report: { initialized: match.missing, unexpected: match.unexpected, ignored: match.ignored } };
 }
 
+/** A sequence-classification head: a `classifier` not belonging to a token or multiple-choice checkpoint. */
 function hasClassifier(ckpt: HfCheckpoint): boolean {
-  return ckpt.tensors.has('classifier.weight');
+  return ckpt.tensors.has('classifier.weight') && bertTaskHeadOf(ckpt.config) === undefined;
 }
 
-/** Loads a HF BERT directory (config.json + safetensors) into a BertModel. */
+/**
+ * Loads a HF BERT directory (config.json + safetensors) into a BertModel. A
+ * token, QA or multiple-choice checkpoint gives its encoder (its head is left
+ * as unexpected); loadBertTaskModel builds those heads.
+ */
 export async function loadBertModel(
   dir: string,
   fs: FileSystem,

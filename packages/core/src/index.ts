@@ -322,7 +322,6 @@ export {
 export {
   DEFAULT_DOC_STRIDE,
   DEFAULT_MAX_QUERY_LENGTH,
-  IGNORE_INDEX,
   answerTokens,
   contextWindows,
   encodeChoiceExamples,

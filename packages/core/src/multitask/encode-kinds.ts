@@ -4,13 +4,13 @@
  * extraction (question + overlapping context windows, HF `run_qa`
  * `prepare_train_features`) and multiple choice (one pair per choice).
  */
+import { IGNORE_INDEX } from '../bert/task-heads';
 import { CamtlError } from '../errors';
 import type { BertTokenizer, TruncationStrategy } from '../tokenizer';
 import type { EncodedExample } from './data';
 import type { Example, TaskDefinition } from './tasks';
 
 /** The label of tokens no loss is taken on (PyTorch's CrossEntropyLoss ignore_index). */
-export const IGNORE_INDEX = -100;
 
 /** HF run_qa's defaults. */
 export const DEFAULT_DOC_STRIDE = 128;

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { IGNORE_INDEX } from '../bert/task-heads';
 
 /**
  * Per-row losses and MT-U uncertainties of the token, span and choice heads.
@@ -15,7 +16,6 @@ export interface RowLoss {
   weight: tf.Tensor1D;
 }
 
-const IGNORE = -100;
 const NEG = -1e9;
 
 /** log-softmax over the last axis with classes ≥ C_row masked out; classMask is [N, C] (1 = own class). */
@@ -27,7 +27,7 @@ function ownLogSoftmax3d(logits: tf.Tensor3D, classMask: tf.Tensor2D): tf.Tensor
 /** Token classification: Σ CE over tokens whose label is not −100, and their count. */
 export function tokenRowLoss(tokenLogits: tf.Tensor3D, tokenLabels: tf.Tensor2D, classMask: tf.Tensor2D): RowLoss {
   const C = tokenLogits.shape[2];
-  const valid = tf.cast(tf.notEqual(tokenLabels, IGNORE), 'float32'); // [N, S]
+  const valid = tf.cast(tf.notEqual(tokenLabels, IGNORE_INDEX), 'float32'); // [N, S]
   const ids = tf.clipByValue(tf.cast(tokenLabels, 'int32'), 0, C - 1); // [N, S]
   const logp = ownLogSoftmax3d(tokenLogits, classMask); // [N, S, C]
   const ce = tf.neg(tf.sum(tf.mul(tf.oneHot(ids, C), logp), -1)); // [N, S]

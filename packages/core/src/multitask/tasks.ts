@@ -56,6 +56,8 @@ export interface ReadResult {
   file: string;
   examples: Example[];
   skipped: SkippedRow[];
+  /** Oddities of the file that were read as the official data intends, by name → how often (e.g. SNLI's "-" labels). */
+  quirks?: Record<string, number>;
 }
 
 export interface ReadOptions {

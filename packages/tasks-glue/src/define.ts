@@ -7,8 +7,10 @@ import {
   type ReadResult,
   type SkippedRow,
   type TaskDefinition,
+  TASK_KINDS,
   type TaskKind,
 } from '@camtl/core';
+import { defineKindTask } from './define-kinds';
 import { parseJsonl, parseTsv, ROLES, type Columns, type RawRow } from './formats';
 import { computeMetrics, defaultMetricNames, isMetricName, meanOrNull, type MetricName } from './metrics';
 
@@ -26,13 +28,16 @@ export interface FileSpec {
 export interface TaskSpec {
   name: string;
   kind: TaskKind;
-  /** Classification: the label strings as written in the files, in class-id order. */
+  /** Classification: the label strings as written in the files, in class-id order; token classification: the tags. */
   labels?: readonly string[];
-  format: 'tsv' | 'jsonl';
+  /** conll: token classification; squad (v1.1 JSON), mrqa: span extraction (see define-kinds.ts). */
+  format: 'tsv' | 'jsonl' | 'conll' | 'squad' | 'mrqa';
+  /** The dataset folder the files are in, when the task belongs to a known dataset. */
+  dataset?: string;
   /** Split → file; usually train, dev and test. */
   files: Readonly<Record<string, string | FileSpec>>;
-  /** TSV: header names or 0-based indices (negative: from the end); JSONL: keys. */
-  columns: Columns;
+  /** TSV: header names or 0-based indices (negative: from the end); JSONL: keys. Not needed by conll/squad/mrqa. */
+  columns?: Columns;
   /** TSV: whether files start with a header line (default true). */
   header?: boolean;
   columnNames?: readonly string[];
@@ -53,7 +58,9 @@ export interface TaskSpec {
 
 /** What `defineTask` returns: a core TaskDefinition plus what it was built from. */
 export interface DefinedTask extends TaskDefinition {
-  readonly metricNames: readonly MetricName[];
+  /** The metric names `metrics`/`exampleMetrics` report (for the new kinds: seqeval's, SQuAD's, accuracy). */
+  readonly metricNames: readonly string[];
+  readonly dataset?: string;
   /** Each split's file with the task-wide defaults filled in. */
   readonly files: Readonly<Record<string, FileSpec>>;
 }
@@ -78,8 +85,12 @@ function checkSpec(spec: TaskSpec): void {
       throw configError(spec, 'a classification task needs at least 2 labels');
     if (new Set(spec.labels).size !== spec.labels.length) throw configError(spec, 'labels must be distinct');
   } else if (spec.kind !== 'regression') {
-    throw configError(spec, `kind must be "classification" or "regression", got "${spec.kind}"`);
+    throw configError(spec, `kind must be one of ${TASK_KINDS.join(', ')}, got "${spec.kind}"`);
   }
+  if (spec.format !== 'tsv' && spec.format !== 'jsonl') {
+    throw configError(spec, `a ${spec.kind} task reads format "tsv" or "jsonl", got "${spec.format}"`);
+  }
+  if (spec.columns?.textA === undefined) throw configError(spec, 'columns need textA');
   if (Object.keys(spec.files).length === 0) throw configError(spec, 'no files given');
   for (const m of spec.metrics ?? []) if (!isMetricName(m)) throw configError(spec, `unknown metric "${m}"`);
   if (typeof spec.score === 'string' && !isMetricName(spec.score)) {
@@ -87,7 +98,7 @@ function checkSpec(spec: TaskSpec): void {
   }
   for (const s of spec.devSplits ?? []) if (!(s in spec.files)) throw configError(spec, `dev split "${s}" has no file`);
   for (const [split, f] of Object.entries(spec.files)) {
-    const columns = (typeof f === 'string' ? undefined : f.columns) ?? spec.columns;
+    const columns = (typeof f === 'string' ? undefined : f.columns) ?? spec.columns ?? {};
     if (spec.format === 'jsonl' && ROLES.some((r) => typeof columns[r] === 'number')) {
       throw configError(spec, `split "${split}": JSONL columns are keys (strings), not indices`);
     }
@@ -100,7 +111,7 @@ function normaliseFiles(spec: TaskSpec): DefinedTask['files'] {
     const file = typeof f === 'string' ? { path: f } : f;
     out[split] = {
       path: file.path,
-      columns: file.columns ?? spec.columns,
+      columns: file.columns ?? spec.columns ?? {},
       header: file.header ?? spec.header ?? true,
       columnNames: file.columnNames ?? spec.columnNames,
     };
@@ -218,8 +229,13 @@ function makeScore(spec: TaskSpec, names: readonly MetricName[]): (m: MetricValu
  * it is: pass it wherever a TaskDefinition goes.
  */
 export function defineTask(spec: TaskSpec): DefinedTask {
-  checkSpec(spec);
+  if (!spec.name) throw new CamtlError('BAD_CONFIG', 'defineTask: a task needs a name');
   const files = normaliseFiles(spec);
+  if (spec.kind !== 'classification' && spec.kind !== 'regression') {
+    if (!TASK_KINDS.includes(spec.kind)) checkSpec(spec); // throws, naming the kinds
+    return defineKindTask(spec, files);
+  }
+  checkSpec(spec);
   const metricNames = [...(spec.metrics ?? defaultMetricNames(spec.kind))];
   const splits = Object.fromEntries(Object.entries(files).map(([s, f]) => [s, f.path]));
   return {
@@ -228,6 +244,7 @@ export function defineTask(spec: TaskSpec): DefinedTask {
     kind: spec.kind,
     ...(spec.labels ? { labels: [...spec.labels] } : {}),
     numLabels: spec.kind === 'classification' ? spec.labels!.length : 1,
+    ...(spec.dataset ? { dataset: spec.dataset } : {}),
     splits,
     devSplits: [...(spec.devSplits ?? ('dev' in files ? ['dev'] : []))],
     ...(spec.submissionFile ? { submissionFile: spec.submissionFile } : {}),

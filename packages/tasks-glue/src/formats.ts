@@ -12,13 +12,24 @@ export type ColumnRef = string | number;
 
 /** Where each part of an example sits in a row (TSV column, or JSONL key). */
 export interface Columns {
-  textA: ColumnRef;
+  /** Classification, regression, multiple choice: the (first) text. */
+  textA?: ColumnRef;
   textB?: ColumnRef;
   label?: ColumnRef;
   id?: ColumnRef;
+  /** JSONL token classification: the list of words, and of tags (one per word). */
+  words?: string;
+  tags?: string;
+  /** JSONL span extraction: question, context, and answers (strings, or {text, answer_start}). */
+  question?: string;
+  context?: string;
+  answers?: string;
+  /** JSONL multiple choice: the list of choices (the label is the correct one's index). */
+  choices?: string;
 }
 
-export type Role = keyof Columns;
+/** The scalar roles TSV and JSONL rows are parsed into. */
+export type Role = 'textA' | 'textB' | 'label' | 'id';
 export const ROLES: readonly Role[] = ['textA', 'textB', 'label', 'id'];
 const ROLE_NAMES: Record<Role, string> = { textA: 'text_a', textB: 'text_b', label: 'label', id: 'id' };
 

@@ -76,3 +76,25 @@ export {
 export { COPA_QUESTIONS } from './superglue-readers';
 export { standardSplits, superglueTask, type SuperGlueSpec } from './superglue-task';
 export { readJsonlSplit, type JsonRecord, type QuirkCounts, type RecordReader } from './jsonl-records';
+export { squadExactMatch, squadF1, squadMetrics, squadNormalizeAnswer, pythonSplit } from './squad-metrics';
+export { getEntities, seqevalMetrics, type Entity } from './seqeval';
+export {
+  classificationTask,
+  official,
+  Rows,
+  spanTask,
+  tokenTask,
+  type BaseSpec,
+  type KindTask,
+  type Parser,
+} from './official-base';
+export { parseSquad, squad } from './squad';
+export { MRQA_TASKS, hotpotqa, mrqaTask, naturalquestions, newsqa, readMrqa, searchqa, triviaqa } from './mrqa';
+export { parseRecord, record, recordPassage } from './record';
+export { parseConll } from './conll';
+export { WNUT17_LABELS, WNUT17_TYPES, wnut17 } from './wnut17';
+export { SCITAIL_LABELS, scitail } from './scitail';
+export { SNLI_LABELS, snli } from './snli';
+export { EXTRA_TASKS } from './extra-tasks';
+export { TASK_SUITES } from './suites';
+export { KIND_METRICS } from './define-kinds';

@@ -55,7 +55,9 @@ function definitionOf(name: string): TaskDefinition | undefined {
 export function taskInfo(name: string, numLabels: number): TaskInfo {
   const definition = definitionOf(name);
   const spec = taskSpec(name);
-  const kind = definition?.kind ?? (numLabels === 1 ? 'regression' : 'classification');
+  // The page shows sentence-level heads; a token, span or choice task is not among its demo tasks.
+  const sentence = definition?.kind === 'classification' || definition?.kind === 'regression';
+  const kind = sentence ? (definition.kind as TaskInfo['kind']) : numLabels === 1 ? 'regression' : 'classification';
   const labels =
     kind === 'regression' ? [] : [...(definition?.labels ?? Array.from({ length: numLabels }, (_, i) => String(i)))];
   const key = definition?.name ?? name.toLowerCase();

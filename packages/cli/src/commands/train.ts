@@ -41,7 +41,10 @@ export const trainCommand: CommandSpec = {
     ),
     data: s('DIR', 'data folder in the GLUE layout (CoLA/train.tsv, …); omit for the built-in synthetic suite'),
     glue: s('DIR', 'same as --data'),
-    tasks: s('LIST', 'tasks to train, in task-id order (default: the reference 9 GLUE tasks / the synthetic suite)'),
+    tasks: s(
+      'LIST',
+      'tasks or suites (glue, superglue, paper-24, scitail, snli) to train, in task-id order (default: the reference 9 GLUE tasks / the synthetic suite)',
+    ),
     'task-def': s('FILE.json', 'a custom task definition (defineTask JSON); comma-separate several'),
     // No flag defaults where a config file may set the value: a default would override it.
     output: s('DIR', 'where the run goes: train.jsonl, report.html, checkpoints/, model/ (default camtl-run)'),

@@ -18,7 +18,15 @@ import {
   syntheticTaskDefinitions,
   writeSuite,
 } from '@camtl/synthetic';
-import { GLUE_ALIASES, GLUE_TASKS, SUPERGLUE_TASKS, defineTask, type TaskSpec } from '@camtl/tasks-glue';
+import {
+  EXTRA_TASKS,
+  GLUE_ALIASES,
+  GLUE_TASKS,
+  SUPERGLUE_TASKS,
+  TASK_SUITES,
+  defineTask,
+  type TaskSpec,
+} from '@camtl/tasks-glue';
 import { fractionOf } from './data-fraction';
 import { taskDataDir } from './task-dirs';
 
@@ -64,7 +72,7 @@ export function knownTasks(specs: readonly TaskSpec[]): Map<string, TaskDefiniti
       );
     known.set(task.name, task);
   }
-  for (const task of [...syntheticTaskDefinitions(), ...GLUE_TASKS, ...SUPERGLUE_TASKS])
+  for (const task of [...syntheticTaskDefinitions(), ...GLUE_TASKS, ...SUPERGLUE_TASKS, ...EXTRA_TASKS])
     if (!known.has(task.name)) known.set(task.name, task);
   return known;
 }
@@ -81,6 +89,15 @@ export function findTask(known: ReadonlyMap<string, TaskDefinition>, name: strin
   );
 }
 
+/**
+ * Task names with the paper's suites spelled out (`glue`, `superglue`,
+ * `paper-24`, `scitail`, `snli`), each task once, in the order given.
+ */
+export function expandSuites(names: readonly string[]): string[] {
+  const out = names.flatMap((n) => (Object.hasOwn(TASK_SUITES, n.toLowerCase()) ? TASK_SUITES[n.toLowerCase()] : [n]));
+  return [...new Set(out)];
+}
+
 /** The definitions of the tasks a run needs, in task-id order. */
 export function resolveTasks(
   kind: DataSource['kind'],
@@ -91,7 +108,7 @@ export function resolveTasks(
   const chosen =
     names ??
     (kind === 'synthetic' ? [...SYNTHETIC_TASKS] : specs.length > 0 ? specs.map((s) => s.name) : REFERENCE_TASKS);
-  return chosen.map((n) => findTask(known, n));
+  return expandSuites(chosen).map((n) => findTask(known, n));
 }
 
 /** Whether `dir` holds the suite this camtl generates for `seed` (an older generator's files are regenerated). */

@@ -24,7 +24,15 @@ export type PerTask<T = number | null> = Record<string, T>;
 /** Metric name → value, e.g. `{ acc: 0.91, f1: 0.88 }`; null where undefined. */
 export type Metrics = Record<string, number | null>;
 
-export type TaskKind = 'classification' | 'regression';
+/** camtl's task kinds (core's TaskKind; the report package reads logs without depending on core). */
+export type TaskKind = 'classification' | 'regression' | 'token-classification' | 'span-extraction' | 'multiple-choice';
+export const TASK_KINDS: readonly TaskKind[] = [
+  'classification',
+  'regression',
+  'token-classification',
+  'span-extraction',
+  'multiple-choice',
+];
 
 export interface TaskInfo {
   /** Task name, e.g. "sst-2". */

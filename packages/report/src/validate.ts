@@ -1,4 +1,4 @@
-import type { LogRecord, LogRecordType } from './types';
+import { TASK_KINDS, type LogRecord, type LogRecordType } from './types';
 
 /** A field check: true when the value is acceptable. */
 type Check = ((value: unknown) => boolean) & { expected: string };
@@ -23,7 +23,7 @@ const oneOf = (...values: string[]) =>
 const taskInfo = (v: unknown) =>
   isObject(v) &&
   str(v.name) &&
-  oneOf('classification', 'regression')(v.kind) &&
+  oneOf(...TASK_KINDS)(v.kind) &&
   num(v.numLabels) &&
   num(v.trainSize) &&
   optional(num)(v.devSize);

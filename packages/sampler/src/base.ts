@@ -1,6 +1,7 @@
 import {
   CamtlError,
   Rng,
+  TASK_KINDS,
   type Draw,
   type SampleRequest,
   type Sampler,
@@ -134,7 +135,7 @@ export function validateContext(context: SamplerContext): void {
     if (!Number.isInteger(t.size) || t.size <= 0) {
       throw new CamtlError('BAD_CONFIG', `task "${t.name}" has size ${t.size}; a sampler needs ≥ 1 example per task`);
     }
-    if (t.kind !== 'classification' && t.kind !== 'regression') {
+    if (!TASK_KINDS.includes(t.kind)) {
       throw new CamtlError('BAD_CONFIG', `task "${t.name}" has unknown kind "${String(t.kind)}"`);
     }
   });

@@ -129,7 +129,7 @@ function borrowedTask(from: string, context: SamplerContext): number {
   if (index >= 0 && context.tasks[index].kind !== 'classification') {
     throw new CamtlError(
       'BAD_CONFIG',
-      `regression uncertainty 'borrow' copies the scores of classification task "${from}", which is a regression task`,
+      `regression uncertainty 'borrow' copies the scores of classification task "${from}", which is a ${context.tasks[index].kind} task`,
       `name one of: ${context.tasks
         .filter((t) => t.kind === 'classification')
         .map((t) => t.name)

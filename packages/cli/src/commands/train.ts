@@ -83,6 +83,15 @@ export const trainCommand: CommandSpec = {
     accumulation: s('N', 'gradient accumulation steps (default 1)'),
     'max-seq-length': s('N', 'max tokens per example, and the attention-bias length L (default 128)'),
     'max-length': s('N', 'same as --max-seq-length'),
+    'tokenizer-dir': s(
+      'DIR',
+      'without --model: a small BERT from scratch with this tokenizer (tokenizer.json or vocab.txt)',
+    ),
+    'doc-stride': s(
+      'N',
+      'span tasks: tokens two windows of a long context share (default 128, less when it does not fit)',
+    ),
+    'max-query-length': s('N', 'span tasks: question tokens kept (default 64)'),
     'max-steps': s('N', 'stop after N steps, at most the planned epochs (the learning-rate schedule spans the run)'),
     'eval-every': s('N', 'evaluate every N steps (always at the end of each epoch)'),
     'save-every': s('N', 'checkpoint every N steps (always after each evaluation)'),

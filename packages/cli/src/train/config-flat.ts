@@ -107,6 +107,9 @@ export const FLAT_KEYS: Record<string, readonly [string] | readonly [keyof Confi
   adapter: ['model', 'adapter'],
   architecture: ['model', 'architecture'],
   schedule: ['sampler', 'schedule'],
+  tokenizerDir: ['tokenizer', 'from'],
+  docStride: ['tokenizer', 'docStride'],
+  maxQueryLength: ['tokenizer', 'maxQueryLength'],
   // After merging the other branches, one line each (and the flag in commands/train.ts):
   // dataFraction: ['dataFraction'],
 };
@@ -127,6 +130,7 @@ const FLAT_SCHEMAS: Record<string, z.ZodType> = {
   selectBy: z.enum(['paper', 'mean']),
   without: list(),
   schedule: text(),
+  tokenizerDir: text(),
   lossWeighting: z.enum(['equal', 'uncertainty']),
   adapter: z.enum(['hyperformer']),
   architecture: z.enum(['ca-mtl', 'mtl-bert', 'hyperformer']),

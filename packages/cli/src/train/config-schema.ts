@@ -189,6 +189,22 @@ export const TOKENIZER_SECTION = z.strictObject({
     .enum(['longest-first', 'longest-first-reference'])
     .optional()
     .describe("pair truncation: HF fast (trims the first text on a tie) or transformers 2.11's (the second)"),
+  from: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'a tokenizer folder (tokenizer.json or vocab.txt) to train a small BERT from scratch with, without --model',
+    ),
+  docStride: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe(
+      'span extraction: tokens shared by two windows of a long context (default 128, less when it does not fit)',
+    ),
+  maxQueryLength: z.number().int().min(1).optional().describe('span extraction: question tokens kept (default 64)'),
 });
 
 export type ModelSection = z.infer<typeof MODEL_SECTION>;

@@ -58,6 +58,11 @@ export interface TrainConfig extends TrainingRecipe, ReplayOptions {
   selectBy?: GlueConvention;
   padding: 'longest' | 'max';
   truncation: PairTruncation;
+  /** A tokenizer folder for a model trained from scratch on a data folder (no --model). */
+  tokenizerDir?: string;
+  /** Span extraction: window overlap and question length (encodeExamples' defaults when absent). */
+  docStride?: number;
+  maxQueryLength?: number;
   limit?: number;
   /** Share of each task's training split trained on (a seeded subset), 0.001..1. */
   dataFraction: number;
@@ -141,11 +146,11 @@ function recipeOf(t: TrainerSection): TrainingRecipe {
 /** The merged layers as the run's configuration. */
 function build(m: ConfigLayer, preset: Preset | undefined, presetName: PresetName | undefined): TrainConfig {
   const synthetic = m.data === undefined;
-  if (!synthetic && m.model?.from === undefined) {
+  if (!synthetic && m.model?.from === undefined && m.tokenizer?.from === undefined) {
     throw new CamtlError(
       'BAD_CONFIG',
       `--data ${m.data} needs --model, the HF BERT folder to start from`,
-      'e.g. --model ./bert-base-uncased (config.json, model.safetensors, vocab.txt)',
+      'e.g. --model ./bert-base-uncased (config.json, model.safetensors, vocab.txt); or --tokenizer-dir DIR for a small BERT from scratch',
     );
   }
   const {
@@ -204,6 +209,9 @@ function build(m: ConfigLayer, preset: Preset | undefined, presetName: PresetNam
     schedule,
     padding: t.padding ?? 'longest',
     truncation: m.tokenizer?.truncation ?? 'longest-first',
+    tokenizerDir: m.model?.from === undefined ? m.tokenizer?.from : undefined,
+    docStride: m.tokenizer?.docStride,
+    maxQueryLength: m.tokenizer?.maxQueryLength,
     limit: m.limit,
     dataFraction: parseDataFraction(m.dataFraction),
     skipBadRows: m.skipBadRows ?? false,
@@ -257,6 +265,9 @@ export function savedConfig(cfg: TrainConfig): ConfigLayer {
       ...{ earlyStoppingPatience: cfg.earlyStopping, padding: cfg.padding, selectBy: cfg.selectBy },
       ...{ decay, adamEpsilon, evalBatchSize, keepCheckpoints, earlyStoppingMinDelta },
     },
-    tokenizer: { truncation: cfg.truncation },
+    tokenizer: {
+      ...{ truncation: cfg.truncation, from: cfg.tokenizerDir },
+      ...{ docStride: cfg.docStride, maxQueryLength: cfg.maxQueryLength },
+    },
   };
 }

@@ -148,8 +148,10 @@ export async function prepareTokenizer(
   source: DataSource,
   model: string | undefined,
   fs: FileSystem,
+  tokenizerDir?: string,
 ): Promise<BertTokenizer> {
   if (model !== undefined) return loadTokenizer(model, fs);
+  if (tokenizerDir !== undefined) return loadTokenizer(tokenizerDir, fs);
   if (source.kind !== 'synthetic')
     throw new CamtlError('BAD_CONFIG', 'a data folder needs --model (its tokenizer and weights)');
   return BertTokenizer.fromVocab(await fs.readText(fs.join(source.dir, VOCAB_FILE)), { lowercase: true });
@@ -183,6 +185,8 @@ export async function readSplits(
     limit?: number;
     skipBadRows: boolean;
     truncation?: PairTruncation;
+    docStride?: number;
+    maxQueryLength?: number;
     dataFraction?: number;
     seed?: number;
   },
@@ -194,7 +198,8 @@ export async function readSplits(
       const r = await task.read(await taskDataDir(source.dir, task, fs), split, fs, { skipBadRows: o.skipBadRows });
       out.summary.push({ task: task.name, split, count: r.examples.length, skipped: r.skipped.length });
       const examples = o.limit !== undefined ? r.examples.slice(0, o.limit) : r.examples;
-      const rows = encodeExamples(tokenizer, examples, task, t, o.maxSeqLength, { truncation: o.truncation });
+      const encoding = { truncation: o.truncation, docStride: o.docStride, maxQueryLength: o.maxQueryLength };
+      const rows = encodeExamples(tokenizer, examples, task, t, o.maxSeqLength, encoding);
       return { rows, examples };
     };
     const all = (await read('train')).rows; // each row's index = its position (encodeExamples), kept by the subset

@@ -80,6 +80,7 @@ export async function readRunSplit(
 ): Promise<{ rows: EncodedExample[]; examples: Example[]; skipped: number }> {
   const task = run.tasks[t];
   const r = await task.read(await taskDataDir(run.dataDir, task, fs), split, fs, { skipBadRows });
-  const rows = encodeExamples(run.tokenizer, r.examples, task, t, run.maxSeqLength);
+  const spans = { docStride: run.info?.docStride, maxQueryLength: run.info?.maxQueryLength }; // as trained
+  const rows = encodeExamples(run.tokenizer, r.examples, task, t, run.maxSeqLength, spans);
   return { rows, examples: r.examples, skipped: r.skipped.length };
 }

@@ -16,6 +16,9 @@ export interface RunInfo {
   tasks: string[];
   taskDefs: TaskSpec[];
   maxSeqLength: number;
+  /** Span tasks' --doc-stride and --max-query-length, when given. */
+  docStride?: number;
+  maxQueryLength?: number;
   /** --data-fraction, when below 1: the share of each train split the run trained on. */
   dataFraction?: number;
   /** The same, as run.json files written before camtl 0.2 name it. */
@@ -32,6 +35,8 @@ export async function writeRunInfo(cfg: TrainConfig, source: DataSource, fs: Fil
     tasks: source.tasks.map((t) => t.name),
     taskDefs: source.taskDefs,
     maxSeqLength: cfg.maxSeqLength,
+    ...(cfg.docStride === undefined ? {} : { docStride: cfg.docStride }),
+    ...(cfg.maxQueryLength === undefined ? {} : { maxQueryLength: cfg.maxQueryLength }),
     ...(cfg.dataFraction < 1 ? { dataFraction: cfg.dataFraction } : {}),
   };
   await fs.writeFileAtomic(fs.join(cfg.output, RUN_FILE), JSON.stringify(info, null, 2) + '\n');
@@ -68,12 +73,12 @@ export async function saveTokenizer(
   modelDir: string,
   fs: FileSystem,
 ): Promise<void> {
-  const from = cfg.model ?? source.dir;
+  const from = cfg.model ?? cfg.tokenizerDir ?? source.dir;
   for (const name of ['tokenizer.json', VOCAB_FILE, 'tokenizer_config.json']) {
     const file = fs.join(from, name);
     if (await fs.exists(file)) await fs.writeFileAtomic(fs.join(modelDir, name), await fs.readFile(file));
   }
-  if (!(await fs.exists(fs.join(modelDir, 'tokenizer.json'))) && cfg.model === undefined) {
+  if (!(await fs.exists(fs.join(modelDir, 'tokenizer.json'))) && cfg.model === undefined && !cfg.tokenizerDir) {
     // The synthetic vocabulary is lower-cased word pieces: say so for loaders that read tokenizer_config.json.
     await fs.writeFileAtomic(
       fs.join(modelDir, 'tokenizer_config.json'),

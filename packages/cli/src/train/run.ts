@@ -22,7 +22,12 @@ import { saveTokenizer, writeRunInfo } from './run-info';
 import { runSelection } from './select-by';
 
 /** The model `cfg.architecture` names (CA-MTL by default), from `--model` (a BERT or a CA-MTL checkpoint) or from scratch. */
-async function createModel(cfg: TrainConfig, source: DataSource, fs: FileSystem): Promise<CamtlMultiTaskModel> {
+async function createModel(
+  cfg: TrainConfig,
+  source: DataSource,
+  fs: FileSystem,
+  vocabSize: number,
+): Promise<CamtlMultiTaskModel> {
   if (cfg.model && (await isCaMtlCheckpoint(cfg.model, fs))) {
     const tasks = source.tasks.map((t) => t.name);
     const model = await loadCaMtlForTraining(cfg.model, { tasks, maxSeqLength: cfg.maxSeqLength }, fs);
@@ -33,7 +38,7 @@ async function createModel(cfg: TrainConfig, source: DataSource, fs: FileSystem)
     architecture: cfg.architecture,
     lossWeighting: cfg.lossWeighting,
     base: cfg.model,
-    bertConfig: cfg.model ? undefined : { ...DEFAULT_MODEL_CONFIG },
+    bertConfig: cfg.model ? undefined : scratchConfig(cfg, vocabSize),
     fs,
     tasks: source.tasks.map((t) => t.name),
     numLabels: source.tasks.map((t) => t.numLabels),
@@ -52,6 +57,13 @@ async function createModel(cfg: TrainConfig, source: DataSource, fs: FileSystem)
     );
   }
   return withDropout(model, cfg.dropout);
+}
+
+/** The small BERT of a run from scratch: the synthetic suite's, sized to the tokenizer and the longest input. */
+function scratchConfig(cfg: TrainConfig, vocabSize: number): Record<string, unknown> {
+  if (cfg.tokenizerDir === undefined) return { ...DEFAULT_MODEL_CONFIG };
+  const positions = Math.max(DEFAULT_MODEL_CONFIG.max_position_embeddings, cfg.maxSeqLength);
+  return { ...DEFAULT_MODEL_CONFIG, vocab_size: vocabSize, max_position_embeddings: positions };
 }
 
 /** How the run names its model: CA-MTL-base/large, MTL-BERT or Hyperformer++, with the loss weighting if not equal. */
@@ -104,7 +116,9 @@ function describeStart(
   const s = model.summary();
   const origin = cfg.model
     ? `from ${cfg.model}`
-    : `from scratch (no pretrained weights: the built-in default trains a tiny BERT-shaped ${modelName(cfg)} from random init)`;
+    : cfg.tokenizerDir
+      ? `from scratch with the tokenizer of ${cfg.tokenizerDir} (random init: expect scores near chance on real tasks)`
+      : `from scratch (no pretrained weights: the built-in default trains a tiny BERT-shaped ${modelName(cfg)} from random init)`;
   io.stderr(`camtl train: ${source.kind === 'synthetic' ? 'built-in synthetic suite' : source.dir} on ${backend}\n`);
   io.stderr(
     `  model: ${modelName(cfg, model)}${ablation(model)} ${origin}; ${s.total.toLocaleString('en-US')} parameters, ${s.trainable.toLocaleString('en-US')} trainable\n`,
@@ -209,10 +223,10 @@ export async function runTraining(cfg: TrainConfig, io: CliIO): Promise<number> 
   io.stderr(`${report.summary}\n`);
   await fs.mkdirp(cfg.output);
   const source = await prepareData(cfg, fs);
-  const tokenizer = await prepareTokenizer(source, cfg.model, fs);
+  const tokenizer = await prepareTokenizer(source, cfg.model, fs, cfg.tokenizerDir);
   const splits = await readSplits(source, tokenizer, cfg, fs);
   const sampler = await trainSampler(cfg, fs); // before the model: a bad schedule fails fast
-  const model = await createModel(cfg, source, fs);
+  const model = await createModel(cfg, source, fs, tokenizer.vocabSize);
   describeStart(cfg, source, model, report.backend, splits, io);
   await writeRunInfo(cfg, source, fs);
   const { signal, release } = interruptible(io);

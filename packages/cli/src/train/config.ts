@@ -107,8 +107,15 @@ export function mergeLayers<T>(under: T, over: T): T {
   return out as T;
 }
 
-function defaultsLayer(synthetic: boolean): ConfigLayer {
-  const { maxSeqLength, ...recipe } = synthetic ? DEFAULT_TRAINING : REFERENCE_RECIPE;
+/**
+ * The defaults: the reference recipe to fine-tune a checkpoint; the built-in
+ * suite's from-scratch recipe (higher learning rate, more epochs) for the
+ * synthetic suite and for a small BERT trained from scratch on real data
+ * (--tokenizer-dir), which keeps the reference's max length.
+ */
+function defaultsLayer(start: 'synthetic' | 'scratch' | 'checkpoint'): ConfigLayer {
+  const { maxSeqLength: synthetic, ...recipe } = start === 'checkpoint' ? REFERENCE_RECIPE : DEFAULT_TRAINING;
+  const maxSeqLength = start === 'scratch' ? REFERENCE_RECIPE.maxSeqLength : synthetic;
   return {
     output: 'camtl-run',
     backend: 'auto',
@@ -231,7 +238,9 @@ export function resolveTrainConfig(fileConfig: Raw, flags: Raw, fileLabel = 'con
   const presetName = (cli.preset ?? file.preset) as PresetName | undefined;
   const preset = presetName ? PRESETS[presetName] : undefined;
   const data = cli.data ?? file.data;
-  const layers = [defaultsLayer(data === undefined), preset?.layer ?? {}, file, cli];
+  const scratch = (cli.model?.from ?? file.model?.from) === undefined && (cli.tokenizer?.from ?? file.tokenizer?.from);
+  const start = data === undefined ? 'synthetic' : scratch ? 'scratch' : 'checkpoint';
+  const layers = [defaultsLayer(start), preset?.layer ?? {}, file, cli];
   const merged = layers.reduce((a, b) => mergeLayers(a, b));
   check(LAYER_SCHEMA, merged, { label: 'the merged configuration' });
   return build(merged, preset, presetName);

@@ -6,7 +6,8 @@ import { tokenizeCommand } from './commands/tokenize';
 import { trainCommand } from './commands/train';
 import { ablateCommand } from './commands/ablate';
 import { evalCommand } from './commands/eval';
-import { predictCommand, submitCommand } from './commands/predict';
+import { predictCommand } from './commands/predict';
+import { submitCommand } from './commands/submit';
 import { dataCommand, metricsCommand } from './commands/data';
 import { glueScoreCommand } from './commands/glue-score';
 

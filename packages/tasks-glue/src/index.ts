@@ -59,6 +59,14 @@ export {
   type GlueConvention,
   type GlueScore,
 } from './glue-score';
+export {
+  SUPERGLUE_SUBMISSION_FILES,
+  pythonJson,
+  superglueJsonl,
+  superglueSubmissionFiles,
+  writeSuperGlueSubmission,
+  type SuperGlueSubmissionEntry,
+} from './superglue-submission';
 export { formatInspection, inspectSplit, type InspectOptions, type InspectedExample, type Inspection } from './inspect';
 export type { DatasetName, OfficialTask } from './official-task';
 export { SUPERGLUE_TASKS, axb, axg, boolq, cb, copa, multirc, wic, wsc } from './superglue';

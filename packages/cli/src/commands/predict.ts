@@ -1,5 +1,12 @@
-import { CamtlError, encodeExamples, predictRows, type FileSystem } from '@camtl/core';
-import { ax, writeGlueSubmission, type TaskPredictions } from '@camtl/tasks-glue';
+import {
+  CamtlError,
+  isSentenceKind,
+  predictTask,
+  type FileSystem,
+  type TaskDefinition,
+  type TaskKind,
+  type TaskPrediction,
+} from '@camtl/core';
 import type { CliIO, CommandSpec } from '../args';
 import { stringFlag } from '../args';
 import { BACKEND_FLAG, selectBackend } from '../backend';
@@ -14,32 +21,47 @@ function testSplits(splits: readonly string[], wanted?: string): string[] {
 
 export interface SplitPredictions {
   task: string;
+  kind: TaskKind;
   split: string;
+  /** One per example: the test file's ids (MultiRC: one per answer option, "p-q-a"). */
   ids: string[];
-  predictions: number[];
+  /** Class ids / values (sentence kinds), choice ids (multiple choice), word tags (token), answer texts (span). */
+  predictions: TaskPrediction[];
+  /** The predictions as text: label strings, tags joined by spaces, answer texts. */
   labels: string[];
 }
 
-/** Predictions for every task's test split(s) (or `split`), in file order. */
+function label(task: TaskDefinition, p: TaskPrediction): string {
+  if (Array.isArray(p)) return p.join(' ');
+  return typeof p === 'string' ? p : task.formatPrediction(p);
+}
+
+/** One split's predictions; sentence kinds have one row per example, the other kinds are per example. */
+async function predictSplit(run: OpenRun, t: number, split: string, fs: FileSystem): Promise<SplitPredictions> {
+  const task = run.tasks[t];
+  const { rows, examples } = await readRunSplit(run, t, split, fs);
+  const predictions = await predictTask(run.model, task, rows, examples);
+  const ids = isSentenceKind(task.kind)
+    ? rows.map((r, i) => r.id ?? String(i))
+    : examples.map((e, i) => e.id ?? String(i));
+  return { task: task.name, kind: task.kind, split, ids, predictions, labels: predictions.map((p) => label(task, p)) };
+}
+
+/** Predictions for every task's test split(s) (or `split`), in file order; `include` picks the tasks. */
 export async function predictSplits(
   run: OpenRun,
   fs: FileSystem,
   split: string | undefined,
   io: CliIO,
+  include: (task: TaskDefinition) => boolean = () => true,
 ): Promise<SplitPredictions[]> {
   const out: SplitPredictions[] = [];
   for (const [t, task] of run.tasks.entries()) {
+    if (!include(task)) continue;
     for (const s of testSplits(Object.keys(task.splits), split)) {
-      const { rows } = await readRunSplit(run, t, s, fs);
-      const predictions = await predictRows(run.model, rows);
-      out.push({
-        task: task.name,
-        split: s,
-        ids: rows.map((r, i) => r.id ?? String(i)),
-        predictions,
-        labels: predictions.map((p) => task.formatPrediction(p)),
-      });
-      io.stderr(`  ${task.name} ${s}: ${rows.length} predictions\n`);
+      const p = await predictSplit(run, t, s, fs);
+      out.push(p);
+      io.stderr(`  ${task.name} ${s}: ${p.predictions.length} predictions\n`);
     }
   }
   if (out.length === 0)
@@ -47,9 +69,24 @@ export async function predictSplits(
   return out;
 }
 
+/**
+ * Sentence and multiple-choice kinds: `<task>.<split>.tsv`, `index<TAB>prediction`
+ * (the label string; the choice id). Token and span kinds: `<task>.<split>.jsonl`,
+ * one `{"id", "prediction"}` per example, the prediction being the word tags
+ * (an array, one per word) or the answer text: JSON, since both hold spaces and tabs.
+ */
+export function predictionFile(p: SplitPredictions): { name: string; text: string } {
+  if (p.kind === 'token-classification' || p.kind === 'span-extraction') {
+    const lines = p.ids.map((id, i) => JSON.stringify({ id, prediction: p.predictions[i] }) + '\n');
+    return { name: `${p.task}.${p.split}.jsonl`, text: lines.join('') };
+  }
+  const tsv = ['index\tprediction', ...p.ids.map((id, i) => `${id}\t${p.labels[i]}`)].join('\n') + '\n';
+  return { name: `${p.task}.${p.split}.tsv`, text: tsv };
+}
+
 export const predictCommand: CommandSpec = {
   name: 'predict',
-  summary: 'predict the test split of every task of a trained model: one TSV per task (id, prediction)',
+  summary: 'predict the test split of every task of a trained model: one TSV (or JSONL for token/span tasks) per task',
   usage: 'camtl predict [--model DIR] [--data DIR] [--split SPLIT] [--output DIR]',
   flags: {
     ...RUN_FLAGS,
@@ -62,7 +99,8 @@ export const predictCommand: CommandSpec = {
       type: 'string',
       value: 'DIR',
       default: 'camtl-run/predictions',
-      description: 'folder for <task>.<split>.tsv files',
+      description:
+        'folder for <task>.<split>.tsv files (token and span tasks: <task>.<split>.jsonl, {"id","prediction"})',
     },
     backend: BACKEND_FLAG,
   },
@@ -73,58 +111,11 @@ export const predictCommand: CommandSpec = {
     const dir = stringFlag(values, 'output') ?? 'camtl-run/predictions';
     await fs.mkdirp(dir);
     for (const p of await predictSplits(run, fs, stringFlag(values, 'split'), io)) {
-      const tsv = ['index\tprediction', ...p.ids.map((id, i) => `${id}\t${p.labels[i]}`)].join('\n') + '\n';
-      await fs.writeFileAtomic(fs.join(dir, `${p.task}.${p.split}.tsv`), tsv);
+      const { name, text } = predictionFile(p);
+      await fs.writeFileAtomic(fs.join(dir, name), text);
     }
     run.model.dispose();
     io.stdout(`predictions written to ${dir}\n`);
-    return 0;
-  },
-};
-
-/** GLUE's diagnostic (AX) is predicted by the MNLI head, when the model has one and the file is there. */
-async function predictAx(run: OpenRun, fs: FileSystem): Promise<TaskPredictions | undefined> {
-  const mnli = run.tasks.findIndex((t) => t.name === 'mnli');
-  const split = Object.keys(ax.splits)[0];
-  if (mnli < 0 || !(await fs.exists(fs.join(run.dataDir, ax.splits[split])))) return undefined;
-  const read = await ax.read(run.dataDir, split, fs);
-  const rows = encodeExamples(run.tokenizer, read.examples, ax, mnli, run.maxSeqLength);
-  return { ids: rows.map((r, i) => r.id ?? String(i)), predictions: await predictRows(run.model, rows) };
-}
-
-export const submitCommand: CommandSpec = {
-  name: 'submit',
-  summary: 'write the GLUE test-server files (one TSV per task) and submission.zip',
-  usage: 'camtl submit [--model DIR] [--data DIR] [--output DIR]',
-  flags: {
-    ...RUN_FLAGS,
-    output: {
-      type: 'string',
-      value: 'DIR',
-      default: 'camtl-run/submission',
-      description: 'folder for the TSVs and submission.zip',
-    },
-    backend: BACKEND_FLAG,
-  },
-  async run(values, io) {
-    const fs = nodeFileSystem();
-    await selectBackend(stringFlag(values, 'backend') ?? 'auto');
-    const run = await openRun(values, fs);
-    const entries: Record<string, TaskPredictions> = {};
-    for (const p of await predictSplits(run, fs, undefined, io)) {
-      const key = p.task === 'mnli' ? (p.split === 'test_mismatched' ? 'mnli-mm' : 'mnli-m') : p.task;
-      entries[key] = { ids: p.ids, predictions: p.predictions };
-    }
-    const ax = await predictAx(run, fs);
-    if (ax) entries.ax = ax;
-    const dir = stringFlag(values, 'output') ?? 'camtl-run/submission';
-    const result = await writeGlueSubmission(entries, dir, fs, { zip: true, tasks: run.tasks });
-    run.model.dispose();
-    io.stdout(`wrote ${result.files.length} file(s) and ${result.zip} in ${dir}\n`);
-    if (result.missing.length > 0)
-      io.stdout(
-        `not in this submission (the server expects them for a full GLUE score): ${result.missing.join(', ')}\n`,
-      );
     return 0;
   },
 };

@@ -4,8 +4,8 @@
 //   node examples/beyond-glue/make-slices.mjs ../shared/data
 // Each slice keeps its dataset's file format, so camtl reads it with the same
 // loader as the full file. SQuAD v1.1 train is not in the shared folder: the
-// train slice takes whole articles from the start of dev-v1.1.json and the
-// dev slice whole articles from its end, so no paragraph is in both.
+// train slice takes whole paragraphs from the first article of dev-v1.1.json
+// and the dev slice whole paragraphs from the last one, so no context is in both.
 import { mkdirSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,27 +32,32 @@ function headConll(rel, n) {
   }
   return kept.join('\n') + '\n';
 }
-/** Whole articles of SQuAD dev until `questions` questions, from the start or the end. */
-function squadArticles(questions, fromEnd) {
+/** Whole paragraphs of SQuAD dev until `questions` questions, from the first or the last article on. */
+function squadParagraphs(questions, fromEnd) {
   const squad = JSON.parse(read('squad/dev-v1.1.json'));
   const articles = fromEnd ? [...squad.data].reverse() : squad.data;
   const kept = [];
   let count = 0;
   for (const a of articles) {
+    const paragraphs = [];
+    for (const p of a.paragraphs) {
+      if (count >= questions) break;
+      paragraphs.push(p);
+      count += p.qas.length;
+    }
+    if (paragraphs.length > 0) kept.push({ ...a, paragraphs });
     if (count >= questions) break;
-    kept.push(a);
-    count += a.paragraphs.reduce((n, p) => n + p.qas.length, 0);
   }
   return JSON.stringify({ version: squad.version, data: fromEnd ? kept.reverse() : kept });
 }
 
-write('glue/SST-2/train.tsv', headTsv('glue/SST-2/train.tsv', 2000));
-write('glue/SST-2/dev.tsv', headTsv('glue/SST-2/dev.tsv', 400));
+write('glue/SST-2/train.tsv', headTsv('glue/SST-2/train.tsv', 1000));
+write('glue/SST-2/dev.tsv', headTsv('glue/SST-2/dev.tsv', 300));
 for (const f of ['train.jsonl', 'val.jsonl']) write(`superglue/CB/${f}`, read(`superglue/CB/${f}`));
-write('wnut17/wnut17train.conll', headConll('wnut17/wnut17train.conll', 1200));
-write('wnut17/emerging.dev.conll', headConll('wnut17/emerging.dev.conll', 300));
-write('squad/train-v1.1.json', squadArticles(500, false));
-write('squad/dev-v1.1.json', squadArticles(200, true));
+write('wnut17/wnut17train.conll', headConll('wnut17/wnut17train.conll', 600));
+write('wnut17/emerging.dev.conll', headConll('wnut17/emerging.dev.conll', 200));
+write('squad/train-v1.1.json', squadParagraphs(300, false));
+write('squad/dev-v1.1.json', squadParagraphs(150, true));
 mkdirSync(join(out, 'tokenizer'), { recursive: true });
 for (const f of ['vocab.txt', 'tokenizer_config.json', 'special_tokens_map.json'])
   copyFileSync(join(source, 'bert-base-uncased-tokenizer', f), join(out, 'tokenizer', f));

@@ -23,12 +23,12 @@ function splitToken(text: string): { word: string; tag?: string } {
 
 function tokenLine(text: string, line: number, rows: Rows): Token | undefined {
   if (text.startsWith('-DOCSTART-')) {
-    rows.quirk('docstart_line');
+    rows.quirk('-DOCSTART- lines');
     return undefined;
   }
   const { word, tag } = splitToken(text);
-  if (word.trim() === '') rows.quirk('empty_token');
-  if (tag !== undefined && tag !== tag.trim()) rows.quirk('tag_with_whitespace');
+  if (word.trim() === '') rows.quirk('empty tokens');
+  if (tag !== undefined && tag !== tag.trim()) rows.quirk('tags with surrounding whitespace');
   return { word, tag: tag?.trim() || undefined, line };
 }
 
@@ -37,9 +37,9 @@ function sentences(text: string, rows: Rows): Token[][] {
   let current: Token[] = [];
   for (const { line, text: raw } of splitLines(text)) {
     if (raw.trim() === '') {
-      if (raw !== '') rows.quirk('whitespace_only_separator');
+      if (raw !== '') rows.quirk('sentence separators that are whitespace, not empty');
       if (current.length > 0) out.push(current);
-      else if (out.length > 0) rows.quirk('extra_blank_line');
+      else if (out.length > 0) rows.quirk('extra blank lines');
       current = [];
       continue;
     }

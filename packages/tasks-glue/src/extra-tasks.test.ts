@@ -36,7 +36,7 @@ describe('span tasks on the shipped slices', () => {
       { text: 'Zaragoza', start: 32 },
       { text: 'zaragoza city', start: -1 },
     ]);
-    expect(dev.quirks).toEqual({ header_line: 1 });
+    expect(dev.quirks).toEqual({ 'header lines': 1 });
   });
   it('ReCoRD: @highlight markers become "- " and the answer offsets follow', async () => {
     const train = await read(record, 'record', 'train');
@@ -45,7 +45,7 @@ describe('span tasks on the shipped slices', () => {
       expect(e.textB).not.toContain('@highlight');
       for (const a of e.answers!) expect(e.textB!.slice(a.start, a.start + a.text.length)).toBe(a.text);
     }
-    expect(train.quirks!.highlight_markers).toBeGreaterThan(0);
+    expect(train.quirks!['@highlight markers']).toBeGreaterThan(0);
     const test = await read(record, 'record', 'test');
     expect(test.examples.every((e) => e.answers === undefined && e.textA.includes('@placeholder'))).toBe(true);
   });
@@ -70,7 +70,7 @@ describe('WNUT17, SciTail, SNLI on the shipped slices', () => {
     expect(WNUT17_LABELS).toContain('B-creative-work');
     const train = await read(wnut17, 'wnut17', 'train');
     expect(train.examples).toHaveLength(4);
-    expect(train.quirks).toEqual({ whitespace_only_separator: 4 });
+    expect(train.quirks).toEqual({ 'sentence separators that are whitespace, not empty': 4 });
     const ex = train.examples[0];
     expect(ex.words!.length).toBe(ex.tags!.length);
     expect(
@@ -97,7 +97,7 @@ describe('WNUT17, SciTail, SNLI on the shipped slices', () => {
     expect(dev.examples[0].label).toBe('neutral');
     const snliDev = await read(snli, 'snli', 'dev');
     expect(snliDev.examples).toHaveLength(4);
-    expect(snliDev.quirks).toEqual({ no_gold_label: 1 });
+    expect(snliDev.quirks).toEqual({ 'pairs without a gold label ("-"), dropped': 1 });
     expect(snli.metricsFromJson({ predictions: ['neutral', 0], labels: [1, 0] }, 'x')).toEqual({ accuracy: 1 });
   });
   it('lists every definition and the suites', () => {
@@ -120,7 +120,7 @@ describe.skipIf(!shared)('official counts on the shared data', () => {
   it('WNUT17 3394 / 1009 / 1287 sentences', async () => {
     const counts = await Promise.all(['train', 'dev', 'test'].map((s) => count(wnut17, s)));
     expect(counts.map((r) => r.examples.length)).toEqual([3394, 1009, 1287]);
-    expect(counts[0].quirks).toEqual({ whitespace_only_separator: 2394 });
+    expect(counts[0].quirks).toEqual({ 'sentence separators that are whitespace, not empty': 2394 });
   });
   it('SciTail dev 1304, test 2126', async () => {
     expect((await count(scitail, 'dev')).examples).toHaveLength(1304);
@@ -134,7 +134,7 @@ describe.skipIf(!shared)('official counts on the shared data', () => {
   it('SNLI partial dev/test: 1289 and 1277 lines, 16 and 23 "-" labels dropped', async () => {
     const dev = await count(snli, 'dev');
     const test = await count(snli, 'test');
-    expect([dev.examples.length, dev.quirks]).toEqual([1273, { no_gold_label: 16 }]);
-    expect([test.examples.length, test.quirks]).toEqual([1254, { no_gold_label: 23 }]);
+    expect([dev.examples.length, dev.quirks]).toEqual([1273, { 'pairs without a gold label ("-"), dropped': 16 }]);
+    expect([test.examples.length, test.quirks]).toEqual([1254, { 'pairs without a gold label ("-"), dropped': 23 }]);
   });
 });

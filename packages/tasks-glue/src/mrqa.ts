@@ -24,7 +24,8 @@ function detected(qa: Json, context: string, rows: Rows): SpanAnswer[] {
       if (!Array.isArray(span) || typeof span[0] !== 'number' || typeof span[1] !== 'number') continue;
       const start = toUtf16(span[0]);
       const text = context.slice(start, toUtf16(span[1] + 1));
-      if (typeof d.text === 'string' && text !== d.text) rows.quirk('detected_text_differs_from_span');
+      if (typeof d.text === 'string' && text !== d.text)
+        rows.quirk('detected answers whose text differs from their span');
       if (!out.some((a) => a.start === start && a.text === text)) out.push({ text, start });
     }
   }
@@ -45,7 +46,7 @@ function readContext(obj: Json, line: number, rows: Rows): void {
     for (const text of Array.isArray(qa.answers) ? qa.answers : []) {
       if (typeof text === 'string' && !answers.some((a) => a.text === text)) answers.push({ text, start: -1 });
     }
-    if (answers.length === 0) rows.quirk('question_without_answer');
+    if (answers.length === 0) rows.quirk('questions without an answer');
     const id = typeof qa.qid === 'string' ? qa.qid : `${line}-${rows.examples.length}`;
     rows.examples.push({ id, textA: qa.question, textB: obj.context, line, ...(answers.length ? { answers } : {}) });
   }
@@ -55,7 +56,7 @@ function readContext(obj: Json, line: number, rows: Rows): void {
 export function readMrqa(text: string, rows: Rows): void {
   for (const { line, text: row } of splitLines(text)) {
     if (row.trim() === '') {
-      rows.quirk('blank_line');
+      rows.quirk('blank lines');
       continue;
     }
     let obj: unknown;
@@ -66,7 +67,7 @@ export function readMrqa(text: string, rows: Rows): void {
       continue;
     }
     if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) rows.bad(line, 'expected a JSON object');
-    else if ('header' in obj) rows.quirk('header_line');
+    else if ('header' in obj) rows.quirk('header lines');
     else readContext(obj as Json, line, rows);
   }
 }

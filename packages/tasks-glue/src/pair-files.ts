@@ -25,7 +25,7 @@ export function collectPairs(raw: RawRow[], rows: Rows, rules: PairRules): void 
       rows.bad(row.line, `expected a label in {${rules.labels.join(', ')}} in ${row.where.label}, got "${label}"`);
       continue;
     }
-    if (!textA!.trim() || (textB !== undefined && !textB.trim())) rows.quirk('empty_text');
+    if (!textA!.trim() || (textB !== undefined && !textB.trim())) rows.quirk('empty texts');
     rows.examples.push({
       textA: textA!,
       ...(textB !== undefined ? { textB } : {}),

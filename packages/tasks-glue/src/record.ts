@@ -39,7 +39,7 @@ function answersOf(qa: Json, passage: ReturnType<typeof recordPassage>, rows: Ro
   for (const a of qa.answers as Json[]) {
     if (typeof a?.text !== 'string' || typeof a.start !== 'number') continue;
     const start = passage.map(a.start);
-    if (passage.text.slice(start, start + a.text.length) !== a.text) rows.quirk('answer_offset_mismatch');
+    if (passage.text.slice(start, start + a.text.length) !== a.text) rows.quirk('answers not at their offsets');
     out.push({ text: a.text, start });
   }
   return out;
@@ -52,14 +52,14 @@ function readPassage(obj: Json, line: number, rows: Rows): void {
     return;
   }
   const passage = recordPassage(p.text);
-  rows.quirk('highlight_markers', passage.markers);
+  rows.quirk('@highlight markers', passage.markers);
   for (const qa of obj.qas as Json[]) {
     if (typeof qa?.query !== 'string' || qa.idx === undefined) {
       rows.bad(line, 'expected each of "qas" to have a "query" and an "idx"');
       continue;
     }
     const answers = answersOf(qa, passage, rows);
-    if (answers && answers.length === 0) rows.quirk('query_without_answer');
+    if (answers && answers.length === 0) rows.quirk('queries without an answer');
     const ex = { id: String(qa.idx), textA: qa.query, textB: passage.text, line };
     rows.examples.push(answers?.length ? { ...ex, answers } : ex);
   }

@@ -9,7 +9,7 @@ export const SNLI_LABELS = ['entailment', 'neutral', 'contradiction'];
  * SNLI 1.0 jsonl (`snli_1.0_{train,dev,test}.jsonl`): sentence1, sentence2,
  * gold_label, pairID. Pairs whose annotators reached no consensus have the
  * gold label "-"; as every SNLI user does, they are dropped and counted
- * (`no_gold_label`). A domain-adaptation target of the paper.
+ * ("pairs without a gold label ("-"), dropped"). A domain-adaptation target of the paper.
  */
 export const snli: OfficialTask = official(
   classificationTask({
@@ -22,7 +22,7 @@ export const snli: OfficialTask = official(
         text,
         rows,
         { textA: 'sentence1', textB: 'sentence2', label: 'gold_label', id: 'pairID' },
-        { labels: SNLI_LABELS, drop: { '-': 'no_gold_label' } },
+        { labels: SNLI_LABELS, drop: { '-': 'pairs without a gold label ("-"), dropped' } },
       ),
   }),
 );

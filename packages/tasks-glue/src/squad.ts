@@ -8,7 +8,7 @@ import type { OfficialTask } from './official-task';
  * [{"id", "question", "answers": [{"text", "answer_start"}]}]}]}]}`): one
  * example per question, textA the question, textB the context. Offsets are
  * Python code points, converted to UTF-16; an answer whose offset does not
- * point at its text is kept and counted (`answer_start_mismatch`).
+ * point at its text is kept and counted ("answers not at answer_start").
  */
 
 type Json = Record<string, unknown>;
@@ -32,7 +32,7 @@ function squadAnswers(raw: unknown[], context: string, rows: Rows, where: string
       return undefined;
     }
     const start = toUtf16(a.answer_start);
-    if (context.slice(start, start + a.text.length) !== a.text) rows.quirk('answer_start_mismatch');
+    if (context.slice(start, start + a.text.length) !== a.text) rows.quirk('answers not at answer_start');
     answers.push({ text: a.text, start });
   }
   return answers;
@@ -47,7 +47,7 @@ function readQuestion(qa: unknown, context: string, rows: Rows, where: string): 
   if (!raw) return;
   const answers = squadAnswers(raw, context, rows, where);
   if (!answers) return;
-  if (answers.length === 0) rows.quirk('question_without_answer');
+  if (answers.length === 0) rows.quirk('questions without an answer');
   rows.examples.push({ id: qa.id, textA: qa.question, textB: context, ...(answers.length ? { answers } : {}) });
 }
 

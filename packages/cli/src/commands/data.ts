@@ -1,4 +1,4 @@
-import { CamtlError, type TaskDefinition } from '@camtl/core';
+import { CamtlError, type FileSystem, type TaskDefinition } from '@camtl/core';
 import { formatInspection, inspectSplit, taskMetrics, type OfficialTask } from '@camtl/tasks-glue';
 import type { CommandSpec } from '../args';
 import { stringFlag } from '../args';
@@ -22,16 +22,41 @@ function isOfficialTask(task: TaskDefinition): task is OfficialTask {
   return typeof (task as Partial<OfficialTask>).metricsFromJson === 'function';
 }
 
+/**
+ * A file system on which the split's file (`expected`) is `file`: the task's
+ * own reader then reads it, quirks, line numbers and all, under its real name.
+ */
+function splitFileAt(fs: FileSystem, expected: string, file: string): FileSystem {
+  return new Proxy(fs, {
+    get(target, key) {
+      if (key !== 'join') return Reflect.get(target, key);
+      return (...parts: string[]) => {
+        const path = target.join(...parts);
+        return path === expected ? file : path;
+      };
+    },
+  });
+}
+
 export const dataCommand: CommandSpec = {
   name: 'data',
   summary:
     "check that a task's data is read right: counts, skipped rows (with line numbers), label histogram, file quirks",
-  usage: 'camtl data --glue DIR --task TASK --split train|dev|test|dev_matched|dev_mismatched [--json]',
+  usage:
+    'camtl data --glue DIR --task TASK --split train|dev|test|dev_matched|dev_mismatched [--json]\n' +
+    '       camtl data --task TASK --split SPLIT --file FILE [--json]',
   flags: {
     glue: {
       type: 'string',
       value: 'DIR',
-      description: "the dataset's folder: GLUE's (CoLA/, SST-2/, …) or SuperGLUE's (BoolQ/, CB/, …, AX-b/, AX-g/)",
+      description:
+        "the dataset's folder: GLUE's (CoLA/, SST-2/, …), SuperGLUE's (BoolQ/, CB/, …, AX-b/, AX-g/), WNUT2017's, " +
+        "SciTail's, SNLI's or SQuAD's",
+    },
+    file: {
+      type: 'string',
+      value: 'FILE',
+      description: "read this file as the split's file, wherever it is (a sample, a renamed copy)",
     },
     data: { type: 'string', value: 'DIR', description: 'same as --glue' },
     task: {
@@ -39,7 +64,7 @@ export const dataCommand: CommandSpec = {
       value: 'NAME',
       description:
         'a GLUE task (cola, sst-2, mrpc, sts-b, qqp, mnli, qnli, rte, wnli, ax), a SuperGLUE one (boolq, cb, copa, ' +
-        'multirc, wic, wsc, axb, axg), a synthetic-* one or a --task-def one',
+        'multirc, record, wic, wsc, axb, axg), wnut17, scitail, snli, squad, a synthetic-* one or a --task-def one',
     },
     'task-def': { type: 'string', value: 'FILE.json', description: 'a custom task definition (defineTask JSON)' },
     split: {
@@ -60,17 +85,26 @@ export const dataCommand: CommandSpec = {
     'camtl data --glue ./glue_data --task qqp --split train',
     'camtl data --glue ./glue_data --task mnli --split dev_mismatched --json',
     'camtl data --glue ./superglue --task multirc --split dev',
+    'camtl data --glue ./wnut17 --task wnut17 --split train --json',
+    'camtl data --task record --split train --file ./ReCoRD/sample/train.jsonl',
   ],
   async run(values, io) {
-    const fs = nodeFileSystem();
-    const dir = stringFlag(values, 'glue') ?? stringFlag(values, 'data');
+    const file = stringFlag(values, 'file');
+    const dir = stringFlag(values, 'glue') ?? stringFlag(values, 'data') ?? (file ? '.' : undefined);
     const name = stringFlag(values, 'task');
     if (!dir || !name)
-      throw new CamtlError('BAD_INPUT', 'camtl data needs --glue DIR and --task TASK', 'see camtl data --help');
+      throw new CamtlError(
+        'BAD_INPUT',
+        'camtl data needs --glue DIR (or --file FILE) and --task TASK',
+        'see camtl data --help',
+      );
     const defFile = stringFlag(values, 'task-def');
-    const specs = defFile ? [(await readJsonFile(fs, defFile)) as never] : [];
+    const specs = defFile ? [(await readJsonFile(nodeFileSystem(), defFile)) as never] : [];
     const task = findTask(knownTasks(specs), name);
     const split = resolveSplit(task, stringFlag(values, 'split') ?? 'train');
+    const fs = file
+      ? splitFileAt(nodeFileSystem(), nodeFileSystem().join(dir, task.splits[split]), file)
+      : nodeFileSystem();
     const result = await inspectSplit(task, dir, split, fs, {
       skipBadRows: true,
       examples: values.json ? Infinity : 5,

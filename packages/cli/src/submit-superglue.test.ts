@@ -1,27 +1,13 @@
 // camtl predict and camtl submit on models with SuperGLUE, token and span tasks: an untrained tiny CA-MTL
 // model over the shipped slices (the files' shapes are under test, not the predictions).
-import { copyFileSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { copyFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createCaMtl, saveCaMtl } from '@camtl/ca-mtl';
 import { nodeFileSystem } from '@camtl/backend-node';
-import { CORE_FIXTURES, GLUE, run, tinyBertFolder, tmp } from './test-helpers';
+import { CORE_FIXTURES, dataRoot, run, TESTKIT, tinyBertFolder, tmp } from './test-helpers';
 import { resolveTasks } from './train/data';
-
-const TESTKIT = resolve(__dirname, '..', '..', 'testkit', 'fixtures');
-
-/** A data root as ../shared/data lays it out: glue/, superglue/ (ReCoRD included), wnut17/. */
-function dataRoot(): string {
-  const root = tmp();
-  symlinkSync(GLUE, join(root, 'glue'));
-  symlinkSync(join(TESTKIT, 'wnut17'), join(root, 'wnut17'));
-  mkdirSync(join(root, 'superglue'));
-  for (const d of ['CB', 'COPA', 'MultiRC', 'WSC', 'AX-b', 'AX-g'])
-    symlinkSync(join(TESTKIT, 'superglue', d), join(root, 'superglue', d));
-  symlinkSync(join(TESTKIT, 'record', 'ReCoRD'), join(root, 'superglue', 'ReCoRD'));
-  return root;
-}
 
 /** A random CA-MTL model over `names` on the tiny BERT, saved with its tokenizer. */
 async function tinyModel(bert: string, names: string[]): Promise<string> {

@@ -4,7 +4,7 @@
 import { camtlFixturePath } from '@camtl/testkit';
 import { BertModel, parseBertConfig, saveBertModel } from '@camtl/core';
 import { nodeFileSystem } from '@camtl/backend-node';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { selectBackend } from './backend';
@@ -18,6 +18,8 @@ const PACKAGES = resolve(__dirname, '..', '..');
 export const CORE_FIXTURES = join(PACKAGES, 'core', 'fixtures');
 /** GLUE-layout data with every file quirk. */
 export const GLUE = join(PACKAGES, 'tasks-glue', 'fixtures', 'glue');
+/** The slices of SuperGLUE, ReCoRD, WNUT2017, SQuAD, … in their original layouts. */
+export const TESTKIT = join(PACKAGES, 'testkit', 'fixtures');
 /** A reference CA-MTL checkpoint and its expected outputs. */
 export const TINY_BASE = camtlFixturePath('model', 'tiny-base');
 /** A replay of 12 mixed-task batches on tiny-base, with the PyTorch reference trainer's step losses. */
@@ -78,4 +80,16 @@ export async function tinyBertFolder(backend = 'auto'): Promise<string> {
   model.dispose();
   for (const f of ['vocab.txt', 'tokenizer.json']) copyFileSync(join(CORE_FIXTURES, 'tokenizer', f), join(dir, f));
   return dir;
+}
+
+/** A data root as ../shared/data lays it out (glue/, superglue/ with ReCoRD, wnut17/, squad/), linked to the slices. */
+export function dataRoot(): string {
+  const root = tmp();
+  symlinkSync(GLUE, join(root, 'glue'));
+  for (const d of ['wnut17', 'squad']) symlinkSync(join(TESTKIT, d), join(root, d));
+  mkdirSync(join(root, 'superglue'));
+  for (const d of ['CB', 'COPA', 'MultiRC', 'WSC', 'AX-b', 'AX-g'])
+    symlinkSync(join(TESTKIT, 'superglue', d), join(root, 'superglue', d));
+  symlinkSync(join(TESTKIT, 'record', 'ReCoRD'), join(root, 'superglue', 'ReCoRD'));
+  return root;
 }

@@ -127,17 +127,23 @@ export const metricsCommand: CommandSpec = {
       type: 'string',
       value: 'NAME',
       description:
-        'GLUE: cola, sst-2, mrpc, sts-b, qqp, mnli, qnli, rte, wnli, ax; SuperGLUE: boolq, cb, copa, multirc, wic, wsc, axb, axg',
+        'GLUE: cola, sst-2, mrpc, sts-b, qqp, mnli, qnli, rte, wnli, ax; SuperGLUE: boolq, cb, copa, multirc, record, ' +
+        'wic, wsc, axb, axg; wnut17, scitail, snli, squad (and the MRQA sets)',
     },
     input: {
       type: 'string',
       value: 'IN.json',
       description:
         '{predictions, labels}: class ids or labels as the files write them (strings, JSON booleans), numbers for ' +
-        'regression; multirc and axg also take "groups" (the question / the pair of each row)',
+        'regression; multirc and axg also take "groups" (the question / the pair of each row); squad and record take ' +
+        '{predictions: {id: text}, references: {id: [golds]}}, wnut17 {predictions: [[tags]], labels: [[tags]]}',
     },
   },
-  examples: ['camtl metrics --task mrpc --input preds.json', 'camtl metrics --task multirc --input multirc-dev.json'],
+  examples: [
+    'camtl metrics --task mrpc --input preds.json',
+    'camtl metrics --task multirc --input multirc-dev.json',
+    'camtl metrics --task squad --input squad-dev.json',
+  ],
   async run(values, io) {
     const fs = nodeFileSystem();
     const name = stringFlag(values, 'task');

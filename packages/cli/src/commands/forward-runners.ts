@@ -1,5 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { CamtlError, loadBertModel, normalizedEntropy, toJsonTensorAsync, type FileSystem } from '@camtl/core';
+import {
+  CamtlError,
+  isSentenceKind,
+  loadBertModel,
+  normalizedEntropy,
+  toJsonTensorAsync,
+  type FileSystem,
+  type TaskKind,
+} from '@camtl/core';
 import { loadMultiTaskModel } from '@camtl/ca-mtl';
 import { parseForwardInputs } from '../inputs';
 
@@ -57,7 +65,7 @@ export async function forwardBert(
 
 /** per_task {rows, logits, normalized_entropy} of each task present, and the summary lines. */
 function perTaskOutputs(
-  cfg: { tasks: readonly string[]; numLabelsPerTask: readonly number[] },
+  cfg: { tasks: readonly string[]; numLabelsPerTask: readonly number[]; taskKinds?: readonly TaskKind[] },
   taskIds: number[],
   logits: number[][],
   entropy: number[],
@@ -67,6 +75,12 @@ function perTaskOutputs(
   cfg.tasks.forEach((task, t) => {
     const rows = taskIds.flatMap((id, b) => (id === t ? [b] : []));
     if (rows.length === 0) return;
+    if (cfg.taskKinds && !isSentenceKind(cfg.taskKinds[t])) {
+      // Token, span and choice heads: their logits are the top-level token_logits, start/end_logits, choice_logits.
+      perTask[task] = { rows, normalized_entropy: rows.map((b) => entropy[b]) };
+      lines.push(`${task}: rows [${rows}] (${cfg.taskKinds[t]}: see its own logits)`);
+      return;
+    }
     const own = (b: number) => logits[b].slice(0, cfg.numLabelsPerTask[t]);
     perTask[task] = {
       rows,
@@ -103,7 +117,8 @@ export async function forwardCaMtl(
         `${inputFile}: "task_id" is required for a CA-MTL model (tasks: ${cfg.tasks.join(', ')})`,
       );
     const out = model.forward({ ...inputs, taskIds: inputs.taskId });
-    const h = normalizedEntropy(out.logits, inputs.taskId, model.numLabelsPerTask); // what MT-U scores by
+    // What MT-U scores by: the model's own uncertainty when it has token, span or choice heads.
+    const h = out.normalizedEntropy ?? normalizedEntropy(out.logits, inputs.taskId, model.numLabelsPerTask);
     const [taskIds, entropy] = await Promise.all([inputs.taskId.data(), h.data()]).then((r) =>
       r.map((x) => Array.from(x)),
     );
@@ -115,6 +130,9 @@ export async function forwardCaMtl(
       pooler_output: pooled,
       per_task: perTask,
     };
+    const kinds = { token_logits: out.tokenLogits, start_logits: out.startLogits, end_logits: out.endLogits };
+    for (const [key, t] of Object.entries({ ...kinds, choice_logits: out.choiceLogits }))
+      if (t) json[key] = await toJsonTensorAsync(t);
     const summary = [
       `sequence_output [${out.sequenceOutput.shape}]`,
       `pooled_output [${out.pooledOutput.shape}]`,

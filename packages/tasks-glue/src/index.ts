@@ -1,4 +1,5 @@
-// @camtl/tasks-glue — the GLUE tasks (a table, and `resolveTask` by name),
+// @camtl/tasks-glue — more than GLUE despite its name: the GLUE, SuperGLUE, WNUT2017, SciTail, SNLI and
+// SQuAD/MRQA tasks (`ALL_TASKS`, `resolveTasks` by task or suite name), the GLUE tasks (a table, and `resolveTask` by name),
 // `defineTask` for your own TSV/JSONL tasks, the GLUE metrics, the test-server
 // submission writer, split inspection and the GLUE score (paper or mean convention).
 
@@ -106,3 +107,4 @@ export { SNLI_LABELS, snli } from './snli';
 export { EXTRA_TASKS } from './extra-tasks';
 export { TASK_SUITES } from './suites';
 export { KIND_METRICS } from './define-kinds';
+export { ALL_TASKS, resolveTasks } from './all-tasks';

@@ -18,15 +18,7 @@ import {
   syntheticTaskDefinitions,
   writeSuite,
 } from '@camtl/synthetic';
-import {
-  EXTRA_TASKS,
-  GLUE_ALIASES,
-  GLUE_TASKS,
-  SUPERGLUE_TASKS,
-  TASK_SUITES,
-  defineTask,
-  type TaskSpec,
-} from '@camtl/tasks-glue';
+import { ALL_TASKS, GLUE_ALIASES, TASK_SUITES, defineTask, type TaskSpec } from '@camtl/tasks-glue';
 import { fractionOf } from './data-fraction';
 import { taskDataDir } from './task-dirs';
 
@@ -72,7 +64,7 @@ export function knownTasks(specs: readonly TaskSpec[]): Map<string, TaskDefiniti
       );
     known.set(task.name, task);
   }
-  for (const task of [...syntheticTaskDefinitions(), ...GLUE_TASKS, ...SUPERGLUE_TASKS, ...EXTRA_TASKS])
+  for (const task of [...syntheticTaskDefinitions(), ...ALL_TASKS])
     if (!known.has(task.name)) known.set(task.name, task);
   return known;
 }

@@ -311,6 +311,7 @@ export {
   collate,
   exampleFirstRows,
   exampleLength,
+  inLengthBuckets,
   disposeBatch,
   encodeExamples,
   lengthBuckets,

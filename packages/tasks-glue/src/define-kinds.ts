@@ -1,9 +1,18 @@
 import { CamtlError, type Example, type MetricValues, type SpanAnswer } from '@camtl/core';
 import { parseConll } from './conll';
 import type { DefinedTask, FileSpec, TaskSpec } from './define';
-import { splitLines, type Columns } from './formats';
+import type { Columns } from './formats';
 import { readMrqa } from './mrqa';
-import { classificationTask, spanTask, tokenTask, type BaseSpec, type KindTask, type Rows } from './official-base';
+import {
+  classificationTask,
+  jsonLines,
+  spanTask,
+  tokenTask,
+  type BaseSpec,
+  type Json,
+  type KindTask,
+  type Rows,
+} from './official-base';
 import { jsonObject } from './official-json';
 import { parseSquad } from './squad';
 
@@ -58,23 +67,6 @@ function checkKindSpec(spec: TaskSpec): void {
   }
   if (Object.keys(spec.files).length === 0) throw configError(spec, 'no files given');
   for (const s of spec.devSplits ?? []) if (!(s in spec.files)) throw configError(spec, `dev split "${s}" has no file`);
-}
-
-type Json = Record<string, unknown>;
-
-/** Each non-blank JSONL line as an object, bad lines reported to `rows`. */
-function jsonLines(text: string, rows: Rows, each: (obj: Json, line: number) => void): void {
-  for (const { line, text: row } of splitLines(text)) {
-    let obj: unknown;
-    try {
-      obj = JSON.parse(row);
-    } catch (e) {
-      rows.bad(line, `expected a JSON object, got invalid JSON (${(e as Error).message})`);
-      continue;
-    }
-    if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) rows.bad(line, 'expected a JSON object');
-    else each(obj as Json, line);
-  }
 }
 
 const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');

@@ -1,7 +1,6 @@
 import type { SpanAnswer } from '@camtl/core';
-import { splitLines } from './formats';
 import { codePointToUtf16 } from './offsets';
-import { official, spanTask, type Rows } from './official-base';
+import { jsonLines, official, spanTask, type Json, type Rows } from './official-base';
 import type { OfficialTask } from './official-task';
 
 /**
@@ -13,8 +12,6 @@ import type { OfficialTask } from './official-task';
  * then any `answers` text not among them with start -1: MRQA's scorer takes
  * the maximum over `answers`, so they must all be golds.
  */
-
-type Json = Record<string, unknown>;
 
 function detected(qa: Json, context: string, rows: Rows): SpanAnswer[] {
   const toUtf16 = codePointToUtf16(context);
@@ -54,22 +51,12 @@ function readContext(obj: Json, line: number, rows: Rows): void {
 
 /** Parses an MRQA jsonl file into `rows`. */
 export function readMrqa(text: string, rows: Rows): void {
-  for (const { line, text: row } of splitLines(text)) {
-    if (row.trim() === '') {
-      rows.quirk('blank lines');
-      continue;
-    }
-    let obj: unknown;
-    try {
-      obj = JSON.parse(row);
-    } catch (e) {
-      rows.bad(line, `expected a JSON object, got invalid JSON (${(e as Error).message})`);
-      continue;
-    }
-    if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) rows.bad(line, 'expected a JSON object');
-    else if ('header' in obj) rows.quirk('header lines');
-    else readContext(obj as Json, line, rows);
-  }
+  jsonLines(
+    text,
+    rows,
+    (obj, line) => (obj.header !== undefined ? rows.quirk('header lines') : readContext(obj, line, rows)),
+    'blank lines',
+  );
 }
 
 /** A task of MRQA-format files, e.g. `mrqaTask('newsqa', {train: 'train/NewsQA.jsonl', dev: 'dev/NewsQA.jsonl'})`. */

@@ -7,6 +7,7 @@ import {
   type ReadResult,
   type SkippedRow,
 } from '@camtl/core';
+import { splitLines } from './formats';
 import { accuracy } from './metrics';
 import { classJson, spanJson, tagsJson } from './official-json';
 import type { DatasetName, OfficialTask } from './official-task';
@@ -187,4 +188,35 @@ export function classificationTask(spec: BaseSpec & { labels: readonly string[] 
       return { accuracy: accuracy(predictions, gold) };
     },
   };
+}
+
+/** A JSON object of a JSONL file. */
+export type Json = Record<string, unknown>;
+
+/**
+ * Each line of a JSONL file as an object, in order; a line that is not a JSON
+ * object is a bad row of `rows` (file:line), and a blank line too unless
+ * `blankQuirk` names the quirk it is counted as.
+ */
+export function jsonLines(
+  text: string,
+  rows: Rows,
+  each: (obj: Json, line: number) => void,
+  blankQuirk?: string,
+): void {
+  for (const { line, text: row } of splitLines(text)) {
+    if (blankQuirk && row.trim() === '') {
+      rows.quirk(blankQuirk);
+      continue;
+    }
+    let obj: unknown;
+    try {
+      obj = JSON.parse(row);
+    } catch (e) {
+      rows.bad(line, `expected a JSON object, got invalid JSON (${(e as Error).message})`);
+      continue;
+    }
+    if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) rows.bad(line, 'expected a JSON object');
+    else each(obj as Json, line);
+  }
 }

@@ -1,7 +1,6 @@
 import type { SpanAnswer } from '@camtl/core';
-import { splitLines } from './formats';
 import { codePointToUtf16 } from './offsets';
-import { official, spanTask, type Rows } from './official-base';
+import { jsonLines, official, spanTask, type Json, type Rows } from './official-base';
 import type { OfficialTask } from './official-task';
 
 /**
@@ -30,8 +29,6 @@ export function recordPassage(raw: string): { text: string; markers: number; map
   };
   return { text: raw.split(MARKER).join(BULLET), markers: at.length, map };
 }
-
-type Json = Record<string, unknown>;
 
 function answersOf(qa: Json, passage: ReturnType<typeof recordPassage>, rows: Rows): SpanAnswer[] | undefined {
   if (!Array.isArray(qa.answers)) return undefined;
@@ -66,17 +63,7 @@ function readPassage(obj: Json, line: number, rows: Rows): void {
 }
 
 export function parseRecord(text: string, rows: Rows): void {
-  for (const { line, text: row } of splitLines(text)) {
-    let obj: unknown;
-    try {
-      obj = JSON.parse(row);
-    } catch (e) {
-      rows.bad(line, `expected a JSON object, got invalid JSON (${(e as Error).message})`);
-      continue;
-    }
-    if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) rows.bad(line, 'expected a JSON object');
-    else readPassage(obj as Json, line, rows);
-  }
+  jsonLines(text, rows, (obj, line) => readPassage(obj, line, rows));
 }
 
 export const record: OfficialTask = official(

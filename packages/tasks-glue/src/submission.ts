@@ -136,6 +136,18 @@ export async function writeGlueSubmission(
   options: { zip?: boolean; tasks?: readonly TaskDefinition[] } = {},
 ): Promise<SubmissionResult> {
   const files = glueSubmissionFiles(predictions, options.tasks);
+  const expected = GLUE_SUBMISSION_FILES.map((e) => e.file);
+  return writeSubmissionFiles(files, expected, outDir, fs, options.zip !== false);
+}
+
+/** Writes a server's files (name → text) and their zip; `missing` = the expected files not among them. */
+export async function writeSubmissionFiles(
+  files: Readonly<Record<string, string>>,
+  expected: readonly string[],
+  outDir: string,
+  fs: FileSystem,
+  zip: boolean,
+): Promise<SubmissionResult> {
   await fs.mkdirp(outDir);
   const written: string[] = [];
   for (const [name, text] of Object.entries(files)) {
@@ -143,9 +155,9 @@ export async function writeGlueSubmission(
     await fs.writeFileAtomic(path, text);
     written.push(path);
   }
-  const missing = GLUE_SUBMISSION_FILES.map((e) => e.file).filter((f) => !(f in files));
-  if (options.zip === false) return { files: written, missing };
-  const zip = fs.join(outDir, SUBMISSION_ZIP);
-  await fs.writeFileAtomic(zip, zipSubmission(files));
-  return { files: written, zip, missing };
+  const missing = [...new Set(expected)].filter((f) => !(f in files));
+  if (!zip) return { files: written, missing };
+  const zipFile = fs.join(outDir, SUBMISSION_ZIP);
+  await fs.writeFileAtomic(zipFile, zipSubmission(files));
+  return { files: written, zip: zipFile, missing };
 }

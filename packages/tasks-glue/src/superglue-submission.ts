@@ -1,6 +1,6 @@
 import { CamtlError, type FileSystem } from '@camtl/core';
 import { BOOLEAN_CLASSES, CB_CLASSES, ENTAILMENT_CLASSES } from './superglue-readers';
-import { SUBMISSION_ZIP, zipSubmission, type SubmissionResult, type TaskPredictions } from './submission';
+import { writeSubmissionFiles, type SubmissionResult, type TaskPredictions } from './submission';
 
 /**
  * The SuperGLUE test server (super.gluebenchmark.com) takes one zip with one
@@ -165,16 +165,6 @@ export async function writeSuperGlueSubmission(
   options: { zip?: boolean } = {},
 ): Promise<SubmissionResult> {
   const files = superglueSubmissionFiles(predictions);
-  await fs.mkdirp(outDir);
-  const written: string[] = [];
-  for (const [name, text] of Object.entries(files)) {
-    const path = fs.join(outDir, name);
-    await fs.writeFileAtomic(path, text);
-    written.push(path);
-  }
-  const missing = SUPERGLUE_SUBMISSION_FILES.map((e) => e.file).filter((f) => !(f in files));
-  if (options.zip === false) return { files: written, missing };
-  const zip = fs.join(outDir, SUBMISSION_ZIP);
-  await fs.writeFileAtomic(zip, zipSubmission(files));
-  return { files: written, zip, missing };
+  const expected = SUPERGLUE_SUBMISSION_FILES.map((e) => e.file);
+  return writeSubmissionFiles(files, expected, outDir, fs, options.zip !== false);
 }

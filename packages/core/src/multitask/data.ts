@@ -215,3 +215,23 @@ export function lengthBuckets(rows: readonly EncodedExample[], batchSize: number
   for (let i = 0; i < order.length; i += batchSize) out.push(order.slice(i, i + batchSize));
   return out;
 }
+
+/**
+ * `batch` over `rows` in length-bucketed batches (so padding is small), its
+ * per-row results put back in row order; progress after each batch.
+ */
+export async function inLengthBuckets<T>(
+  rows: EncodedExample[],
+  options: { batchSize?: number; onProgress?: (done: number, total: number) => void },
+  batch: (rows: EncodedExample[]) => Promise<T[]>,
+): Promise<T[]> {
+  const out = new Array<T>(rows.length);
+  let done = 0;
+  for (const bucket of lengthBuckets(rows, options.batchSize ?? 64)) {
+    const results = await batch(bucket.map((i) => rows[i]));
+    bucket.forEach((i, k) => (out[i] = results[k]));
+    done += bucket.length;
+    options.onProgress?.(done, rows.length);
+  }
+  return out;
+}

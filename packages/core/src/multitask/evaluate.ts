@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CamtlError } from '../errors';
 import { evalContext } from '../modules/context';
-import { collate, disposeBatch, lengthBuckets, type CollateOptions, type EncodedExample } from './data';
+import { collate, disposeBatch, inLengthBuckets, type CollateOptions, type EncodedExample } from './data';
 import type { MultiTaskModel } from './model';
 import { averageScore } from './selection';
 import { isSentenceKind } from './kind-heads';
@@ -62,19 +62,7 @@ export async function predictRows(
   rows: EncodedExample[],
   options: PredictOptions = {},
 ): Promise<number[]> {
-  const out = new Array<number>(rows.length);
-  let done = 0;
-  for (const bucket of lengthBuckets(rows, options.batchSize ?? 64)) {
-    const preds = await predictBatch(
-      model,
-      bucket.map((i) => rows[i]),
-      options.padding ?? 'longest',
-    );
-    bucket.forEach((i, k) => (out[i] = preds[k]));
-    done += bucket.length;
-    options.onProgress?.(done, rows.length);
-  }
-  return out;
+  return inLengthBuckets(rows, options, (bucket) => predictBatch(model, bucket, options.padding ?? 'longest'));
 }
 
 /** Predictions of one task's rows of any kind: class ids / values, choice ids, word tags or answer texts. */

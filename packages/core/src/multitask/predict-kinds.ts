@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CamtlError } from '../errors';
 import { evalContext } from '../modules/context';
-import { collate, disposeBatch, exampleFirstRows, lengthBuckets, type EncodedExample } from './data';
+import { collate, disposeBatch, exampleFirstRows, inLengthBuckets, type EncodedExample } from './data';
 import type { PredictOptions } from './evaluate';
 import type { MultiTaskModel } from './model';
 import { spanPredictions } from './span-answers';
@@ -15,8 +15,8 @@ import { wordTags } from './token-words';
  */
 export type TaskPrediction = number | string | string[];
 
-/** What one batch of rows of a kind gives, on the host. */
-type RowOutputs = { tags?: number[][]; start?: number[][]; end?: number[][]; choice?: number[] };
+/** What a row of a kind gives, on the host: its token tags, start and end logits, or chosen choice. */
+type RowOutput = { tags?: number[]; start?: number[]; end?: number[]; choice?: number };
 
 function kindTensors(model: MultiTaskModel, rows: EncodedExample[], kind: TaskKind, options: PredictOptions) {
   const batch = collate(rows, { padTo: options.padding ?? 'longest' });
@@ -47,44 +47,22 @@ async function kindBatch(
   rows: EncodedExample[],
   kind: TaskKind,
   options: PredictOptions,
-): Promise<RowOutputs> {
+): Promise<RowOutput[]> {
   const tensors = kindTensors(model, rows, kind, options);
   try {
     const values = await Promise.all(tensors.map((t) => t.array()));
-    const trim = (m: number[][]) => m.map((r, i) => r.slice(0, rows[i].ids.length));
-    if (kind === 'token-classification') return { tags: trim(values[0] as number[][]) };
-    if (kind === 'span-extraction') return { start: trim(values[0] as number[][]), end: trim(values[1] as number[][]) };
+    const own = (m: unknown, i: number) => (m as number[][])[i].slice(0, rows[i].ids.length);
+    if (kind === 'token-classification') return rows.map((_, i) => ({ tags: own(values[0], i) }));
+    if (kind === 'span-extraction') return rows.map((_, i) => ({ start: own(values[0], i), end: own(values[1], i) }));
     const scores = values[0] as number[];
     const first = exampleFirstRows(rows);
-    const choice = rows.map((r, e) => {
-      const own = scores.slice(first[e], first[e] + (r.choices?.length ?? 1));
-      return own.indexOf(Math.max(...own));
+    return rows.map((r, e) => {
+      const choices = scores.slice(first[e], first[e] + (r.choices?.length ?? 1));
+      return { choice: choices.indexOf(Math.max(...choices)) };
     });
-    return { choice };
   } finally {
     tf.dispose(tensors);
   }
-}
-
-/** Every row's outputs of one task of `kind`, in row order (batches by length, so padding is small). */
-async function kindRows(model: MultiTaskModel, rows: EncodedExample[], kind: TaskKind, options: PredictOptions) {
-  const out: Required<RowOutputs> = { tags: [], start: [], end: [], choice: [] };
-  let done = 0;
-  for (const bucket of lengthBuckets(rows, options.batchSize ?? 64)) {
-    const part = await kindBatch(
-      model,
-      bucket.map((i) => rows[i]),
-      kind,
-      options,
-    );
-    bucket.forEach((i, k) => {
-      for (const key of ['tags', 'start', 'end', 'choice'] as const)
-        if (part[key]) out[key][i] = part[key]![k] as never;
-    });
-    done += bucket.length;
-    options.onProgress?.(done, rows.length);
-  }
-  return out;
 }
 
 /**
@@ -105,8 +83,9 @@ export async function predictKindRows(
       `task "${task.name}": predictions of a ${task.kind} task need the split's examples`,
     );
   }
-  const out = await kindRows(model, rows, task.kind, options);
-  if (task.kind === 'token-classification') return wordTags(rows, out.tags, task.labels ?? []);
-  if (task.kind === 'span-extraction') return spanPredictions(rows, out.start, out.end, examples as Example[]);
-  return out.choice;
+  const out = await inLengthBuckets(rows, options, (bucket) => kindBatch(model, bucket, task.kind, options));
+  const all = <K extends keyof RowOutput>(key: K) => out.map((r) => r[key]!);
+  if (task.kind === 'token-classification') return wordTags(rows, all('tags'), task.labels ?? []);
+  if (task.kind === 'span-extraction') return spanPredictions(rows, all('start'), all('end'), examples as Example[]);
+  return all('choice');
 }

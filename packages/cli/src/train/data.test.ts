@@ -42,7 +42,7 @@ describe('task resolution', () => {
         code: 'NOT_FOUND',
         message: 'unknown task "nope"',
         hint: expect.stringMatching(
-          /^known tasks: reviews, synthetic-sentiment, .*, cola, sst-2, .*, ax, boolq, cb, .*, axg; /,
+          /^known tasks: reviews, synthetic-sentiment, .*, cola, sst-2, .*, ax, boolq, cb, .*, axg, record, squad, .*, wnut17, scitail, snli; /,
         ),
       }),
     );

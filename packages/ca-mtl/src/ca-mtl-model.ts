@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  MultiTaskModelBase,
   CamtlError,
   Rng,
   checkMatch,
   evalContext,
-  headParameterNames,
   parseTaskKinds,
   type TaskKind,
   instantiate,
@@ -38,36 +38,13 @@ import { caMtlComponent, freezeEncoderLayers, type FreezeOptions } from './freez
 import { CaMtlDefinition, type CaMtlInputs, type CaMtlOutputs } from './ca-mtl-definition';
 
 /** A CA-MTL definition plus its weights; a `MultiTaskModel` the core trainer can train. */
-export class CaMtlModel implements MultiTaskModel {
+export class CaMtlModel extends MultiTaskModelBase<CaMtlConfig> implements MultiTaskModel {
   readonly kind = 'ca-mtl';
 
-  constructor(
-    readonly definition: CaMtlDefinition,
-    readonly store: ParamStore,
-  ) {}
+  declare readonly definition: CaMtlDefinition;
 
-  get config(): CaMtlConfig {
-    return this.definition.config;
-  }
-
-  get taskNames(): readonly string[] {
-    return this.config.tasks;
-  }
-
-  get numLabelsPerTask(): readonly number[] {
-    return this.config.numLabelsPerTask;
-  }
-  get taskKinds(): readonly TaskKind[] | undefined {
-    return this.config.taskKinds;
-  }
-
-  get maxSeqLength(): number {
-    return Math.min(this.config.maxSeqLength, this.config.bert.maxPositionEmbeddings);
-  }
-
-  /** Each task's head: the trainer leaves it without a gradient when its task is absent. */
-  get taskParameters(): string[][] {
-    return headParameterNames(this.config.tasks.length, this.config.taskKinds);
+  constructor(definition: CaMtlDefinition, store: ParamStore) {
+    super(definition, store);
   }
 
   save(dir: string, fs: FileSystem): Promise<void> {
@@ -86,10 +63,6 @@ export class CaMtlModel implements MultiTaskModel {
   /** The reference freezing of layers [a, b] (and the embeddings). */
   freeze(range: [number, number], options: FreezeOptions = {}): string[] {
     return freezeEncoderLayers(this.store, range, options);
-  }
-
-  dispose(): void {
-    this.store.dispose();
   }
 }
 

@@ -1,11 +1,11 @@
 import {
+  MultiTaskModelBase,
   BertDefinition,
   CamtlError,
   bertConfigToJson,
   checkLossWeighting,
   evalContext,
   headLayout,
-  headParameterNames,
   parseTaskKinds,
   taskKindsToJson,
   type TaskKind,
@@ -93,31 +93,13 @@ export class MtlBertDefinition {
 }
 
 /** An MTL-BERT definition plus its weights: a `MultiTaskModel` the core trainer can train. */
-export class MtlBertModel implements MultiTaskModel {
+export class MtlBertModel extends MultiTaskModelBase<MtlBertConfig> implements MultiTaskModel {
   readonly kind = MTL_BERT_MODEL;
 
-  constructor(
-    readonly definition: MtlBertDefinition,
-    readonly store: ParamStore,
-  ) {}
+  declare readonly definition: MtlBertDefinition;
 
-  get config(): MtlBertConfig {
-    return this.definition.config;
-  }
-  get taskNames(): readonly string[] {
-    return this.config.tasks;
-  }
-  get numLabelsPerTask(): readonly number[] {
-    return this.config.numLabelsPerTask;
-  }
-  get taskKinds(): readonly TaskKind[] | undefined {
-    return this.config.taskKinds;
-  }
-  get maxSeqLength(): number {
-    return Math.min(this.config.maxSeqLength, this.config.bert.maxPositionEmbeddings);
-  }
-  get taskParameters(): string[][] {
-    return headParameterNames(this.config.tasks.length, this.config.taskKinds);
+  constructor(definition: MtlBertDefinition, store: ParamStore) {
+    super(definition, store);
   }
 
   forward(inputs: CaMtlInputs, ctx: ModuleContext = evalContext()): CaMtlOutputs {
@@ -139,10 +121,6 @@ export class MtlBertModel implements MultiTaskModel {
   /** The same rule as CA-MTL's: layers [a, b] and the embeddings (spec §2.3). */
   freeze(range: [number, number], options: FreezeOptions = {}): string[] {
     return freezeEncoderLayers(this.store, range, options);
-  }
-
-  dispose(): void {
-    this.store.dispose();
   }
 }
 

@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  MultiTaskModelBase,
   BertDefinition,
   CamtlError,
   checkLossWeighting,
   evalContext,
   headLayout,
-  headParameterNames,
   parseTaskKinds,
   type TaskKind,
   headSpecs,
@@ -112,32 +112,13 @@ export class HyperformerDefinition {
 }
 
 /** A Hyperformer definition plus its weights: a `MultiTaskModel` the core trainer can train. */
-export class HyperformerModel implements MultiTaskModel {
+export class HyperformerModel extends MultiTaskModelBase<HyperformerConfig> implements MultiTaskModel {
   readonly kind = HYPERFORMER_MODEL;
 
-  constructor(
-    readonly definition: HyperformerDefinition,
-    readonly store: ParamStore,
-  ) {}
+  declare readonly definition: HyperformerDefinition;
 
-  get config(): HyperformerConfig {
-    return this.definition.config;
-  }
-  get taskNames(): readonly string[] {
-    return this.config.tasks;
-  }
-  get numLabelsPerTask(): readonly number[] {
-    return this.config.numLabelsPerTask;
-  }
-  get taskKinds(): readonly TaskKind[] | undefined {
-    return this.config.taskKinds;
-  }
-  get maxSeqLength(): number {
-    return Math.min(this.config.maxSeqLength, this.config.bert.maxPositionEmbeddings);
-  }
-  /** Each task's head only: the task embeddings are one shared tensor [T, d_e]. */
-  get taskParameters(): string[][] {
-    return headParameterNames(this.config.tasks.length, this.config.taskKinds);
+  constructor(definition: HyperformerDefinition, store: ParamStore) {
+    super(definition, store);
   }
 
   forward(inputs: MultiTaskBatch, ctx: ModuleContext = evalContext()): HyperformerOutputs {
@@ -158,10 +139,6 @@ export class HyperformerModel implements MultiTaskModel {
     const frozen = this.store.names().filter((n) => !hyperformerTrainable(n));
     for (const name of this.store.names()) this.store.setTrainable(name, hyperformerTrainable(name));
     return frozen;
-  }
-
-  dispose(): void {
-    this.store.dispose();
   }
 }
 

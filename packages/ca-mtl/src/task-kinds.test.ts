@@ -114,18 +114,17 @@ function hfLoss(
   return tf.div(tf.addN(losses), 2);
 }
 
+/** A CA-MTL model over one task of every kind, on the small random BERT. */
+async function kindsModel(maxSeqLength: number) {
+  const { fs } = await smallBertCheckpoint();
+  const options = { tasks: TASKS, numLabels: NUM_LABELS, taskKinds: KINDS, maxSeqLength, seed: 2 };
+  const { model } = await createCaMtl({ base: 'bert', fs, ...options });
+  return { fs, model };
+}
+
 describeEachBackend('a batch mixing every task kind', () => {
   it('trains with the mean over tasks of each kind’s HF loss; its gradients match a per-kind computation', async () => {
-    const { fs } = await smallBertCheckpoint();
-    const { model } = await createCaMtl({
-      base: 'bert',
-      fs,
-      tasks: TASKS,
-      numLabels: NUM_LABELS,
-      taskKinds: KINDS,
-      maxSeqLength: S,
-      seed: 2,
-    });
+    const { model } = await kindsModel(S);
     expect(model.store.get('decoders.2.classifier.weight').shape).toEqual([5, 32]);
     expect(model.store.get('decoders.3.qa_outputs.weight').shape).toEqual([2, 32]);
     expect(model.store.get('decoders.4.classifier.weight').shape).toEqual([1, 32]);
@@ -158,16 +157,7 @@ describeEachBackend('a batch mixing every task kind', () => {
   });
 
   it('gives every row its kind’s normalised uncertainty in [0, 1], and keeps the kinds through save and load', async () => {
-    const { fs } = await smallBertCheckpoint();
-    const { model } = await createCaMtl({
-      base: 'bert',
-      fs,
-      tasks: TASKS,
-      numLabels: NUM_LABELS,
-      taskKinds: KINDS,
-      maxSeqLength: S,
-      seed: 2,
-    });
+    const { fs, model } = await kindsModel(S);
     const rows = examples().flat();
     const batch = collate(rows, { padTo: S });
     const out = model.forward(batch, evalContext());
@@ -201,16 +191,7 @@ describeEachBackend('predictions of every task kind', () => {
     const words = ['the', 'cat', 'sat', 'on', 'mat', 'dog', 'ran', 'far', 'away', 'home', 'red', 'big', 'who', 'what'];
     const vocab = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', ...words].join('\n');
     const tokenizer = BertTokenizer.fromVocab(vocab, { lowercase: true });
-    const { fs } = await smallBertCheckpoint();
-    const { model } = await createCaMtl({
-      base: 'bert',
-      fs,
-      tasks: TASKS,
-      numLabels: NUM_LABELS,
-      taskKinds: KINDS,
-      maxSeqLength: 16,
-      seed: 2,
-    });
+    const { model } = await kindsModel(16);
     const def = (name: string, kind: TaskKind, labels?: string[]) =>
       ({ name, kind, labels }) as unknown as TaskDefinition;
     const tags = ['O', 'B-x', 'I-x', 'B-y', 'I-y'];

@@ -23,7 +23,7 @@ describe('wasm kernel patches', () => {
       listKernelPatches('wasm')
         .map((p) => p.kernelName)
         .sort(),
-    ).toEqual(['BatchMatMul', 'Identity', 'UnsortedSegmentSum', '_FusedMatMul']);
+    ).toEqual(['BatchMatMul', 'Identity', 'Sum', 'UnsortedSegmentSum', '_FusedMatMul']);
     expect(isKernelPatched('UnsortedSegmentSum', 'wasm')).toBe(true);
     expect(isKernelPatched('BatchMatMul', 'wasm')).toBe(true);
     expect(applyKernelPatches('wasm')).toEqual([]);
@@ -71,6 +71,35 @@ describe('wasm kernel patches', () => {
       expect(maxAbsDiff(sum, wantSum)).toBeLessThan(1e-6);
       expect(maxAbsDiff(grad, wantGrad)).toBeLessThan(1e-6);
     }
+  });
+
+  it('Sum over leading axes (bias and LayerNorm gradients) equals the cpu kernel; other sums keep the stock kernel', async () => {
+    const sums = () => [
+      tf.sum(fixed([37, 9], 21), 0),
+      tf.sum(fixed([4, 6, 5], 22), [0, 1]),
+      tf.sum(fixed([4, 6, 5], 23), [1, 0], true),
+      tf.sum(fixed([4, 6, 5], 24), -3),
+      tf.sum(fixed([4, 6, 5], 25), [0, 2]), // not leading: stock
+      tf.sum(fixed([4, 6, 5], 26), -1),
+      tf.sum(fixed([4, 6, 5], 27)),
+      tf.sum(
+        tf.tensor2d(
+          [
+            [1, 2],
+            [3, 4],
+          ],
+          undefined,
+          'int32',
+        ),
+        0,
+      ),
+      tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.add(x, fixed([5], 28)), fixed([3, 5], 29))))(fixed([3, 5], 30)),
+    ];
+    const shapes = await on('wasm', () => tf.tidy(() => sums().map((t) => t.shape)));
+    expect(shapes).toEqual([[9], [5], [1, 1, 5], [6, 5], [6], [4, 6], [], [2], [3, 5]]);
+    const diffs = await diffsFromCpu(sums, 'wasm', useBackend);
+    diffs.forEach((d, i) => expect(d, `sum ${i}`).toBeLessThan(1e-5));
+    expect(isKernelPatched('Sum', 'wasm')).toBe(true);
   });
 
   it('transposed BatchMatMul and fused MatMul equal the cpu kernels', async () => {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { CamtlError } from '../errors';
 import { wasmMatMul } from './wasm-matmul';
+import { wasmSum } from './wasm-sum';
 
 /**
  * Kernel patches are data: a registry of (kernel, backend) → replacement.
@@ -129,6 +130,14 @@ for (const kernelName of ['BatchMatMul', '_FusedMatMul']) {
     make: wasmMatMul(kernelName, 'wasm'),
   });
 }
+
+registerKernelPatch({
+  kernelName: 'Sum',
+  backendName: 'wasm',
+  reason:
+    'a sum over leading axes (bias and LayerNorm gradients) transposes its whole input first; use ones·x on XNNPACK',
+  make: wasmSum('wasm'),
+});
 
 /**
  * Identity (tf.clone, and the many gradients that pass dy through) copies the

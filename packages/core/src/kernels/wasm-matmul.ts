@@ -17,13 +17,13 @@ interface WasmLike {
   typedArrayFromHeap(t: TensorInfo): Float32Array;
 }
 
-interface Ops {
+export interface Ops {
   backend: WasmLike;
   kernel(name: string, inputs: NamedTensorInfoMap, attrs: Record<string, unknown>): TensorInfo;
   temps: TensorInfo[];
 }
 
-function opsFor(backendName: string, backend: unknown): Ops {
+export function opsFor(backendName: string, backend: unknown): Ops {
   const temps: TensorInfo[] = [];
   return {
     backend: backend as WasmLike,

@@ -1,10 +1,9 @@
 import {
+  multiTaskConfigToJson,
   CamtlError,
-  bertConfigToJson,
   checkLossWeighting,
   parseBertConfig,
   parseTaskKinds,
-  taskKindsToJson,
   type BertConfig,
   type LossWeighting,
   type TaskKind,
@@ -137,19 +136,7 @@ export function parseCaMtlConfig(raw: unknown, source = 'config.json'): CaMtlCon
 }
 
 export function caMtlConfigToJson(cfg: CaMtlConfig): Record<string, unknown> {
-  const json: Record<string, unknown> = {
-    ...bertConfigToJson(cfg.bert),
-    ca_mtl_model: cfg.variant === 'base' ? 'CA-MTL-base' : 'CA-MTL-large',
-    max_seq_length: cfg.maxSeqLength,
-    tasks: cfg.tasks,
-    num_labels_per_task: cfg.numLabelsPerTask,
-  };
-  const kinds = taskKindsToJson(cfg.taskKinds, cfg.numLabelsPerTask);
-  if (kinds) json.task_kinds = kinds;
-  // A CA-MTL model has one head per task, not BertForSequenceClassification's single head.
-  for (const key of ['id2label', 'label2id', 'num_labels', 'architectures']) delete json[key];
-  if (Object.keys(cfg.options).length > 0) json.camtl_options = cfg.options;
-  return json;
+  return multiTaskConfigToJson(cfg, { ca_mtl_model: cfg.variant === 'base' ? 'CA-MTL-base' : 'CA-MTL-large' });
 }
 
 /** How the base layout splits L layers: bias-only bottom, CLN middle, rebuilt top (reference: L/2, L/2 − 1, 1). */

@@ -1,13 +1,12 @@
 import {
+  multiTaskConfigToJson,
   MultiTaskModelBase,
   BertDefinition,
   CamtlError,
-  bertConfigToJson,
   checkLossWeighting,
   evalContext,
   headLayout,
   parseTaskKinds,
-  taskKindsToJson,
   type TaskKind,
   headSpecs,
   loadHfCheckpoint,
@@ -126,19 +125,7 @@ export class MtlBertModel extends MultiTaskModelBase<MtlBertConfig> implements M
 
 /** config.json: the BERT config plus `camtl_model: "mtl-bert"`, max_seq_length, tasks, num_labels_per_task. */
 export function mtlBertConfigToJson(cfg: MtlBertConfig): Record<string, unknown> {
-  const json: Record<string, unknown> = {
-    ...bertConfigToJson(cfg.bert),
-    camtl_model: MTL_BERT_MODEL,
-    max_seq_length: cfg.maxSeqLength,
-    tasks: cfg.tasks,
-    num_labels_per_task: cfg.numLabelsPerTask,
-  };
-  const kinds = taskKindsToJson(cfg.taskKinds, cfg.numLabelsPerTask);
-  if (kinds) json.task_kinds = kinds;
-  // One head per task, not BertForSequenceClassification's single head.
-  for (const key of ['id2label', 'label2id', 'num_labels', 'architectures']) delete json[key];
-  if (Object.keys(cfg.options).length > 0) json.camtl_options = cfg.options;
-  return json;
+  return multiTaskConfigToJson(cfg, { camtl_model: MTL_BERT_MODEL });
 }
 
 export function parseMtlBertConfig(raw: unknown, source = 'config.json'): MtlBertConfig {
@@ -192,12 +179,13 @@ export async function createMtlBert(
   const rawBert = ckpt?.config ?? options.bertConfig;
   if (!rawBert) throw new CamtlError('BAD_INPUT', 'createMtlBert needs a base checkpoint or a bertConfig');
   const extra = { headDropout: options.headDropout, lossWeighting: options.lossWeighting };
+  const numLabelsPerTask = resolveNumLabels(options.tasks, options.numLabels);
   const config: MtlBertConfig = {
     bert: parseBertConfig(rawBert, ckpt ? `${ckpt.dir}/config.json` : 'bertConfig'),
     maxSeqLength: options.maxSeqLength ?? 128,
     tasks: options.tasks,
-    numLabelsPerTask: resolveNumLabels(options.tasks, options.numLabels),
-    taskKinds: parseTaskKinds(options.taskKinds, resolveNumLabels(options.tasks, options.numLabels), 'createMtlBert'),
+    numLabelsPerTask,
+    taskKinds: parseTaskKinds(options.taskKinds, numLabelsPerTask, 'createMtlBert'),
     options: Object.fromEntries(Object.entries(extra).filter(([, v]) => v !== undefined)),
   };
   checkLossWeighting(options.lossWeighting, 'createMtlBert: lossWeighting');

@@ -306,7 +306,7 @@ export {
 } from './multitask/kind-losses';
 export { multiTaskObjective, type ObjectiveOptions, type ObjectiveOutputs } from './multitask/objective';
 export { checkTaskKind, parseTaskKinds, taskKindsToJson } from './multitask/task-kinds';
-export { MultiTaskModelBase, type MultiTaskConfigBase } from './multitask/model-base';
+export { MultiTaskModelBase, multiTaskConfigToJson, type MultiTaskConfigBase } from './multitask/model-base';
 export { REFERENCE_RECIPE, type TrainingRecipe } from './multitask/recipe';
 export {
   collate,

@@ -1,10 +1,9 @@
 import {
+  multiTaskConfigToJson,
   CamtlError,
-  bertConfigToJson,
   checkLossWeighting,
   parseBertConfig,
   parseTaskKinds,
-  taskKindsToJson,
   type BertConfig,
   type LossWeighting,
   type TaskKind,
@@ -72,19 +71,7 @@ export function checkTaskLabels(tasks: unknown, numLabels: unknown, source: stri
 
 /** config.json: BERT's config plus `camtl_model: "hyperformer"`, the tasks and the adapter options. */
 export function hyperformerConfigToJson(cfg: HyperformerConfig): Record<string, unknown> {
-  const json: Record<string, unknown> = {
-    ...bertConfigToJson(cfg.bert),
-    camtl_model: HYPERFORMER_MODEL,
-    max_seq_length: cfg.maxSeqLength,
-    tasks: cfg.tasks,
-    num_labels_per_task: cfg.numLabelsPerTask,
-    hyperformer: cfg.adapter,
-  };
-  const kinds = taskKindsToJson(cfg.taskKinds, cfg.numLabelsPerTask);
-  if (kinds) json.task_kinds = kinds;
-  for (const key of ['id2label', 'label2id', 'num_labels', 'architectures']) delete json[key];
-  if (Object.keys(cfg.options).length > 0) json.camtl_options = cfg.options;
-  return json;
+  return multiTaskConfigToJson(cfg, { camtl_model: HYPERFORMER_MODEL }, { hyperformer: cfg.adapter });
 }
 
 export function parseHyperformerConfig(raw: unknown, source = 'config.json'): HyperformerConfig {

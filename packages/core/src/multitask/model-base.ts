@@ -1,5 +1,6 @@
-import type { BertConfig } from '../bert/config';
+import { bertConfigToJson, type BertConfig } from '../bert/config';
 import type { ParamStore } from '../params/store';
+import { taskKindsToJson } from './task-kinds';
 import { headParameterNames } from './task-heads';
 import type { TaskKind } from './tasks';
 
@@ -49,4 +50,30 @@ export abstract class MultiTaskModelBase<C extends MultiTaskConfigBase> {
   dispose(): void {
     this.store.dispose();
   }
+}
+
+/**
+ * A multi-task model's config.json: BERT's config, the model's own marker
+ * (`marker`), max_seq_length, tasks, num_labels_per_task, `extra` fields,
+ * task_kinds (when not all default) and camtl_options (when any). The model
+ * has one head per task, so BertForSequenceClassification's single-head keys go.
+ */
+export function multiTaskConfigToJson(
+  cfg: MultiTaskConfigBase & { options: object },
+  marker: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const json: Record<string, unknown> = {
+    ...bertConfigToJson(cfg.bert),
+    ...marker,
+    max_seq_length: cfg.maxSeqLength,
+    tasks: cfg.tasks,
+    num_labels_per_task: cfg.numLabelsPerTask,
+    ...extra,
+  };
+  const kinds = taskKindsToJson(cfg.taskKinds, cfg.numLabelsPerTask);
+  if (kinds) json.task_kinds = kinds;
+  for (const key of ['id2label', 'label2id', 'num_labels', 'architectures']) delete json[key];
+  if (Object.keys(cfg.options).length > 0) json.camtl_options = cfg.options;
+  return json;
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { oneHotFloat, type Draw } from '@camtl/core';
-import { checkScores, type CandidateScores, type Scorer } from './candidate-scoring';
+import { checkScores, type Scorer } from './candidate-scoring';
 import { mcDropoutUncertainty, quantileUncertainty, residualUncertainty } from './regression-uncertainty';
 import { applyFloor, floorSize, rankKeys } from './task-floor';
 

@@ -1,7 +1,6 @@
 // Test helpers for the MT-Uncertainty suites (not exported): a plain-JS
 // computation of both formulas and of every regression uncertainty, in
 // float32 where the device rounds, to check selections exactly.
-import * as tf from '@tensorflow/tfjs-core';
 import { isCamtlError, type Draw, type SamplerContext } from '@camtl/core';
 import { expect } from 'vitest';
 import type { MtUncertaintyOptions } from './mt-uncertainty';

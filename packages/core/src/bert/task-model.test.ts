@@ -12,7 +12,6 @@ import { BertTaskModel, type BertTaskInputs } from './task-model';
 
 // Made by tools/hf-heads-fixtures/make_fixtures.py (PyTorch, float64); they live in the testkit package.
 const HF_HEADS = fixturePath('..', '..', 'testkit', 'fixtures', 'hf-heads');
-const FILES = ['config.json', 'model.safetensors'];
 const read = (head: string, file: string) => readFileSync(`${HF_HEADS}/${head}/${file}`);
 const json = (head: string, file: string) => JSON.parse(read(head, file).toString('utf8'));
 

@@ -3,7 +3,6 @@ import { CamtlError } from '../errors';
 import { zeros } from '../params/init';
 import type { ParamSpec } from '../params/spec';
 import type { Params } from '../params/store';
-import type { ModuleContext } from '../modules/context';
 import { multiTaskLoss } from './task-heads';
 
 /**

@@ -99,12 +99,11 @@ export const dataCommand: CommandSpec = {
         'see camtl data --help',
       );
     const defFile = stringFlag(values, 'task-def');
-    const specs = defFile ? [(await readJsonFile(nodeFileSystem(), defFile)) as never] : [];
+    const disk = nodeFileSystem();
+    const specs = defFile ? [(await readJsonFile(disk, defFile)) as never] : [];
     const task = findTask(knownTasks(specs), name);
     const split = resolveSplit(task, stringFlag(values, 'split') ?? 'train');
-    const fs = file
-      ? splitFileAt(nodeFileSystem(), nodeFileSystem().join(dir, task.splits[split]), file)
-      : nodeFileSystem();
+    const fs = file ? splitFileAt(disk, disk.join(dir, task.splits[split]), file) : disk;
     const result = await inspectSplit(task, dir, split, fs, {
       skipBadRows: true,
       examples: values.json ? Infinity : 5,

@@ -1,5 +1,5 @@
 // camtl data and camtl metrics on the SuperGLUE tasks (the shipped slices of the official files).
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run, tmp } from './test-helpers';
@@ -52,6 +52,23 @@ describe('camtl data on SuperGLUE folders', () => {
     const axb = await run('data', '--glue', SUPERGLUE, '--task', 'axb', '--split', 'test');
     expect(axb.stdout).toMatch(/axb test \(.*\): 5 examples/);
     expect(axb.stdout).toMatch(/not_entailment\s+\d+/);
+  });
+});
+
+describe('camtl data --file', () => {
+  it("reads a file wherever it is, with the task's reader, and names it in errors", async () => {
+    const copy = join(tmp(), 'copa-sample.jsonl');
+    writeFileSync(copy, readFileSync(join(SUPERGLUE, 'COPA', 'train.jsonl')));
+    const r = await run('data', '--task', 'copa', '--split', 'train', '--file', copy, '--json');
+    expect(r.code).toBe(0);
+    const byFolder = await run('data', '--glue', SUPERGLUE, '--task', 'copa', '--split', 'train', '--json');
+    expect(JSON.parse(r.stdout)).toEqual(JSON.parse(byFolder.stdout));
+    writeFileSync(copy, '{"premise": "x"\n');
+    const bad = await run('data', '--task', 'copa', '--split', 'train', '--file', copy, '--json');
+    expect(JSON.parse(bad.stdout).skipped[0].line).toBe(1);
+    const missing = await run('data', '--task', 'copa', '--split', 'dev', '--file', join(tmp(), 'nope.jsonl'));
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain('nope.jsonl');
   });
 });
 

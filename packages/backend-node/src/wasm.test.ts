@@ -23,7 +23,17 @@ function fixed(shape: number[], seed: number): tf.Tensor {
   return tf.randomNormal(shape, 0, 1, 'float32', seed);
 }
 
-const PATCHED = ['UnsortedSegmentSum', 'BatchMatMul', '_FusedMatMul', 'Sum', 'Identity'];
+const PATCHED = [
+  'UnsortedSegmentSum',
+  'BatchMatMul',
+  '_FusedMatMul',
+  'Sum',
+  'GatherV2',
+  'CamtlGelu',
+  'CamtlGeluGrad',
+  'CamtlAdamW',
+  'Identity',
+];
 
 describe('wasm through useNodeBackend', () => {
   it("loads the binaries from the package folder and reports SIMD and 'auto' threads", async () => {
@@ -34,7 +44,8 @@ describe('wasm through useNodeBackend', () => {
     const detail = `SIMD, ${threads} thread${threads === 1 ? '' : 's'}`;
     expect(r).toMatchObject({ backend: 'wasm', choice: 'wasm', detail, skipped: [] });
     expect(r.notes.filter((n) => !n.startsWith('wasm threads'))).toEqual([
-      'wasm kernel fixes: UnsortedSegmentSum, BatchMatMul, _FusedMatMul, Sum, Identity',
+      'wasm kernel fixes: UnsortedSegmentSum, BatchMatMul, _FusedMatMul, Sum, GatherV2, Identity',
+      'camtl SIMD kernels: Gelu, GeluGrad, AdamW',
     ]);
     expect(r.notes.filter((n) => n.startsWith('wasm threads'))).toEqual(
       threads > 1 ? [`wasm threads: ${threads} (tfjs's threaded SIMD build, workers started from a file)`] : [],

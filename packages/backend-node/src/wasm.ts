@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { isKernelPatched, listKernelPatches, type Attempt } from '@camtl/core';
+import { isKernelPatched, listKernelPatches, simdKernelReady, type Attempt } from '@camtl/core';
 import { activate, initializedBackend, replaceBackendFactory } from './engine';
 import { threadedWasmFactory, type ThreadsOutcome } from './wasm-threads';
 
@@ -95,5 +95,11 @@ function kernelFixNotes(): string[] {
   const patched = listKernelPatches('wasm')
     .map((p) => p.kernelName)
     .filter((k) => isKernelPatched(k, 'wasm'));
-  return patched.length ? [`wasm kernel fixes: ${patched.join(', ')}`] : [];
+  const fixes = patched.filter((k) => !k.startsWith('Camtl'));
+  // camtl's own SIMD kernels are registered everywhere but run only where the module loads.
+  const simd = patched.filter((k) => k.startsWith('Camtl') && simdKernelReady(k));
+  return [
+    ...(fixes.length ? [`wasm kernel fixes: ${fixes.join(', ')}`] : []),
+    ...(simd.length ? [`camtl SIMD kernels: ${simd.map((k) => k.slice('Camtl'.length)).join(', ')}`] : []),
+  ];
 }

@@ -29,6 +29,7 @@ export {
   registerKernelPatch,
   type KernelPatch,
 } from './kernels/patches';
+export { simdKernelReady } from './kernels/simd/simd-kernels';
 export {
   fromJsonTensor,
   isJsonTensor,

@@ -23,7 +23,17 @@ describe('wasm kernel patches', () => {
       listKernelPatches('wasm')
         .map((p) => p.kernelName)
         .sort(),
-    ).toEqual(['BatchMatMul', 'Identity', 'Sum', 'UnsortedSegmentSum', '_FusedMatMul']);
+    ).toEqual([
+      'BatchMatMul',
+      'CamtlAdamW',
+      'CamtlGelu',
+      'CamtlGeluGrad',
+      'GatherV2',
+      'Identity',
+      'Sum',
+      'UnsortedSegmentSum',
+      '_FusedMatMul',
+    ]);
     expect(isKernelPatched('UnsortedSegmentSum', 'wasm')).toBe(true);
     expect(isKernelPatched('BatchMatMul', 'wasm')).toBe(true);
     expect(applyKernelPatches('wasm')).toEqual([]);
@@ -100,6 +110,62 @@ describe('wasm kernel patches', () => {
     const diffs = await diffsFromCpu(sums, 'wasm', useBackend);
     diffs.forEach((d, i) => expect(d, `sum ${i}`).toBeLessThan(1e-5));
     expect(isKernelPatched('Sum', 'wasm')).toBe(true);
+  });
+
+  it('GatherV2 along axis 0 (embedding lookups) equals the cpu kernel; other gathers keep the stock kernel', async () => {
+    const gathers = () => {
+      const table = fixed([11, 3, 2], 31);
+      const ids = tf.tensor2d(
+        [
+          [4, 0, 10],
+          [10, 2, 2],
+        ],
+        [2, 3],
+        'int32',
+      );
+      return [
+        tf.gather(table, ids), // [2, 3, 3, 2]
+        tf.gather(fixed([9, 4], 32), tf.tensor1d([8, 0], 'int32')),
+        tf.gather(fixed([9, 4], 33), tf.tensor1d([], 'int32')),
+        tf.gather(fixed([5, 4], 34), tf.tensor1d([3, 1], 'int32'), 1), // another axis: stock
+        tf.gather(
+          tf.tensor2d(
+            [
+              [1, 2],
+              [3, 4],
+            ],
+            [2, 2],
+            'int32',
+          ),
+          tf.tensor1d([1], 'int32'),
+        ), // int data: stock
+        tf.gather(
+          fixed([2, 5, 4], 35),
+          tf.tensor2d(
+            [
+              [0, 4],
+              [2, 2],
+            ],
+            [2, 2],
+            'int32',
+          ),
+          1,
+          1,
+        ), // batch dims: stock
+      ];
+    };
+    const shapes = await on('wasm', () => tf.tidy(() => gathers().map((t) => t.shape)));
+    expect(shapes).toEqual([
+      [2, 3, 3, 2],
+      [2, 4],
+      [0, 4],
+      [5, 2],
+      [1, 2],
+      [2, 2, 4],
+    ]);
+    const diffs = await diffsFromCpu(gathers, 'wasm', useBackend);
+    diffs.forEach((d, i) => expect(d, `gather ${i}`).toBe(0));
+    expect(isKernelPatched('GatherV2', 'wasm')).toBe(true);
   });
 
   it('transposed BatchMatMul and fused MatMul equal the cpu kernels', async () => {

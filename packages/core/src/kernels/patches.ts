@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { CamtlError } from '../errors';
 import { wasmMatMul } from './wasm-matmul';
+import { SIMD_KERNELS } from './simd/simd-kernels';
+import { wasmGather } from './wasm-gather';
 import { wasmSum } from './wasm-sum';
 
 /**
@@ -138,6 +140,18 @@ registerKernelPatch({
     'a sum over leading axes (bias and LayerNorm gradients) transposes its whole input first; use ones·x on XNNPACK',
   make: wasmSum('wasm'),
 });
+
+registerKernelPatch({
+  kernelName: 'GatherV2',
+  backendName: 'wasm',
+  reason: 'an embedding lookup computes a strided offset per element; copy one contiguous row per index instead',
+  make: wasmGather('wasm'),
+});
+
+for (const { make, reason } of SIMD_KERNELS) {
+  const config = make('wasm');
+  registerKernelPatch({ kernelName: config.kernelName, backendName: 'wasm', reason, make: () => config });
+}
 
 /**
  * Identity (tf.clone, and the many gradients that pass dy through) copies the

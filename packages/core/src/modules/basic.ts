@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { CamtlError } from '../errors';
 import type { Params } from '../params/store';
 import type { ModuleContext } from './context';
+import { dropoutMask } from './dropout-mask';
 import { fusedGelu, fusedLayerNorm } from './fused';
 
 /** y = x Wᵀ + b with W in HF layout [out, in]; x is [..., in]. */
@@ -63,11 +64,16 @@ export function getActivation(name: string): Activation {
   return f;
 }
 
-/** Inverted dropout, seeded from ctx.rng so training runs are reproducible. */
+/**
+ * Inverted dropout, seeded from ctx.rng so training runs are reproducible: x
+ * times a scaled keep mask drawn in JS (see dropout-mask.ts), the same on
+ * every backend. The mask is a constant, so the gradient is dy · mask.
+ */
 export function dropout(x: tf.Tensor, rate: number, ctx: ModuleContext): tf.Tensor {
   if (!ctx.training || rate <= 0) return x;
   if (!ctx.rng) throw new CamtlError('BAD_INPUT', 'dropout in training mode needs ctx.rng (a seeded Rng)');
-  return tf.dropout(x, rate, undefined, ctx.rng.seed());
+  if (rate >= 1) throw new CamtlError('BAD_CONFIG', `dropout rate must be below 1, got ${rate}`);
+  return tf.mul(x, tf.tensor(dropoutMask(x.size, rate, ctx.rng.seed()), x.shape, 'float32'));
 }
 
 /**

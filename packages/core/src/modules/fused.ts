@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { simdKernelReady } from '../kernels/simd/simd-kernels';
 
 /**
  * LayerNorm and exact GELU as single tape nodes (tf.customGrad). Autodiff of
@@ -53,7 +54,7 @@ const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 const normalCdf = (x: tf.Tensor) => tf.mul(tf.add(tf.erf(tf.mul(x, SQRT1_2)), 1), 0.5);
 
 /** Exact GELU x·Φ(x); backward dy·(Φ(x) + x·φ(x)), recomputed from the saved x. */
-export const fusedGelu: (x: tf.Tensor) => tf.Tensor = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+const compositeGelu: (x: tf.Tensor) => tf.Tensor = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
   const x = args[0] as tf.Tensor;
   (args[1] as tf.GradSaveFunc)([x]);
   const gradFunc = (dy: tf.Tensor, [x0]: tf.Tensor[]) => {
@@ -62,3 +63,18 @@ export const fusedGelu: (x: tf.Tensor) => tf.Tensor = tf.customGrad((...args: Ar
   };
   return { value: tf.mul(x, normalCdf(x)), gradFunc };
 });
+
+/** The same node with camtl's SIMD kernels (wasm): one pass forward, one backward. */
+const simdGelu: (x: tf.Tensor) => tf.Tensor = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+  const x = args[0] as tf.Tensor;
+  (args[1] as tf.GradSaveFunc)([x]);
+  const gradFunc = (dy: tf.Tensor, [x0]: tf.Tensor[]) => tf.engine().runKernel('CamtlGeluGrad', { x: x0, dy }, {});
+  return { value: tf.engine().runKernel('CamtlGelu', { x }, {}) as tf.Tensor, gradFunc: gradFunc as never };
+});
+
+/** Exact GELU as one tape node: SIMD kernels where they run, tensor ops elsewhere. */
+export function fusedGelu(x: tf.Tensor): tf.Tensor {
+  return x.dtype === 'float32' && simdKernelReady('CamtlGelu') && simdKernelReady('CamtlGeluGrad')
+    ? simdGelu(x)
+    : compositeGelu(x);
+}

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CamtlError } from '../errors';
+import { fusedAdamWUpdate } from './adamw-fused';
 import { type GradMap, sameShape, shapeStr, toGradMap } from './grads';
 
 /**
@@ -119,6 +120,7 @@ export class AdamW {
     this.steps++;
     for (const [slot, g] of work) {
       slot.t++;
+      if (g && fusedAdamWUpdate(slot, g, rate, this.cfg)) continue; // one SIMD pass where it runs (wasm)
       // One tidy per parameter keeps peak memory at one parameter's temporaries.
       tf.tidy(() => (this.cfg.variant === 'hf' ? this.updateHf(slot, g, rate) : this.updateTorch(slot, g, rate)));
     }

@@ -31,6 +31,8 @@ const PATCHED = [
   'GatherV2',
   'CamtlGelu',
   'CamtlGeluGrad',
+  'CamtlLayerNorm',
+  'CamtlLayerNormGrad',
   'CamtlAdamW',
   'Identity',
 ];
@@ -45,7 +47,7 @@ describe('wasm through useNodeBackend', () => {
     expect(r).toMatchObject({ backend: 'wasm', choice: 'wasm', detail, skipped: [] });
     expect(r.notes.filter((n) => !n.startsWith('wasm threads'))).toEqual([
       'wasm kernel fixes: UnsortedSegmentSum, BatchMatMul, _FusedMatMul, Sum, GatherV2, Identity',
-      'camtl SIMD kernels: Gelu, GeluGrad, AdamW',
+      'camtl SIMD kernels: Gelu, GeluGrad, LayerNorm, LayerNormGrad, AdamW',
     ]);
     expect(r.notes.filter((n) => n.startsWith('wasm threads'))).toEqual(
       threads > 1 ? [`wasm threads: ${threads} (tfjs's threaded SIMD build, workers started from a file)`] : [],

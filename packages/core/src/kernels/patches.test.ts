@@ -28,6 +28,8 @@ describe('wasm kernel patches', () => {
       'CamtlAdamW',
       'CamtlGelu',
       'CamtlGeluGrad',
+      'CamtlLayerNorm',
+      'CamtlLayerNormGrad',
       'GatherV2',
       'Identity',
       'Sum',

@@ -1,4 +1,5 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { offsetOf, simdKernelsFor, type WasmBackendLike } from './simd/simd-kernels';
 import { opsFor } from './wasm-matmul';
 
 /**
@@ -7,7 +8,9 @@ import { opsFor } from './wasm-matmul';
  * wasm kernel first transposes the reduced axes to the end, a copy of the
  * whole input, then reduces: 17 ms for [2048, 1024] on 2 threads, where the
  * same sum as the product ones[1, 2048]·x runs through XNNPACK in 0.1 ms.
- * Other reductions (over the last axes, or non-contiguous ones) keep the
+ * With camtl's SIMD module loaded, the rows are added in order by its
+ * `colsum` (one read of the input, 4 columns per instruction), which is
+ * faster still. Other reductions (over the last axes, or non-contiguous ones) keep the
  * stock kernel. The result is the same sum accumulated in XNNPACK's order
  * (equal to ~1e-6 relative).
  */
@@ -28,6 +31,13 @@ export function wasmSum(backendName: string) {
       const outer = x.shape.slice(0, k).reduce((a, b) => a * b, 1);
       const rest = x.shape.slice(k);
       const inner = rest.reduce((a, b) => a * b, 1);
+      const simd = simdKernelsFor(args.backend);
+      if (simd) {
+        const b = args.backend as unknown as WasmBackendLike;
+        const out = b.makeOutput(keepDims ? [...new Array<number>(k).fill(1), ...rest] : rest, 'float32');
+        simd.colsum(offsetOf(b, x), offsetOf(b, out), outer, inner);
+        return out;
+      }
       const ops = opsFor(backendName, args.backend);
       try {
         const ones = ops.backend.makeOutput([1, 1, outer], 'float32');

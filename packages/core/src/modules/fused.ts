@@ -29,6 +29,12 @@ function normalize(x: tf.Tensor, eps: number) {
  * Backward: dx = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)) with ĝ = dy·weight.
  */
 export function fusedLayerNorm(x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor, eps: number): tf.Tensor {
+  return simdLayerNormFits(x, weight, bias)
+    ? simdLayerNorm(x, weight, bias, eps)
+    : compositeLayerNorm(x, weight, bias, eps);
+}
+
+function compositeLayerNorm(x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor, eps: number): tf.Tensor {
   const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [xs, w, b] = args as tf.Tensor[];
     (args[3] as tf.GradSaveFunc)([xs, w]);
@@ -77,4 +83,31 @@ export function fusedGelu(x: tf.Tensor): tf.Tensor {
   return x.dtype === 'float32' && simdKernelReady('CamtlGelu') && simdKernelReady('CamtlGeluGrad')
     ? simdGelu(x)
     : compositeGelu(x);
+}
+
+/** The SIMD kernels take a float32 x with a last axis of 4k and one weight and bias [h] (not CLN's per-example ones). */
+function simdLayerNormFits(x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor): boolean {
+  const h = x.shape[x.rank - 1];
+  const vector = (t: tf.Tensor) => t.rank === 1 && t.shape[0] === h && t.dtype === 'float32';
+  return (
+    x.dtype === 'float32' &&
+    h % 4 === 0 &&
+    x.size > 0 &&
+    vector(weight) &&
+    vector(bias) &&
+    simdKernelReady('CamtlLayerNorm') &&
+    simdKernelReady('CamtlLayerNormGrad')
+  );
+}
+
+function simdLayerNorm(x: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor, eps: number): tf.Tensor {
+  const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [xs, w, b] = args as tf.Tensor[];
+    (args[3] as tf.GradSaveFunc)([xs, w]);
+    const value = tf.engine().runKernel('CamtlLayerNorm', { x: xs, weight: w, bias: b }, { eps }) as tf.Tensor;
+    const gradFunc = (dy: tf.Tensor, [x0, w0]: tf.Tensor[]) =>
+      tf.engine().runKernel('CamtlLayerNormGrad', { x: x0, weight: w0, dy }, { eps }) as tf.Tensor[];
+    return { value, gradFunc };
+  });
+  return f(x, weight, bias);
 }

@@ -13,9 +13,12 @@ interface SimdExports {
   gelu(x: number, y: number, n: number): void;
   gelu_grad(x: number, dy: number, dx: number, n: number): void;
   adamw(...args: number[]): void;
+  colsum(x: number, out: number, rows: number, cols: number): void;
+  layer_norm(x: number, w: number, b: number, y: number, rows: number, h: number, eps: number): void;
+  layer_norm_grad(...args: number[]): void;
 }
 
-interface WasmBackendLike {
+export interface WasmBackendLike {
   wasm?: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
   dataIdMap?: { get(dataId: object): { memoryOffset: number } | undefined };
   makeOutput(shape: number[], dtype: string): TensorInfo;
@@ -51,7 +54,7 @@ export function simdKernelsFor(backend: unknown): SimdExports | null {
 }
 
 /** Heap byte offset of a tensor's data. */
-function offsetOf(backend: WasmBackendLike, t: TensorInfo): number {
+export function offsetOf(backend: WasmBackendLike, t: TensorInfo): number {
   const entry = backend.dataIdMap!.get(t.dataId);
   if (!entry) throw new Error('camtl simd kernel: a tensor is not on the wasm heap');
   return entry.memoryOffset;
@@ -87,6 +90,34 @@ export function geluGradKernel(backendName: string): KernelConfig {
     return dx;
   };
   return { kernelName: 'CamtlGeluGrad', backendName, kernelFunc };
+}
+
+/** LayerNorm over the last axis (h a multiple of 4) with weight and bias [h]. */
+export function layerNormKernel(backendName: string): KernelConfig {
+  const kernelFunc: KernelFunc = ({ inputs, backend, attrs }) => {
+    const { k, b } = need('CamtlLayerNorm', backend);
+    const [x, w, bias] = ['x', 'weight', 'bias'].map((n) => inputs[n] as TensorInfo);
+    const h = x.shape[x.shape.length - 1];
+    const y = b.makeOutput([...x.shape], 'float32');
+    const eps = (attrs as unknown as { eps: number }).eps;
+    k.layer_norm(offsetOf(b, x), offsetOf(b, w), offsetOf(b, bias), offsetOf(b, y), sizeOf(x.shape) / h, h, eps);
+    return y;
+  };
+  return { kernelName: 'CamtlLayerNorm', backendName, kernelFunc };
+}
+
+/** [dx, dweight, dbias] of LayerNorm, the row statistics recomputed from x. */
+export function layerNormGradKernel(backendName: string): KernelConfig {
+  const kernelFunc: KernelFunc = ({ inputs, backend, attrs }) => {
+    const { k, b } = need('CamtlLayerNormGrad', backend);
+    const [x, w, dy] = ['x', 'weight', 'dy'].map((n) => inputs[n] as TensorInfo);
+    const h = x.shape[x.shape.length - 1];
+    const outs = [b.makeOutput([...x.shape], 'float32'), b.makeOutput([h], 'float32'), b.makeOutput([h], 'float32')];
+    const eps = (attrs as unknown as { eps: number }).eps;
+    k.layer_norm_grad(...[x, w, dy, ...outs].map((t) => offsetOf(b, t)), sizeOf(x.shape) / h, h, eps);
+    return outs;
+  };
+  return { kernelName: 'CamtlLayerNormGrad', backendName, kernelFunc };
 }
 
 /**
@@ -144,5 +175,10 @@ export function simdKernelReady(kernelName: string): boolean {
 export const SIMD_KERNELS: ReadonlyArray<{ make: (backendName: string) => KernelConfig; reason: string }> = [
   { make: geluKernel, reason: 'exact GELU in one SIMD pass (erf, multiply and add are 5 passes on wasm)' },
   { make: geluGradKernel, reason: 'the GELU gradient in one SIMD pass (10 element-wise passes on wasm)' },
+  {
+    make: layerNormKernel,
+    reason: 'LayerNorm in one SIMD pass per row (moments, normalise, scale: ~8 passes on wasm)',
+  },
+  { make: layerNormGradKernel, reason: 'the LayerNorm gradient (dx, dweight, dbias) in two SIMD passes per row' },
   { make: adamWKernel, reason: 'AdamW in one SIMD pass over param, moments and gradient, same bits as its tensor ops' },
 ];

@@ -4,7 +4,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { useBackend } from '../../backend';
-import { fusedGelu } from '../../modules/fused';
+import { fusedGelu, fusedLayerNorm } from '../../modules/fused';
 import { AdamW, type AdamWOptions } from '../../optim/adamw';
 import { maxAbsDiff } from '../../testing/fixtures';
 import { simdKernelReady } from './simd-kernels';
@@ -74,6 +74,44 @@ describe('camtl SIMD kernels on wasm', () => {
     const wasm = run();
     expect(maxAbsDiff(wasm[0], cpu[0])).toBeLessThan(1e-6);
     expect(maxAbsDiff(wasm[1], cpu[1])).toBeLessThan(1e-6);
+  });
+
+  it('LayerNorm and its gradients equal the tensor-op path on cpu within 1e-5; CLN-shaped weights keep the ops', async () => {
+    const cases = (): Array<[number[], number[]]> => [
+      [[3, 5, 8], [8]],
+      [[2, 256], [256]],
+      [[2, 3, 6], [6]], // last axis not a multiple of 4: ops
+      [
+        [2, 3, 8],
+        [2, 1, 8],
+      ], // per-example weight (conditional layer norm): ops
+    ];
+    const run = async () => {
+      const names = new Set<string>();
+      const out: number[][] = [];
+      for (const [i, [shape, wShape]] of cases().entries()) {
+        const info = await tf.profile(() =>
+          tf.tidy(() => {
+            const x = tf.add(tf.mul(tf.randomNormal(shape, 0, 1, 'float32', 40 + i), 3), 1);
+            const w = tf.randomNormal(wShape, 1, 0.2, 'float32', 50 + i);
+            const b = tf.randomNormal(wShape, 0, 0.2, 'float32', 60 + i);
+            const dy = tf.randomNormal(shape, 0, 1, 'float32', 70 + i);
+            const f = (a: tf.Tensor, c: tf.Tensor, d: tf.Tensor) => tf.sum(tf.mul(fusedLayerNorm(a, c, d, 1e-12), dy));
+            const grads = tf.grads(f)([x, w, b]);
+            out.push(...[fusedLayerNorm(x, w, b, 1e-12), ...grads].map((t) => Array.from(t.dataSync())));
+          }),
+        );
+        info.kernelNames.forEach((k) => names.add(`${i}:${k}`));
+      }
+      return { out, names };
+    };
+    await useBackend('cpu');
+    const cpu = await run();
+    await useBackend('wasm');
+    const wasm = await run();
+    wasm.out.forEach((w, i) => expect(maxAbsDiff(w, cpu.out[i]), `output ${i}`).toBeLessThan(1e-5));
+    for (const i of [0, 1]) expect(wasm.names.has(`${i}:CamtlLayerNormGrad`), `case ${i}`).toBe(true);
+    for (const i of [2, 3]) expect(wasm.names.has(`${i}:CamtlLayerNorm`), `case ${i}`).toBe(false);
   });
 
   for (const options of [

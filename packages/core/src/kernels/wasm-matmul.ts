@@ -13,8 +13,10 @@ import type { KernelConfig, KernelFunc, NamedTensorInfoMap, TensorInfo } from '@
 
 interface WasmLike {
   disposeData(dataId: object): boolean;
-  makeOutput(shape: number[], dtype: string): TensorInfo;
+  makeOutput(shape: number[], dtype: string, memoryOffset?: number): TensorInfo;
   typedArrayFromHeap(t: TensorInfo): Float32Array;
+  dataIdMap: { get(dataId: object): { id: number; memoryOffset: number } | undefined; delete(dataId: object): boolean };
+  wasm: { tfjs: { disposeData(id: number): void } };
 }
 
 export interface Ops {
@@ -71,16 +73,36 @@ function swapLast(ops: Ops, t: TensorInfo, keep = false): TensorInfo {
 const batchOf = (t: TensorInfo) => t.shape.slice(0, -2).reduce((a, b) => a * b, 1);
 
 /**
- * Row i of a [batch, r, c] operand (row 0 when it broadcasts), copied from a
- * heap view: the stock Slice kernel reads (copies) the whole input first.
+ * Row i of a [batch, r, c] operand (row 0 when it broadcasts) as a view: a
+ * tensor registered at the row's offset inside the operand's buffer, so no
+ * float is copied (the stock Slice kernel copies the whole input first). A
+ * view owns no memory: `releaseView` unregisters it without freeing.
  */
-function batchRow(ops: Ops, t3: TensorInfo, i: number): TensorInfo {
+function batchRow(ops: Ops, t3: TensorInfo, i: number, views: TensorInfo[]): TensorInfo {
   if (t3.shape[0] === 1) return t3;
   const [, r, c] = t3.shape;
-  const row = ops.backend.makeOutput([1, r, c], 'float32');
-  ops.temps.push(row);
-  ops.backend.typedArrayFromHeap(row).set(ops.backend.typedArrayFromHeap(t3).subarray(i * r * c, (i + 1) * r * c));
-  return row;
+  if (!canView(ops.backend)) {
+    const row = ops.backend.makeOutput([1, r, c], 'float32');
+    ops.temps.push(row);
+    ops.backend.typedArrayFromHeap(row).set(ops.backend.typedArrayFromHeap(t3).subarray(i * r * c, (i + 1) * r * c));
+    return row;
+  }
+  const base = ops.backend.dataIdMap.get(t3.dataId)!.memoryOffset;
+  const view = ops.backend.makeOutput([1, r, c], 'float32', base + i * r * c * 4);
+  views.push(view);
+  return view;
+}
+
+function releaseView(backend: WasmLike, view: TensorInfo): void {
+  const entry = backend.dataIdMap.get(view.dataId);
+  if (!entry) return;
+  backend.wasm.tfjs.disposeData(entry.id); // forgets the id (and XNNPACK's cached operator for it), frees nothing
+  backend.dataIdMap.delete(view.dataId);
+}
+
+/** Views need the backend's tensor map and its id registry (tfjs-wasm 4.x); otherwise rows are copied. */
+function canView(backend: WasmLike): boolean {
+  return typeof backend.dataIdMap?.get === 'function' && typeof backend.wasm?.tfjs?.disposeData === 'function';
 }
 
 /**
@@ -96,11 +118,21 @@ function splitBatches(stock: KernelFunc, args: Parameters<KernelFunc>[0], ops: O
   const b3 = ops.kernel('Reshape', { x: b }, { shape: [batchOf(b), K, N] }); // [Bb, K, N]
   const outShape = [...tf.broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2)), M, N];
   const out = ops.backend.makeOutput(outShape, 'float32');
-  for (let i = 0; i < batch; i++) {
-    const inputs = { ...args.inputs, a: batchRow(ops, a3, i), b: batchRow(ops, b3, i) };
-    const o = stock({ ...args, inputs, attrs: { ...args.attrs, transposeA: false, transposeB: false } }) as TensorInfo;
-    ops.temps.push(o);
-    ops.backend.typedArrayFromHeap(out).set(ops.backend.typedArrayFromHeap(o), i * M * N);
+  const views: TensorInfo[] = [];
+  try {
+    for (let i = 0; i < batch; i++) {
+      const inputs = { ...args.inputs, a: batchRow(ops, a3, i, views), b: batchRow(ops, b3, i, views) };
+      const o = stock({
+        ...args,
+        inputs,
+        attrs: { ...args.attrs, transposeA: false, transposeB: false },
+      }) as TensorInfo;
+      ops.backend.typedArrayFromHeap(out).set(ops.backend.typedArrayFromHeap(o), i * M * N);
+      ops.backend.disposeData(o.dataId);
+      for (const v of views.splice(0)) releaseView(ops.backend, v);
+    }
+  } finally {
+    for (const v of views) releaseView(ops.backend, v);
   }
   return out;
 }

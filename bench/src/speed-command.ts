@@ -131,7 +131,7 @@ function printTables(rows: SpeedReport[], view: 'speed' | 'memory', io: Io): voi
   const notes = [...new Set(rows.flatMap((r) => r.notes.map((n) => `${r.config}/${r.backend}: ${n}`)))];
   if (notes.length) io.out(`\nnotes:\n${notes.map((n) => `  - ${n}`).join('\n')}`);
   const runs = rows[0]?.runs ?? 0;
-  const over = `median over ${runs} run${runs === 1 ? '' : 's'} of each run's ratio, (min–max) over the runs`;
+  const over = runs === 1 ? 'one run (--runs 1)' : `median over ${runs} runs of each run's ratio, (min–max) over them`;
   io.out(
     view === 'memory'
       ? `\nratio = camtl peak RSS / PyTorch peak RSS, each its own process; ${over}. target = issue 12's.`

@@ -33,7 +33,7 @@ export class ReferenceRuns {
     else if (o.torch || o.ort) io.log(TORCH_MISSING);
     if (!o.torch) this.torchOff = 'PyTorch skipped (--no-torch)';
     else if (!version) this.torchOff = TORCH_MISSING;
-    if (!o.ort) this.ortOff = 'ORT column skipped (--no-ort)';
+    if (!o.ort) this.ortOff = 'ORT column skipped (--ort is off)';
     else if (!version) this.ortOff = `ORT column empty: the ONNX export needs PyTorch (${TORCH_MISSING})`;
     else this.onnx = new OnnxModels(String(o.python), this.timeoutMs());
   }

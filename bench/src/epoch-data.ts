@@ -1,6 +1,8 @@
 // The examples of `bench epoch`: measured from GLUE train files with camtl's
 // tokenizer when --glue-dir is given, otherwise modelled lengths filled with
 // random token ids (a step's cost depends on its shape, not on the ids).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { encodeExamples, loadTokenizer, type BertTokenizer, type EncodedExample } from '@camtl/core';
 import { nodeFileSystem } from '@camtl/backend-node';
 import { resolveTask } from '@camtl/tasks-glue';
@@ -76,6 +78,27 @@ export async function measuredSample(
     rows: spread(encoded, n),
     vocabSize: tokenizer.vocabSize,
   };
+}
+
+/** Tasks with a GLUE folder: the modelled eight and WNLI. */
+export const GLUE_DATA_TASKS = ['cola', 'sst-2', 'mrpc', 'rte', 'qqp', 'qnli', 'mnli', 'sts-b', 'wnli'];
+
+/**
+ * The tasks whose train file is under `glueDir`. A copy of GLUE may lack the
+ * large ones (QQP, QNLI, MNLI): with `skipMissing` (no --tasks given) they are
+ * left out with a note; a task asked for by name must be there.
+ */
+export function presentTasks(tasks: string[], glueDir: string, skipMissing: boolean) {
+  const present: string[] = [];
+  const notes: string[] = [];
+  for (const task of tasks) {
+    const file = join(glueDir, resolveTask(task).files.train.path);
+    if (existsSync(file)) present.push(task);
+    else if (skipMissing) notes.push(`${task}: no ${file}, left out`);
+    else throw new Error(`${task}: no train file at ${file}`);
+  }
+  if (present.length === 0) throw new Error(`no GLUE train file of ${tasks.join(', ')} under ${glueDir}`);
+  return { tasks: present, notes };
 }
 
 /** Every task's sample, measured (one tokenizer load) or modelled. */

@@ -5,9 +5,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { CaMtlModel } from '@camtl/ca-mtl';
 import { Rng, collate, disposeBatch, evalContext, trainContext, type EncodedExample } from '@camtl/core';
-import { bucketedPlan, fixedPlan, paddingEfficiency, planCost, type PlannedBatch } from './buckets';
+import { bucketedPlan, fixedPlan, paddingEfficiency, planCost, shapeCounts, type PlannedBatch } from './buckets';
 import { CONFIGS, type BenchConfig } from './configs';
-import { taskSamples, type TaskSample } from './epoch-data';
+import { presentTasks, taskSamples, type TaskSample } from './epoch-data';
 import { MAX_LENGTH } from './lengths';
 import { caMtl, makeUpdate, torchLikeAdamW } from './models';
 import type { BackendInfo, EpochJob } from './protocol';
@@ -34,6 +34,9 @@ export interface EpochTaskResult {
   check_rows: number;
   max_abs_diff_pooled: number | null;
   max_abs_diff_logits: number | null;
+  /** Rows of the sample per padded length in each plan: what prices the epoch from per-shape step times. */
+  fixed_shapes: Record<string, number>;
+  bucketed_shapes: Record<string, number>;
 }
 
 export interface EpochResult {
@@ -166,6 +169,8 @@ function taskResult(
     check_rows: check.rows,
     max_abs_diff_pooled: check.pooled,
     max_abs_diff_logits: check.logits,
+    fixed_shapes: Object.fromEntries(shapeCounts(p.fixed)),
+    bucketed_shapes: Object.fromEntries(shapeCounts(p.bucketed)),
   };
 }
 
@@ -176,12 +181,13 @@ export async function runEpoch(
 ): Promise<EpochResult> {
   const base = CONFIGS[job.config];
   const glue = job.glueDir ? { dir: job.glueDir, tokenizer: job.tokenizer! } : undefined;
-  const samples = await taskSamples(job.tasks, job.sample, base.vocab, job.seed, glue);
+  const present = glue ? presentTasks(job.tasks, glue.dir, job.skipMissing) : { tasks: job.tasks, notes: [] };
+  const samples = await taskSamples(present.tasks, job.sample, base.vocab, job.seed, glue);
   const vocab = Math.max(base.vocab, ...samples.map((s) => s.vocabSize ?? 0));
-  const config: BenchConfig = { ...base, vocab, tasks: job.tasks };
+  const config: BenchConfig = { ...base, vocab, tasks: present.tasks };
   const model = await caMtl(config, job.seed);
   const plans = samples.map((s) => makePlans(s, config, job));
-  const notes = [...info.notes];
+  const notes = [...info.notes, ...present.notes];
   const stepMs = await timeShapes(model, shapeBatches(samples, plans, config.batch), job, notes, report);
   const tasks: EpochTaskResult[] = [];
   for (const [t, s] of samples.entries()) {

@@ -27,6 +27,8 @@ export interface EpochJob {
   checkRows: number;
   glueDir?: string;
   tokenizer?: string;
+  /** No --tasks given: tasks without a train file under glueDir are left out (with a note), not an error. */
+  skipMissing: boolean;
   seed: number;
 }
 
@@ -53,12 +55,27 @@ export interface LeakJob {
   seed: number;
 }
 
+/** onnxruntime-node inference on the torch script's model, exported to ONNX (no tfjs in this process). */
+export interface OrtJob {
+  mode: 'ort';
+  /** The .onnx file and the small batch with PyTorch's logits for it (export_onnx.py). */
+  model: string;
+  check: string;
+  batch: number;
+  seq: number;
+  threads: number;
+  warmup: number;
+  steps: number;
+  budgetMs: number;
+  seed: number;
+}
+
 export interface ProbeJob {
   mode: 'probe';
   backends: string[];
 }
 
-export type Job = SpeedJob | EpochJob | MtuJob | LeakJob | ProbeJob;
+export type Job = SpeedJob | EpochJob | MtuJob | LeakJob | OrtJob | ProbeJob;
 
 /** The active backend as the worker found it. */
 export interface BackendInfo {

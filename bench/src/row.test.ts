@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildRow, speedTable } from './row';
+import { buildRow } from './row';
 
 const config = { name: 'bert-mini', batch: 16, seq: 128, torchConfig: 'bert-mini', kind: 'bert' };
 const worker = {
@@ -63,15 +63,5 @@ describe('buildRow', () => {
     expect(buildRow({ backend: 'wasm', config: camtl, worker, torch, torchThreads: 2 }).notes.at(-1)).toMatch(
       /plain bert-mini BERT/,
     );
-  });
-});
-
-describe('speedTable', () => {
-  it('prints a header, a rule and one line per row', () => {
-    const row = buildRow({ backend: 'wasm', config, worker, torch, torchThreads: 2 });
-    const lines = speedTable([row]).split('\n');
-    expect(lines).toHaveLength(3);
-    expect(lines[2]).toContain('1.50×');
-    expect(lines[2]).toContain('120→120');
   });
 });

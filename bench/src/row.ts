@@ -1,8 +1,9 @@
 // One output row of the default benchmark: a worker's measurements joined with
 // PyTorch's for the same shape, and the ratios. Pure, so the JSON contract is
 // tested without running anything.
+import type { OrtResult } from './ort';
 import type { SpeedResult } from './speed';
-import { formatMs, formatRatio, formatTable, ratio, round } from './stats';
+import { ratio, round } from './stats';
 import type { TorchResult } from './torch';
 
 /** The keys other tools read, in output order (train/infer medians are the contract). */
@@ -24,6 +25,10 @@ export interface SpeedRow {
   train_ratio: number | null;
   infer_ratio: number | null;
   rss_ratio: number | null;
+  /** onnxruntime-node on the torch script's model (exported to ONNX), same shape and threads as PyTorch. */
+  ort_infer_median_ms: number | null;
+  /** camtl inference / onnxruntime-node inference. */
+  ort_infer_ratio: number | null;
   threads: number | null;
   torch_threads: number | null;
   batch: number;
@@ -45,6 +50,9 @@ export interface RowInput {
   torch?: TorchResult;
   torchThreads: number;
   torchNote?: string;
+  ort?: OrtResult;
+  /** What the ORT column ran (versions) or why it is empty. */
+  ortNote?: string;
 }
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -53,6 +61,7 @@ function rowNotes(input: RowInput): string[] {
   const notes = [...(input.worker.notes ?? [])];
   if (input.error) notes.push(`failed: ${input.error}`);
   if (input.torchNote) notes.push(input.torchNote);
+  if (input.ortNote) notes.push(input.ortNote);
   if (input.torch && input.config.kind === 'camtl') {
     notes.push(
       `PyTorch reference is the plain ${input.config.torchConfig} BERT (no CA-MTL modules in the torch script)`,
@@ -70,6 +79,7 @@ export function buildRow(input: RowInput): SpeedRow {
   const tTrain = t ? num(t.train_ms_median) : null;
   const tInfer = t ? num(t.infer_ms_median) : null;
   const tRss = t ? num(t.peak_rss_mb) : null;
+  const ortInfer = num(input.ort?.ort_infer_median_ms);
   return {
     backend: input.backend,
     config: input.config.name,
@@ -88,6 +98,8 @@ export function buildRow(input: RowInput): SpeedRow {
     train_ratio: round(ratio(train, tTrain), 3),
     infer_ratio: round(ratio(infer, tInfer), 3),
     rss_ratio: round(ratio(rss, tRss), 3),
+    ort_infer_median_ms: round(ortInfer),
+    ort_infer_ratio: round(ratio(infer, ortInfer), 3),
     threads: w.threads ?? null,
     torch_threads: t ? input.torchThreads : null,
     batch: input.config.batch,
@@ -98,64 +110,4 @@ export function buildRow(input: RowInput): SpeedRow {
     notes: rowNotes(input),
     ...(w.profile ? { profile: w.profile } : {}),
   };
-}
-
-/** The human-readable table: one line per (config, backend), PyTorch columns when present. */
-export function speedTable(rows: readonly SpeedRow[]): string {
-  const header = [
-    'config',
-    'backend',
-    'thr',
-    'train',
-    'first',
-    'n',
-    'torch',
-    'ratio',
-    'infer',
-    'first',
-    'n',
-    'torch',
-    'ratio',
-    'peak RSS',
-    'torch RSS',
-    'ratio',
-    'tensors',
-  ];
-  const body = rows.map((r) => [
-    r.config,
-    r.backend,
-    r.threads == null ? '?' : String(r.threads),
-    formatMs(r.train_median_ms),
-    formatMs(r.train_first_ms),
-    String(r.train_steps),
-    formatMs(r.torch_train_median_ms),
-    formatRatio(r.train_ratio),
-    formatMs(r.infer_median_ms),
-    formatMs(r.infer_first_ms),
-    String(r.infer_steps),
-    formatMs(r.torch_infer_median_ms),
-    formatRatio(r.infer_ratio),
-    r.peak_rss_mb == null ? '—' : `${Math.round(r.peak_rss_mb)} MB`,
-    r.torch_peak_rss_mb == null ? '—' : `${Math.round(r.torch_peak_rss_mb)} MB`,
-    formatRatio(r.rss_ratio),
-    r.num_tensors_before == null ? '—' : `${r.num_tensors_before}→${r.num_tensors_after}`,
-  ]);
-  return formatTable(header, body);
-}
-
-/** Peak RSS per backend next to PyTorch's (each measured in its own process). */
-export function memoryTable(rows: readonly SpeedRow[]): string {
-  const mb = (x: number | null) => (x == null ? '—' : `${Math.round(x)} MB`);
-  return formatTable(
-    ['config', 'backend', 'peak RSS', 'torch peak RSS', 'ratio', 'tensors before→after', 'params'],
-    rows.map((r) => [
-      r.config,
-      r.backend,
-      mb(r.peak_rss_mb),
-      mb(r.torch_peak_rss_mb),
-      formatRatio(r.rss_ratio),
-      r.num_tensors_before == null ? '—' : `${r.num_tensors_before}→${r.num_tensors_after}`,
-      r.params == null ? '—' : `${(r.params / 1e6).toFixed(2)} M`,
-    ]),
-  );
 }

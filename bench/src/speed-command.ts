@@ -1,13 +1,16 @@
-// `bench [--config …] [--backends …] [--json]`: train step and inference per
-// backend, each in its own worker process, with PyTorch run in between on the
-// same shape so the ratios come from one run on one machine state.
+// `bench [--config …] [--backends …] [--runs N] [--json]`: train step and
+// inference per backend, each in its own worker process, with PyTorch (and
+// onnxruntime-node) run just before on the same shape, so each ratio comes from
+// one run on one machine state; `--runs` repeats that and reports medians.
 import { ArgError, list, positiveInt, type Parsed, type Spec } from './args';
 import { firstLine, runWorker } from './child';
 import { CONFIGS, configNames } from './configs';
-import { buildRow, memoryTable, speedTable, type SpeedRow } from './row';
+import { buildRow, type SpeedRow } from './row';
 import { profileLines } from './profile';
+import { ReferenceRuns } from './references';
+import { aggregateRuns, type SpeedReport } from './runs';
 import type { SpeedResult } from './speed';
-import { TORCH_MISSING, runTorch, torchVersion, type TorchResult } from './torch';
+import { memoryTable, speedTable } from './tables';
 
 export const PROBE_ORDER = ['wasm', 'cuda', 'tensorflow', 'webgpu', 'cpu'];
 
@@ -23,12 +26,22 @@ export const SPEED_OPTIONS: Spec = {
     help: `backends, comma-separated (${PROBE_ORDER.join(', ')}) or "available"`,
   },
   json: { kind: 'boolean', default: false, help: 'one JSON object per line (per config and backend) on stdout' },
+  runs: {
+    kind: 'number',
+    default: 3,
+    help: 'runs (PyTorch, ORT, then each backend); medians over the runs with [min, max]',
+  },
   warmup: { kind: 'number', default: 2, help: 'warmup steps per phase (at least 1 is run)' },
   steps: { kind: 'number', default: 10, help: 'measured steps per phase (at least 1 is run)' },
   'budget-s': { kind: 'number', default: 60, help: 'seconds per phase (train, inference) before stopping early' },
   'timeout-s': { kind: 'number', default: 3600, help: 'hard limit per worker process; it is killed after it' },
   threads: { kind: 'number', default: 2, help: 'PyTorch threads (tfjs wasm takes CAMTL_WASM_THREADS)' },
   torch: { kind: 'boolean', default: true, help: 'run PyTorch side by side when importable (--no-torch to skip)' },
+  ort: {
+    kind: 'boolean',
+    default: true,
+    help: 'time onnxruntime-node inference on the torch model exported to ONNX (--no-ort to skip)',
+  },
   'torch-steps': { kind: 'number', default: 10, help: 'PyTorch measured steps (the anchor script default)' },
   'torch-warmup': { kind: 'number', default: 3, help: 'PyTorch warmup steps (the anchor script default)' },
   python: { kind: 'string', default: '/usr/bin/python3', help: 'the Python that has torch' },
@@ -71,46 +84,12 @@ export async function resolveBackends(value: unknown, io: Io, timeoutMs = 300_00
   return probe.result.filter((p) => p.ok).map((p) => p.choice);
 }
 
-interface TorchPlan {
-  enabled: boolean;
-  note?: string;
-  cache: Map<string, TorchResult | { error: string }>;
-}
-
-function torchFor(config: string, plan: TorchPlan, o: Parsed, io: Io): { torch?: TorchResult; note?: string } {
-  if (!plan.enabled) return { note: plan.note };
-  const key = CONFIGS[config].torchConfig;
-  if (!plan.cache.has(key)) {
-    io.log(`PyTorch ${key} (${o.threads} threads)…`);
-    const r = runTorch(key, {
-      python: String(o.python),
-      threads: positiveInt(o, 'threads'),
-      steps: positiveInt(o, 'torch-steps'),
-      warmup: positiveInt(o, 'torch-warmup', true),
-      timeoutMs: positiveInt(o, 'timeout-s') * 1000,
-    });
-    plan.cache.set(key, r);
-  }
-  const r = plan.cache.get(key)!;
-  return 'error' in r ? { note: r.error } : { torch: r };
-}
-
-function torchPlan(o: Parsed, io: Io): TorchPlan {
-  if (!o.torch) return { enabled: false, note: 'PyTorch skipped (--no-torch)', cache: new Map() };
-  const version = torchVersion(String(o.python));
-  if (!version) {
-    io.log(TORCH_MISSING);
-    return { enabled: false, note: TORCH_MISSING, cache: new Map() };
-  }
-  io.log(`PyTorch ${version} at ${String(o.python)}`);
-  return { enabled: true, cache: new Map() };
-}
-
 async function measure(
   config: string,
   backend: string,
   o: Parsed,
   io: Io,
+  profile: boolean,
 ): Promise<{ worker: Partial<SpeedResult>; error?: string }> {
   io.log(`camtl ${config} on ${backend}…`);
   const outcome = await runWorker<SpeedResult>(
@@ -122,7 +101,7 @@ async function measure(
       steps: positiveInt(o, 'steps'),
       budgetMs: positiveInt(o, 'budget-s') * 1000,
       seed: positiveInt(o, 'seed', true),
-      profile: !!o.profile,
+      profile,
     },
     { timeoutMs: positiveInt(o, 'timeout-s') * 1000, log: io.log, verbose: !!o.verbose },
   );
@@ -138,50 +117,66 @@ export const MEMORY_OPTIONS: Spec = {
   config: { ...SPEED_OPTIONS.config, default: 'camtl-mini' },
   warmup: { ...SPEED_OPTIONS.warmup, default: 1 },
   steps: { ...SPEED_OPTIONS.steps, default: 3 },
+  ort: { ...SPEED_OPTIONS.ort, default: false },
 };
 
-function printTables(rows: SpeedRow[], view: 'speed' | 'memory', io: Io): void {
+function printTables(rows: SpeedReport[], view: 'speed' | 'memory', io: Io): void {
   io.out(view === 'memory' ? memoryTable(rows) : speedTable(rows));
   for (const r of rows.filter((x) => x.profile)) {
-    io.out(`\nprofile ${r.config}/${r.backend}`);
+    io.out(`\nprofile ${r.config}/${r.backend} (run 1)`);
     io.out(
       [...profileLines('train step', r.profile!.train), ...profileLines('inference', r.profile!.infer)].join('\n'),
     );
   }
   const notes = [...new Set(rows.flatMap((r) => r.notes.map((n) => `${r.config}/${r.backend}: ${n}`)))];
   if (notes.length) io.out(`\nnotes:\n${notes.map((n) => `  - ${n}`).join('\n')}`);
+  const runs = rows[0]?.runs ?? 0;
+  const over = runs === 1 ? 'one run (--runs 1)' : `median over ${runs} runs of each run's ratio, (min–max) over them`;
   io.out(
     view === 'memory'
-      ? '\nratio = camtl peak RSS / PyTorch peak RSS, each its own process (≤ 1.3× is the issue-6 target).'
-      : '\nratio = camtl / PyTorch, same shape, same run (lower is better; ≤ 1.5× is the issue-6 target).',
+      ? `\nratio = camtl peak RSS / PyTorch peak RSS, each its own process; ${over}. target = issue 12's.`
+      : `\nratio = camtl / PyTorch, same shape, same run (lower is better); ${over}.\n` +
+          "vs ORT = camtl inference / onnxruntime-node inference. target = issue 12's, judged on the median.",
   );
 }
 
-export async function speedCommand(o: Parsed, io: Io, view: 'speed' | 'memory' = 'speed'): Promise<number> {
-  const configs = resolveConfigs(o.config);
-  const backends = await resolveBackends(o.backends, io);
-  if (backends.length === 0) throw new Error('no backend can run here');
-  const plan = torchPlan(o, io);
+/** One run: for each config the references (PyTorch, ORT), then a worker per backend. */
+async function oneRun(run: number, runs: number, o: Parsed, io: Io, refs: ReferenceRuns, backends: string[]) {
   const rows: SpeedRow[] = [];
-  for (const config of configs) {
-    const { torch, note } = torchFor(config, plan, o, io);
+  refs.newRun();
+  for (const config of resolveConfigs(o.config)) {
+    if (runs > 1) io.log(`run ${run}/${runs}: ${config}`);
+    const c = CONFIGS[config];
+    const ref = await refs.get(c);
     for (const backend of backends) {
-      const { worker, error } = await measure(config, backend, o, io);
-      const c = CONFIGS[config];
-      const row = buildRow({
-        backend,
-        config: c,
-        worker,
-        error,
-        torch,
-        torchThreads: Number(o.threads),
-        torchNote: note,
-      });
+      const { worker, error } = await measure(config, backend, o, io, !!o.profile && run === 1);
+      const row = buildRow({ backend, config: c, worker, error, torchThreads: Number(o.threads), ...ref });
       rows.push(row);
-      if (o.json) io.out(JSON.stringify(row));
-      else io.log(`  ${backend}: train ${row.train_median_ms ?? '—'} ms, inference ${row.infer_median_ms ?? '—'} ms`);
+      io.log(`  ${backend}: train ${row.train_median_ms ?? '—'} ms, inference ${row.infer_median_ms ?? '—'} ms`);
     }
   }
-  if (!o.json) printTables(rows, view, io);
-  return rows.some((r) => r.train_median_ms === null) ? 1 : 0;
+  return rows;
+}
+
+export async function speedCommand(o: Parsed, io: Io, view: 'speed' | 'memory' = 'speed'): Promise<number> {
+  resolveConfigs(o.config);
+  const runs = positiveInt(o, 'runs');
+  const backends = await resolveBackends(o.backends, io);
+  if (backends.length === 0) throw new Error('no backend can run here');
+  const refs = new ReferenceRuns(o, io);
+  const byKey = new Map<string, SpeedRow[]>();
+  try {
+    for (let run = 1; run <= runs; run++) {
+      for (const row of await oneRun(run, runs, o, io, refs, backends)) {
+        const key = `${row.config}/${row.backend}`;
+        byKey.set(key, [...(byKey.get(key) ?? []), row]);
+      }
+    }
+  } finally {
+    refs.dispose();
+  }
+  const reports = [...byKey.values()].map(aggregateRuns);
+  if (o.json) for (const r of reports) io.out(JSON.stringify(r));
+  else printTables(reports, view, io);
+  return reports.some((r) => r.train_median_ms === null) ? 1 : 0;
 }

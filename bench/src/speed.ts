@@ -14,6 +14,7 @@ import {
   type BenchModel,
 } from './models';
 import type { BackendInfo, SpeedJob } from './protocol';
+import { peakRssMb } from './rss';
 import { median, round } from './stats';
 import { profileSteps, type StepProfile } from './profile';
 import { cutNote, runPhase, type PhaseOptions, type PhaseResult } from './timing';
@@ -43,10 +44,8 @@ export interface SpeedResult {
 
 type Report = (key: string, value: unknown) => void;
 
-export function peakRssMb(): number {
-  // maxRSS is in KiB on Linux (getrusage ru_maxrss), as torch's ru_maxrss.
-  return round(process.resourceUsage().maxRSS / 1024, 1)!;
-}
+// Re-exported: the epoch, MT-U and leak workers import it from here.
+export { peakRssMb };
 
 function phaseFields(prefix: 'train' | 'infer', r: PhaseResult) {
   return {

@@ -17,6 +17,14 @@ export interface TorchResult {
   params?: number;
 }
 
+/** What `--seqs` gives: train steps only, per padded length. */
+export interface TorchShapesResult {
+  config: string;
+  batch: number;
+  train_ms_by_seq: Record<string, number>;
+  peak_rss_mb?: number;
+}
+
 export interface TorchOptions {
   python: string;
   threads: number;
@@ -25,9 +33,19 @@ export interface TorchOptions {
   timeoutMs: number;
 }
 
+/** A script shipped beside dist: dist/cli.js → ../torch/<name>. */
+export function torchFile(name: string): string {
+  return fileURLToPath(new URL(`../torch/${name}`, import.meta.url));
+}
+
 export function torchScript(): string {
-  // dist/cli.js → ../torch/torch_train_bench.py (the script ships beside dist).
-  return fileURLToPath(new URL('../torch/torch_train_bench.py', import.meta.url));
+  return torchFile('torch_train_bench.py');
+}
+
+/** The environment that pins every BLAS / OpenMP pool to the thread count. */
+export function threadEnv(threads: number): NodeJS.ProcessEnv {
+  const t = String(threads);
+  return { ...process.env, OMP_NUM_THREADS: t, OPENBLAS_NUM_THREADS: t, MKL_NUM_THREADS: t };
 }
 
 /** The torch version, or undefined when `python -c 'import torch'` fails. */
@@ -36,41 +54,48 @@ export function torchVersion(python: string): string | undefined {
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
-/** Times one config with the torch script; an error string when it fails. */
-export function runTorch(config: string, o: TorchOptions): TorchResult | { error: string } {
+/** The last line of a failed process's stderr (Python's exception), for a one-line note. */
+export function failure(r: ReturnType<typeof spawnSync>): string {
+  const err = String(r.stderr ?? '').trim();
+  return r.error?.message ?? (err ? err.split('\n').pop()! : `exit ${r.status ?? r.signal}`);
+}
+
+/** Runs the torch script for one config with extra arguments; its JSON result or an error string. */
+function runScript<T extends { config: string }>(
+  config: string,
+  o: TorchOptions,
+  extra: string[],
+): T | { error: string } {
   const dir = mkdtempSync(join(tmpdir(), 'camtl-bench-torch-'));
   const out = join(dir, 'torch.json');
   try {
-    const threads = String(o.threads);
-    const r = spawnSync(
-      o.python,
-      [
-        torchScript(),
-        '--configs',
-        config,
-        '--json',
-        out,
-        '--threads',
-        threads,
-        '--steps',
-        String(o.steps),
-        '--warmup',
-        String(o.warmup),
-      ],
-      {
-        encoding: 'utf8',
-        timeout: o.timeoutMs,
-        env: { ...process.env, OMP_NUM_THREADS: threads, OPENBLAS_NUM_THREADS: threads, MKL_NUM_THREADS: threads },
-      },
-    );
-    if (r.status !== 0) {
-      const why = r.error?.message ?? r.stderr.trim().split('\n').pop() ?? `exit ${r.status}`;
-      return { error: `torch_train_bench.py failed: ${why}` };
-    }
-    const json = JSON.parse(readFileSync(out, 'utf8')) as { results: TorchResult[] };
+    const args = ['--configs', config, '--json', out, '--threads', String(o.threads)];
+    args.push('--steps', String(o.steps), '--warmup', String(o.warmup), ...extra);
+    const r = spawnSync(o.python, [torchScript(), ...args], {
+      encoding: 'utf8',
+      timeout: o.timeoutMs,
+      env: threadEnv(o.threads),
+    });
+    if (r.status !== 0) return { error: `torch_train_bench.py failed: ${failure(r)}` };
+    const json = JSON.parse(readFileSync(out, 'utf8')) as { results: T[] };
     const found = json.results.find((x) => x.config === config);
     return found ?? { error: `torch_train_bench.py has no config "${config}"` };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Times one config with the torch script; an error string when it fails. */
+export function runTorch(config: string, o: TorchOptions): TorchResult | { error: string } {
+  return runScript<TorchResult>(config, o, []);
+}
+
+/** Train steps of one config at `batch` × each padded length (the epoch's shapes). */
+export function runTorchShapes(
+  config: string,
+  batch: number,
+  seqs: readonly number[],
+  o: TorchOptions,
+): TorchShapesResult | { error: string } {
+  return runScript<TorchShapesResult>(config, o, ['--batch', String(batch), '--seqs', seqs.join(',')]);
 }

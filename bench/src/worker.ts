@@ -17,6 +17,8 @@ function send(message: WorkerMessage): Promise<void> {
 
 async function run(job: Job): Promise<unknown> {
   if (job.mode === 'probe') return probeBackends(job.backends);
+  // ORT's process holds no tfjs backend, so its peak RSS is ORT's alone.
+  if (job.mode === 'ort') return (await import('./ort')).runOrt(job);
   const info = await activateBackend(job.backend);
   void send({ type: 'progress', text: `${job.mode} on ${info.backend} (${info.detail})` });
   const report = (key: string, value: unknown) => void send({ type: 'partial', key, value });

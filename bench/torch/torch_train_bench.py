@@ -6,10 +6,14 @@
 # process's peak RSS (resource.getrusage ru_maxrss, KiB on Linux) as
 # "peak_rss_mb" so camtl's memory can be compared. ru_maxrss is a process-wide
 # peak: run one config per process (--configs NAME) to get that config's own.
+# `bench epoch` adds --batch and --seqs: train steps only, at each listed
+# padded length, so an epoch's batches can be priced with torch's own times.
+# Without them the defaults, output and JSON are those of the anchor.
 """CPU performance anchor: PyTorch (Debian python3-torch 1.13.1, OpenBLAS) timing of a
 BERT encoder + sequence-classification head.
 
   /usr/bin/python3 torch_train_bench.py [--steps N] [--warmup W] [--json OUT.json] [--configs NAMES] [--threads T]
+                                       [--batch B] [--seqs S1,S2,...]
 
 For each config it times
   train step : model.train() (dropout 0.1), forward + cross-entropy + backward + AdamW.step()
@@ -20,6 +24,9 @@ positions unmasked except the last 16 of every second row (padding mask exercise
 torch.set_num_threads(T) (default 2); OMP/OpenBLAS/MKL threads also set to T.
 Reports median ms/step (and min/max), examples/second = batch / median seconds,
 and the process's peak RSS after each config (peak_rss_mb).
+--batch B replaces each config's batch. --seqs S1,S2,... times only train steps,
+one set per padded length S (the padding of every second row is min(16, S // 2)
+positions, so no row is all padding), and reports them as "train_ms_by_seq".
 """
 import os
 
@@ -109,6 +116,39 @@ def timeit(fn, warmup, steps):
     return ts
 
 
+def make_batch(B, S):
+    ids = torch.randint(5, VOCAB, (B, S))
+    tt = torch.zeros(B, S, dtype=torch.long)
+    tt[:, S // 2:] = 1
+    am = torch.ones(B, S, dtype=torch.long)
+    pad = min(16, S // 2)
+    if pad:
+        am[::2, -pad:] = 0
+    labels = torch.randint(0, LABELS, (B,))
+    return ids, tt, am, labels
+
+
+def time_seqs(model, opt, name, B, seqs, a):
+    """Train steps only, at each padded length: what `bench epoch` prices its batches with."""
+    by_seq = {}
+    for S in seqs:
+        ids, tt, am, labels = make_batch(B, S)
+
+        def train_step():
+            model.train()
+            opt.zero_grad(set_to_none=True)
+            F.cross_entropy(model(ids, tt, am), labels).backward()
+            opt.step()
+
+        tr = timeit(train_step, a.warmup, a.steps)
+        by_seq[str(S)] = statistics.median(tr)
+        print(f"{name:10s} B={B} S={S} | train step median {by_seq[str(S)]:.1f} ms "
+              f"(min {min(tr):.1f}, max {max(tr):.1f})", flush=True)
+    return {"config": name, "batch": B, "seqs": seqs, "train_ms_by_seq": by_seq,
+            "loadavg_after": open("/proc/loadavg").read().split()[:3],
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--steps", type=int, default=10)
@@ -116,7 +156,10 @@ def main():
     ap.add_argument("--json", default=None)
     ap.add_argument("--configs", default=None, help="comma-separated subset of config names")
     ap.add_argument("--threads", type=int, default=2, help="torch.set_num_threads (and OMP/OpenBLAS/MKL)")
+    ap.add_argument("--batch", type=int, default=None, help="batch size instead of each config's own")
+    ap.add_argument("--seqs", default=None, help="comma-separated padded lengths: train steps only, per length")
     a = ap.parse_args()
+    seqs = [int(x) for x in a.seqs.split(",") if x.strip()] if a.seqs else None
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
     env = {"torch": torch.__version__, "python": platform.python_version(), "threads": torch.get_num_threads(),
@@ -128,15 +171,14 @@ def main():
     for name, H, L, nh, I, S, B in CONFIGS:
         if wanted and name not in wanted:
             continue
+        B = a.batch or B
         model = BertCls(H, L, nh, I)
         nparams = sum(p.numel() for p in model.parameters())
         opt = torch.optim.AdamW(model.parameters(), lr=2e-5, weight_decay=0.01)
-        ids = torch.randint(5, VOCAB, (B, S))
-        tt = torch.zeros(B, S, dtype=torch.long)
-        tt[:, S // 2:] = 1
-        am = torch.ones(B, S, dtype=torch.long)
-        am[::2, -16:] = 0
-        labels = torch.randint(0, LABELS, (B,))
+        if seqs:
+            results.append(time_seqs(model, opt, name, B, seqs, a))
+            continue
+        ids, tt, am, labels = make_batch(B, S)
 
         def train_step():
             model.train()

@@ -112,8 +112,8 @@ export async function runMtu(
     candidates: job.candidates,
     seed: job.seed,
     padTo,
-    // 0 = the whole pool in one forward.
-    scoreChunkSize: job.scoreGroup > 0 ? job.scoreGroup : Number.MAX_SAFE_INTEGER,
+    // 0 = MT-U's own default (the batch size).
+    scoreChunkSize: job.scoreGroup > 0 ? job.scoreGroup : undefined,
   });
   const s: Setup = {
     model,
@@ -141,8 +141,6 @@ function summarise(job: MtuJob, info: BackendInfo, config: BenchConfig, times: S
   const scoring = median(times.map((t) => t.scoring));
   const train = median(times.map((t) => t.train));
   const notes = [...info.notes];
-  if (job.scoreGroup > 0 && job.padding === 'max')
-    notes.push('--score-group is ignored with --padding max (every group would pad to 128)');
   if (info.choice === 'webgpu') notes.push('score_forward_median_ms only times command submission on WebGPU');
   return {
     backend: info.backend,
@@ -151,7 +149,7 @@ function summarise(job: MtuJob, info: BackendInfo, config: BenchConfig, times: S
     candidates_per_task: job.candidates,
     batch: config.batch,
     padding: job.padding,
-    score_group: job.padding === 'max' ? 0 : job.scoreGroup,
+    score_group: job.scoreGroup > 0 ? job.scoreGroup : config.batch,
     steps: times.length,
     scoring_median_ms: round(scoring),
     score_forward_median_ms: round(median(times.map((t) => t.forward))),

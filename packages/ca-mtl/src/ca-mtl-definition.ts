@@ -32,6 +32,7 @@ import {
   taskTransformationSpecs,
 } from '@camtl/hypernet-adapters';
 import { baseLayout, hasComponent, largeLayout, parseWithout, taskConditioning, type CaMtlConfig } from './config';
+import { clsOnlyForward, clsRow } from './cls-only';
 import { adapterTopLayer, caMtlBottleneckOptions, conditionalBertLayer } from './layers';
 
 /** A mixed-task batch: int32 task ids [B] index `config.tasks`; labels and targets as core's MultiTaskBatch. */
@@ -108,7 +109,11 @@ export class CaMtlDefinition {
     return specs;
   }
 
-  /** Embeddings → alignment → conditional layers (→ bottleneck chain) → pooler → per-task heads. */
+  /**
+   * Embeddings → alignment → conditional layers (→ bottleneck chain) → pooler
+   * → per-task heads. Honours `ctx.headRowsOnly` (not while collecting
+   * intermediates): `sequenceOutput` is then the [CLS] row alone, [B, 1, H].
+   */
   forward(root: Params, inputs: CaMtlInputs, ctx: ModuleContext = evalContext(), collect = false): CaMtlOutputs {
     const p = root.at('bert');
     const seen: Record<string, tf.Tensor> = {};
@@ -121,9 +126,10 @@ export class CaMtlDefinition {
       bertEmbeddings(p.at('embeddings'), inputIds, types, this.config.bert, ctx),
     ) as tf.Tensor3D;
     const { aligned, zPrime } = this.condition(p, embedded, taskIds, keep);
-    const layerCtx: ModuleContext = { ...ctx, taskIds, taskEmbedding: zPrime };
+    const layerCtx: ModuleContext = { ...ctx, taskIds, taskEmbedding: zPrime, clsQueryOnly: false };
     const mask = inputs.attentionMask ? additiveMask(inputs.attentionMask) : undefined; // [B, 1, 1, S]
-    const sequenceOutput = this.encode(p.at('encoder'), aligned as tf.Tensor3D, mask, layerCtx, keep);
+    const clsOnly = !collect && clsOnlyForward(ctx, this.heads.kinds);
+    const sequenceOutput = this.encode(p.at('encoder'), aligned as tf.Tensor3D, mask, layerCtx, keep, clsOnly);
     const pooledOutput = keep('pooled_output', bertPooler(p.at('pooler'), sequenceOutput)) as tf.Tensor2D;
     const encoded = { sequence: sequenceOutput, pooled: pooledOutput };
     const heads = multiTaskObjective(root, encoded, inputs, this.heads, this.config.options, ctx);
@@ -153,21 +159,30 @@ export class CaMtlDefinition {
     return { aligned, zPrime };
   }
 
-  /** The layer stack; large also runs the bottleneck side chain f_i = CB_i(z′, h_i + f_{i−1}). */
+  /**
+   * The layer stack; large also runs the bottleneck side chain
+   * f_i = CB_i(z′, h_i + f_{i−1}). `clsOnly`: the last layer computes its
+   * [CLS] row alone, and the chain, which works row by row, runs on row 0 only.
+   */
   private encode(
     p: Params,
     x: tf.Tensor3D,
     mask: tf.Tensor | undefined,
     ctx: ModuleContext,
     keep: (n: string, t: tf.Tensor) => tf.Tensor,
+    clsOnly: boolean,
   ): tf.Tensor3D {
     const chain = this.usesChain ? caMtlBottleneckOptions(this.config) : undefined;
+    const top: ModuleContext = { ...ctx, clsQueryOnly: clsOnly };
+    const last = this.layers.length - 1;
     let h = x;
     let f: tf.Tensor | undefined;
     this.layers.forEach((layer, i) => {
-      h = layer.apply(p.at(`layer.${i}`), h, mask, ctx);
+      h = layer.apply(p.at(`layer.${i}`), h, mask, i === last ? top : ctx);
       keep(`hidden_states.${i + 1}`, h);
-      if (chain) f = conditionalBottleneck(p.at(`adapter_layer.${i}`), f ? tf.add(h, f) : h, ctx.taskEmbedding!, chain);
+      const rows = clsOnly ? clsRow(h) : h;
+      if (chain)
+        f = conditionalBottleneck(p.at(`adapter_layer.${i}`), f ? tf.add(rows, f) : rows, ctx.taskEmbedding!, chain);
     });
     return keep('sequence_output', (f ?? h) as tf.Tensor3D) as tf.Tensor3D;
   }

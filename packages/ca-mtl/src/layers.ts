@@ -21,6 +21,7 @@ import {
   conditionalLayerNorm,
   type BottleneckOptions,
 } from '@camtl/hypernet-adapters';
+import { clsRow } from './cls-only';
 import { hasComponent, type CaMtlConfig } from './config';
 
 /**
@@ -77,7 +78,8 @@ export function conditionalBertLayer(cfg: CaMtlConfig, layerIndex: number, cln: 
  *   out = CLN₃(CB(z′, f) + a)  — the adapter's residual is a, not f.
  * Without 'conditional-bottleneck' the layer ends at f (no `adapter.*`, no
  * CLN₃). It stays rebuilt from scratch under every ablation: rebuilding is the
- * base layout, not a task-conditioned component.
+ * base layout, not a task-conditioned component. With `ctx.clsQueryOnly` it
+ * computes and returns the [CLS] row alone, [B, 1, H].
  */
 export function adapterTopLayer(cfg: CaMtlConfig, layerIndex: number): LayerModule {
   const b: BertConfig = cfg.bert;
@@ -107,8 +109,11 @@ export function adapterTopLayer(cfg: CaMtlConfig, layerIndex: number): LayerModu
         : []),
     ],
     apply(p, x, mask, ctx) {
-      const context = attention.apply(p.at('new_attention.self'), { hidden: x, mask }, ctx); // [B, S, H]
-      const a = residualNorm(p.at('new_attention.output'), cln1, context, x, rate, ctx);
+      let context = attention.apply(p.at('new_attention.self'), { hidden: x, mask }, ctx); // [B, S, H]
+      let residual = x;
+      // The [CLS] row alone (an attention plug-in that ignores the option still gives every row).
+      if (ctx.clsQueryOnly) [context, residual] = [clsRow(context), clsRow(x)]; // [B, 1, H]
+      const a = residualNorm(p.at('new_attention.output'), cln1, context, residual, rate, ctx);
       const inter = act(linear(p.at('new_intermediate.dense'), a)); // [B, S, I]
       const f = residualNorm(p.at('new_output'), cln2, inter, a, rate, ctx);
       if (!bottleneck) return f;

@@ -30,6 +30,7 @@ import {
   type Params,
 } from '@camtl/core';
 import type { CaMtlInputs, CaMtlOutputs } from './ca-mtl-definition';
+import { clsOnlyForward } from './cls-only';
 import { resolveNumLabels } from './config';
 import { caMtlComponent, freezeEncoderLayers, type FreezeOptions } from './freeze';
 
@@ -83,7 +84,7 @@ export class MtlBertDefinition {
         'BAD_INPUT',
         `sequence length ${S} is longer than max_seq_length ${this.config.maxSeqLength}`,
       );
-    const out = this.bert.forward(root, inputs, ctx);
+    const out = this.bert.forward(root, inputs, ctx, { clsOnly: clsOnlyForward(ctx, this.heads.kinds) });
     const pooled = out.pooledOutput!;
     const encoded = { sequence: out.lastHiddenState, pooled };
     const heads = multiTaskObjective(root, encoded, inputs, this.heads, this.config.options, ctx);

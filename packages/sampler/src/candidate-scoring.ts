@@ -51,26 +51,24 @@ export function scoringSource(context: SamplerContext): ScoringSource {
   return { model, train, padTo: context.padTo ?? 'longest' };
 }
 
-/** Forward of one padded chunk: per row normalised entropy, first logit and target. */
-function scoreRows(source: ScoringSource, rows: EncodedExample[], ctx: ModuleContext): CandidateScores {
-  const { model, padTo } = source;
+/** Forward of one chunk: per row normalised entropy and first logit. */
+function scoreRows(
+  model: MultiTaskModel,
+  rows: EncodedExample[],
+  padTo: CollateOptions['padTo'],
+  ctx: ModuleContext,
+): [tf.Tensor1D, tf.Tensor1D] {
   const batch = collate(rows, { padTo });
   try {
     const out = model.forward(batch, ctx);
     // A multiple-choice candidate is several encoder rows with one score: read its first row.
     const first = rows.some((r) => r.choices) ? tf.tensor1d(exampleFirstRows(rows), 'int32') : undefined;
     const perExample = (t: tf.Tensor1D) => (first ? (tf.gather(t, first) as tf.Tensor1D) : t);
-    return {
+    return [
       // A model whose heads are not softmax classifiers gives its own uncertainty.
-      normalizedEntropy: perExample(
-        out.normalizedEntropy ?? normalizedEntropy(out.logits, batch.taskIds, model.numLabelsPerTask),
-      ),
-      prediction: perExample(tf.reshape(tf.slice(out.logits, [0, 0], [-1, 1]), [-1]) as tf.Tensor1D), // [n, 1] → [n]
-      target: tf.tensor1d(
-        rows.map((r) => (Number.isNaN(r.target) ? 0 : r.target)),
-        'float32',
-      ),
-    };
+      perExample(out.normalizedEntropy ?? normalizedEntropy(out.logits, batch.taskIds, model.numLabelsPerTask)),
+      perExample(tf.reshape(tf.slice(out.logits, [0, 0], [-1, 1]), [-1]) as tf.Tensor1D), // [n, 1] → [n]
+    ];
   } finally {
     disposeBatch(batch);
   }
@@ -82,36 +80,58 @@ function inversePermutation(order: readonly number[]): Int32Array {
   return inv;
 }
 
+/** How one scoring runs: its context, its padding and whether the pool is cut into length-sorted chunks. */
+interface ScoringPlan {
+  ctx: ModuleContext;
+  padTo: CollateOptions['padTo'];
+  chunked: boolean;
+}
+
+/**
+ * Without dropout the logits do not depend on the padding (the attention mask
+ * hides it), so every chunk pads to its own longest row even when training
+ * pads to a fixed length, and the model is asked for its heads' rows only
+ * (`headRowsOnly`: a [CLS]-only last layer). With dropout the masks follow
+ * the batch's shape: a fixed length keeps its one forward at that length, so
+ * the random stream, and the selections, stay as they were.
+ */
+function scoringPlan(source: ScoringSource, rng: Rng, dropout: boolean): ScoringPlan {
+  if (!dropout) return { ctx: evalContext({ headRowsOnly: true }), padTo: 'longest', chunked: true };
+  return { ctx: trainContext(rng), padTo: source.padTo, chunked: typeof source.padTo !== 'number' };
+}
+
 /**
  * The scorer MT-Uncertainty calls: a forward pass of the model without a
  * tape (inference mode unless `dropout`, then with `rng`'s dropout masks).
- * With dynamic padding the T·c candidates are sorted by length and scored in
- * chunks of `chunkSize`, each padded to its own longest row, so short tasks
- * (SST-2) do not pay for long ones (RTE); the scores come back in candidate
- * order. Chunks are by length, never by task.
+ * The T·c candidates are sorted by length and scored in chunks of
+ * `chunkSize`, each padded to its own longest row, so short tasks (SST-2) do
+ * not pay for long ones (RTE); the scores come back in candidate order.
+ * Chunks are by length, never by task (see `scoringPlan` for dropout).
  */
 export function modelScorer(source: ScoringSource, rng: Rng, chunkSize: number): Scorer {
   return (draws, options) => {
     const rows = draws.map((d) => source.train[d.task][d.index]);
-    const ctx = options.dropout ? trainContext(rng) : evalContext();
-    const chunks =
-      typeof source.padTo === 'number' || rows.length <= chunkSize
-        ? [rows.map((_, i) => i)]
-        : lengthBuckets(rows, chunkSize);
-    // tidy keeps a list of tensors ([entropy, prediction, target]); CandidateScores is not a TensorContainer type.
-    const [normalizedEntropy, prediction, target] = tf.tidy(() => {
+    const plan = scoringPlan(source, rng, options.dropout);
+    const chunks = !plan.chunked || rows.length <= chunkSize ? [rows.map((_, i) => i)] : lengthBuckets(rows, chunkSize);
+    // tidy keeps a list of tensors ([entropy, prediction]); CandidateScores is not a TensorContainer type.
+    const [normalizedEntropy, prediction] = tf.tidy(() => {
       const parts = chunks.map((idx) =>
         scoreRows(
-          source,
+          source.model,
           idx.map((i) => rows[i]),
-          ctx,
+          plan.padTo,
+          plan.ctx,
         ),
       );
-      const keys = ['normalizedEntropy', 'prediction', 'target'] as const;
-      if (parts.length === 1) return keys.map((k) => parts[0][k]!);
+      if (parts.length === 1) return parts[0];
       const inverse = tf.tensor1d(inversePermutation(chunks.flat()), 'int32'); // candidate → chunk position
-      return keys.map((k) => tf.gather(tf.concat(parts.map((p) => p[k]!)), inverse) as tf.Tensor1D);
+      return [0, 1].map((k) => tf.gather(tf.concat(parts.map((p) => p[k])), inverse) as tf.Tensor1D);
     });
+    // The targets are host numbers: uploaded once, in candidate order.
+    const target = tf.tensor1d(
+      rows.map((r) => (Number.isNaN(r.target) ? 0 : r.target)),
+      'float32',
+    );
     return { normalizedEntropy, prediction, target };
   };
 }

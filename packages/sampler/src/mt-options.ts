@@ -56,10 +56,12 @@ export interface MtUncertaintyOptions extends CommonSamplerOptions {
    */
   minRowsPerTask?: number;
   /**
-   * Candidates per scoring forward with dynamic padding (default: the batch
-   * size): the T·c candidates are sorted by length and scored in chunks of
-   * this many, each padded to its own longest row. Ignored with a fixed
-   * padding length. Selections do not depend on it.
+   * Candidates per scoring forward (default: the batch size): the T·c
+   * candidates are sorted by length and scored in chunks of this many, each
+   * padded to its own longest row, also when training pads to a fixed length
+   * (the attention mask hides the padding). Scoring with dropout at a fixed
+   * length keeps one forward at that length, as its masks follow the shape.
+   * Selections do not depend on it.
    */
   scoreChunkSize?: number;
 }

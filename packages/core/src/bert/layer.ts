@@ -11,6 +11,7 @@ import {
   type LayerModule,
   type NormModule,
 } from '../plugins';
+import { clsRow } from './attention';
 import type { BertConfig } from './config';
 
 /** Prefixes a module's relative specs with where it is mounted. */
@@ -74,7 +75,11 @@ function checkParts(parts: BertLayerParts): void {
   if (parts.outputAdapter) checkSpecification('adapter', parts.outputAdapter);
 }
 
-/** HF BertLayer: attention block then feed-forward block, both post-LN. */
+/**
+ * HF BertLayer: attention block then feed-forward block, both post-LN. With
+ * `ctx.clsQueryOnly` it returns the [CLS] row alone, [B, 1, H]; an attention
+ * plug-in that ignores the option still gives every row, and row 0 is kept.
+ */
 export function bertLayer(config: BertConfig, parts: BertLayerParts): LayerModule {
   checkParts(parts);
   const H = config.hiddenSize;
@@ -95,12 +100,14 @@ export function bertLayer(config: BertConfig, parts: BertLayerParts): LayerModul
       ...mount('output.LayerNorm', parts.outputNorm.paramSpecs()),
     ],
     apply(p, x, mask, ctx) {
-      const context = parts.attention.apply(p.at('attention.self'), { hidden: x, mask }, ctx); // [B, S, H]
+      let context = parts.attention.apply(p.at('attention.self'), { hidden: x, mask }, ctx); // [B, S, H]
+      let residual = x;
+      if (ctx.clsQueryOnly) [context, residual] = [clsRow(context), clsRow(x)]; // [B, 1, H]
       const a = residualNorm(
         p.at('attention.output'),
         parts.attentionNorm,
         context,
-        x,
+        residual,
         rate,
         ctx,
         parts.attentionAdapter,

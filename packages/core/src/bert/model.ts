@@ -95,15 +95,22 @@ export class BertDefinition {
     return [...specs, ...this.extraSpecs];
   }
 
-  /** Embeddings → layers → pooler → classifier (→ loss when labels are given). */
-  forward(root: Params, inputs: BertInputs, ctx: ModuleContext): BertOutputs {
+  /**
+   * Embeddings → layers → pooler → classifier (→ loss when labels are given).
+   * `clsOnly`: the caller reads nothing but the pooled output and what is
+   * computed from it, so the last layer runs its [CLS] row alone
+   * (`ModuleContext.clsQueryOnly`) and `lastHiddenState` is [B, 1, H]. The
+   * caller decides, knowing its heads: `ctx.headRowsOnly` is not read here.
+   */
+  forward(root: Params, inputs: BertInputs, ctx: ModuleContext, options: { clsOnly?: boolean } = {}): BertOutputs {
     const p = root.at('bert');
     const ids = inputs.inputIds;
     const types = inputs.tokenTypeIds ?? (tf.zerosLike(ids) as tf.Tensor2D);
     const mask = inputs.attentionMask ? additiveMask(inputs.attentionMask) : undefined; // [B, 1, 1, S]
     let h = bertEmbeddings(p.at('embeddings'), ids, types, this.config, ctx); // [B, S, H]
+    const layerCtx = layerContexts(ctx, this.layers.length, !!options.clsOnly);
     this.layers.forEach((layer, i) => {
-      h = layer.apply(p.at(`encoder.layer.${i}`), h, mask, ctx);
+      h = layer.apply(p.at(`encoder.layer.${i}`), h, mask, layerCtx(i));
     });
     const out: BertOutputs = { lastHiddenState: h };
     if (!this.pooler) return out;
@@ -113,6 +120,16 @@ export class BertDefinition {
     if (inputs.labels) out.loss = sequenceClassificationLoss(out.logits, inputs.labels);
     return out;
   }
+}
+
+/**
+ * Each layer's context: `clsQueryOnly` on the last one when `clsOnly`, and
+ * off on every other (whatever the caller's context held).
+ */
+export function layerContexts(ctx: ModuleContext, layers: number, clsOnly: boolean): (i: number) => ModuleContext {
+  const below: ModuleContext = { ...ctx, clsQueryOnly: false };
+  const top: ModuleContext = { ...ctx, clsQueryOnly: clsOnly };
+  return (i) => (i === layers - 1 ? top : below);
 }
 
 /** A BERT definition plus its weights. */

@@ -33,7 +33,7 @@ export interface MtuSetup {
   candidates: number;
   seed: number;
   padTo?: PadTo;
-  /** Candidates per scoring forward (default: the batch size). */
+  /** Candidates per scoring forward (default: MT-U's planned chunks). */
   scoreChunkSize?: number;
 }
 

@@ -16,7 +16,7 @@ export const MTU_OPTIONS: Spec = {
   'score-group': {
     kind: 'number',
     default: 0,
-    help: 'score in length-sorted groups of N rows, each padded to its longest (0: MT-U default, the batch size)',
+    help: 'score in length-sorted groups of N rows, each padded to its longest (0: MT-U default, planned chunks)',
   },
   pool: { kind: 'number', default: 256, help: 'examples per task the sampler draws from' },
   warmup: { kind: 'number', default: 1, help: 'warmup steps' },
@@ -54,7 +54,7 @@ export function mtuTable(r: MtuResult): string {
       [
         r.backend,
         `${r.tasks} × ${r.candidates_per_task}`,
-        `${r.padding} (scored in groups of ${r.score_group})`,
+        `${r.padding}, scored in ${r.score_group ? `groups of ${r.score_group}` : 'planned chunks'} (${r.score_forwards} forwards)`,
         formatMs(r.scoring_median_ms),
         formatMs(r.score_forward_median_ms),
         formatMs(r.train_median_ms),

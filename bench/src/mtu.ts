@@ -29,7 +29,10 @@ export interface MtuResult {
   candidates_per_task: number;
   batch: number;
   padding: 'longest' | 'max';
+  /** Candidates per scoring forward; 0: MT-U's default, chunks cut where padding plus a per-forward cost is least. */
   score_group: number;
+  /** Scoring forwards per step (median). */
+  score_forwards: number | null;
   steps: number;
   scoring_median_ms: number | null;
   /** The scorer's forward alone (exact on synchronous backends: cpu, wasm). */
@@ -47,7 +50,7 @@ export interface MtuResult {
  * The model as the sampler sees it, with each forward's wall time added to
  * `spent`: the scoring forwards, exact on synchronous backends (cpu, wasm).
  */
-function timed(model: CaMtlModel, spent: { ms: number }): MultiTaskModel {
+function timed(model: CaMtlModel, spent: Spent): MultiTaskModel {
   return {
     store: model.store,
     taskNames: model.taskNames,
@@ -58,14 +61,22 @@ function timed(model: CaMtlModel, spent: { ms: number }): MultiTaskModel {
       const t0 = performance.now();
       const out = model.forward(batch, ctx);
       spent.ms += performance.now() - t0;
+      spent.calls++;
       return out;
     },
   };
 }
 
+/** The scoring forwards of a step: their wall time and number. */
+interface Spent {
+  ms: number;
+  calls: number;
+}
+
 interface StepTimes {
   scoring: number;
   forward: number;
+  forwards: number;
   train: number;
   length: number;
 }
@@ -74,7 +85,7 @@ interface Setup {
   model: CaMtlModel;
   pools: EncodedExample[][];
   sampler: Sampler;
-  spent: { ms: number };
+  spent: Spent;
   update: (loss: () => tf.Scalar) => Promise<number>;
   padTo: PadTo;
   rng: Rng;
@@ -82,7 +93,7 @@ interface Setup {
 
 /** One step: the sampler's next() (scoring and selection), then a train step on what it chose. */
 async function step(s: Setup, i: number): Promise<StepTimes> {
-  s.spent.ms = 0;
+  Object.assign(s.spent, { ms: 0, calls: 0 });
   const t0 = performance.now();
   const draws: Draw[] = await s.sampler.next({ step: i, epoch: 1 });
   const t1 = performance.now();
@@ -91,7 +102,7 @@ async function step(s: Setup, i: number): Promise<StepTimes> {
   await s.update(() => s.model.forward(batch, trainContext(s.rng)).loss!);
   const length = batch.inputIds.shape[1];
   disposeBatch(batch);
-  return { scoring: t1 - t0, forward: s.spent.ms, train: performance.now() - t1, length };
+  return { scoring: t1 - t0, forward: s.spent.ms, forwards: s.spent.calls, train: performance.now() - t1, length };
 }
 
 export async function runMtu(
@@ -105,14 +116,14 @@ export async function runMtu(
   const pools = taskPools(tasks, job.pool, config.vocab, MAX_LENGTH, job.seed);
   const padTo: PadTo = job.padding === 'max' ? MAX_LENGTH : 'longest';
   const rng = new Rng(job.seed + 3);
-  const spent = { ms: 0 };
+  const spent = { ms: 0, calls: 0 };
   const optimizer = torchLikeAdamW(model.store.trainable());
   const sampler = mtuSampler(timed(model, spent), pools, {
     batchSize: config.batch,
     candidates: job.candidates,
     seed: job.seed,
     padTo,
-    // 0 = MT-U's own default (the batch size).
+    // 0 = MT-U's own default (chunks cut where padding plus a per-forward cost is least).
     scoreChunkSize: job.scoreGroup > 0 ? job.scoreGroup : undefined,
   });
   const s: Setup = {
@@ -149,7 +160,8 @@ function summarise(job: MtuJob, info: BackendInfo, config: BenchConfig, times: S
     candidates_per_task: job.candidates,
     batch: config.batch,
     padding: job.padding,
-    score_group: job.scoreGroup > 0 ? job.scoreGroup : config.batch,
+    score_group: job.scoreGroup,
+    score_forwards: median(times.map((t) => t.forwards)),
     steps: times.length,
     scoring_median_ms: round(scoring),
     score_forward_median_ms: round(median(times.map((t) => t.forward))),

@@ -22,18 +22,20 @@ describeEachBackend('MT-U scoring with the model', () => {
   it('scores length-sorted chunks in candidate order, as one padded batch does', async () => {
     const { model, train, draws, source } = setup();
     expect(new Set(draws.map((d) => train[d.task][d.index].ids.length)).size).toBeGreaterThan(1);
-    const score = async (chunk: number) => {
+    const score = async (chunk?: number) => {
       const s = modelScorer(source, new Rng(0), chunk)(draws, { dropout: false });
       const out = await Promise.all([s.normalizedEntropy, s.prediction, s.target!].map(read));
       tf.dispose([s.normalizedEntropy, s.prediction, s.target!]);
       return out;
     };
     const before = tf.memory().numTensors;
-    const [whole, chunked] = [await score(Infinity), await score(4)];
+    const [whole, chunked, planned] = [await score(Infinity), await score(4), await score()];
     expect(tf.memory().numTensors).toBe(before);
-    for (const k of [0, 1]) chunked[k].forEach((v, i) => expect(v).toBeCloseTo(whole[k][i], 5));
-    expect(chunked[2]).toEqual(whole[2]);
-    expect(chunked[2]).toEqual(draws.map((d) => train[d.task][d.index].target));
+    for (const other of [chunked, planned]) {
+      for (const k of [0, 1]) other[k].forEach((v, i) => expect(v).toBeCloseTo(whole[k][i], 5));
+      expect(other[2]).toEqual(whole[2]);
+    }
+    expect(whole[2]).toEqual(draws.map((d) => train[d.task][d.index].target));
     model.store.dispose();
   });
 

@@ -16,6 +16,7 @@ import {
   type Rng,
   type SamplerContext,
 } from '@camtl/core';
+import { scoringChunks } from './score-chunks';
 
 /**
  * What MT-Uncertainty needs of each candidate, on the device: the normalised
@@ -100,19 +101,26 @@ function scoringPlan(source: ScoringSource, rng: Rng, dropout: boolean): Scoring
   return { ctx: trainContext(rng), padTo: source.padTo, chunked: typeof source.padTo !== 'number' };
 }
 
+/** Length-sorted chunks: of `chunkSize` candidates, or cut where padding plus a per-forward cost is least. */
+function chunksOf(rows: EncodedExample[], chunkSize: number | undefined): number[][] {
+  if (chunkSize === undefined) return scoringChunks(rows);
+  return rows.length <= chunkSize ? [rows.map((_, i) => i)] : lengthBuckets(rows, chunkSize);
+}
+
 /**
  * The scorer MT-Uncertainty calls: a forward pass of the model without a
  * tape (inference mode unless `dropout`, then with `rng`'s dropout masks).
- * The T·c candidates are sorted by length and scored in chunks of
- * `chunkSize`, each padded to its own longest row, so short tasks (SST-2) do
- * not pay for long ones (RTE); the scores come back in candidate order.
- * Chunks are by length, never by task (see `scoringPlan` for dropout).
+ * The T·c candidates are sorted by length and scored in chunks, each padded
+ * to its own longest row, so short tasks (SST-2) do not pay for long ones
+ * (RTE); the scores come back in candidate order. Chunks are by length,
+ * never by task: `chunkSize` candidates each, or by default `scoringChunks`
+ * (see `scoringPlan` for dropout).
  */
-export function modelScorer(source: ScoringSource, rng: Rng, chunkSize: number): Scorer {
+export function modelScorer(source: ScoringSource, rng: Rng, chunkSize?: number): Scorer {
   return (draws, options) => {
     const rows = draws.map((d) => source.train[d.task][d.index]);
     const plan = scoringPlan(source, rng, options.dropout);
-    const chunks = !plan.chunked || rows.length <= chunkSize ? [rows.map((_, i) => i)] : lengthBuckets(rows, chunkSize);
+    const chunks = plan.chunked ? chunksOf(rows, chunkSize) : [rows.map((_, i) => i)];
     // tidy keeps a list of tensors ([entropy, prediction]); CandidateScores is not a TensorContainer type.
     const [normalizedEntropy, prediction] = tf.tidy(() => {
       const parts = chunks.map((idx) =>
@@ -123,9 +131,11 @@ export function modelScorer(source: ScoringSource, rng: Rng, chunkSize: number):
           plan.ctx,
         ),
       );
-      if (parts.length === 1) return parts[0];
-      const inverse = tf.tensor1d(inversePermutation(chunks.flat()), 'int32'); // candidate → chunk position
-      return [0, 1].map((k) => tf.gather(tf.concat(parts.map((p) => p[k])), inverse) as tf.Tensor1D);
+      const joined = parts.length === 1 ? parts[0] : [0, 1].map((k) => tf.concat(parts.map((p) => p[k])));
+      const order = chunks.flat(); // a single chunk is length-sorted too
+      if (order.every((candidate, position) => candidate === position)) return joined;
+      const inverse = tf.tensor1d(inversePermutation(order), 'int32'); // candidate → chunk position
+      return joined.map((t) => tf.gather(t, inverse) as tf.Tensor1D);
     });
     // The targets are host numbers: uploaded once, in candidate order.
     const target = tf.tensor1d(

@@ -56,12 +56,13 @@ export interface MtUncertaintyOptions extends CommonSamplerOptions {
    */
   minRowsPerTask?: number;
   /**
-   * Candidates per scoring forward (default: the batch size): the T·c
-   * candidates are sorted by length and scored in chunks of this many, each
-   * padded to its own longest row, also when training pads to a fixed length
-   * (the attention mask hides the padding). Scoring with dropout at a fixed
-   * length keeps one forward at that length, as its masks follow the shape.
-   * Selections do not depend on it.
+   * Candidates per scoring forward. The T·c candidates are sorted by length
+   * and scored in chunks, each padded to its own longest row, also when
+   * training pads to a fixed length (the attention mask hides the padding).
+   * Default: each step's chunks are cut where padded tokens plus a fixed cost
+   * per forward are fewest (`scoringChunks`); a number gives chunks of that
+   * many. Scoring with dropout at a fixed length keeps one forward at that
+   * length, as its masks follow the shape. Selections do not depend on it.
    */
   scoreChunkSize?: number;
 }

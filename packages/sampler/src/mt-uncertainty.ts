@@ -140,13 +140,13 @@ class MtUncertaintySampler extends BaseSampler {
 
 /**
  * The MT-Uncertainty plug-in. Its context must carry the model and the
- * training rows (the Trainer passes them): candidates are scored with a
- * forward pass, in length-sorted chunks of the batch size.
+ * training rows (the Trainer passes them): candidates are scored with
+ * forward passes over length-sorted chunks (`scoreChunkSize`).
  */
 export function mtUncertainty(options: MtUncertaintyOptions = {}): SamplerFactory {
   return mtUncertaintyWith(options, (context) => {
     const source = scoringSource(context);
-    return (rng) => modelScorer(source, rng, options.scoreChunkSize ?? context.batchSize);
+    return (rng) => modelScorer(source, rng, options.scoreChunkSize);
   });
 }
 

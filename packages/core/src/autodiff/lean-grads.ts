@@ -109,19 +109,25 @@ export function leanVariableGrads(
   if (trainable.length === 0) {
     throw new CamtlError('BAD_INPUT', `leanVariableGrads: none of the ${all.length} variables is trainable`);
   }
-  const { value, grads } = leanGradients(f, trainable);
+  const scalar = () => {
+    const y = f();
+    if (y.rank !== 0) {
+      throw new CamtlError('BAD_INPUT', `leanVariableGrads: f must return a scalar, not a rank-${y.rank} tensor`);
+    }
+    return y;
+  };
+  const first = nextTensorId();
+  const { value, grads } = leanGradients(scalar, trainable);
   const named: tf.NamedTensorMap = {};
   trainable.forEach((v, i) => {
     const g = grads[i];
     if (g != null) named[v.name] = g;
   });
-  if (Object.keys(named).length === 0 || value.rank !== 0) {
-    tf.dispose([value, ...Object.values(named)]);
+  if (Object.keys(named).length === 0) {
+    if (value.id >= first) value.dispose();
     throw new CamtlError(
       'BAD_INPUT',
-      value.rank !== 0
-        ? `leanVariableGrads: f must return a scalar, but it returned a rank-${value.rank} tensor`
-        : 'leanVariableGrads: no variable is connected to the value of f; compute the loss inside f',
+      'leanVariableGrads: no variable is connected to the value of f; compute the loss inside f',
     );
   }
   if (varList != null) for (const v of varList) if (!v.trainable) named[v.name] = null as unknown as tf.Tensor;

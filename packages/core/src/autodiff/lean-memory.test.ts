@@ -104,6 +104,18 @@ describeEachBackend('leanVariableGrads: memory and failure modes', () => {
     v.dispose();
   });
 
+  it('a non-scalar or unconnected value: a CamtlError, nothing leaked, and a tensor f did not create left alone', () => {
+    const v = tf.variable(randn([3], 5));
+    const outside = tf.scalar(2);
+    const before = tf.memory().numTensors;
+    expect(() => leanVariableGrads(() => tf.mul(v, 2) as unknown as tf.Scalar, [v])).toThrow(/must return a scalar/);
+    expect(() => leanVariableGrads(() => tf.mul(outside, 3), [v])).toThrow(/no variable is connected/);
+    expect(() => leanVariableGrads(() => outside, [v])).toThrow(/no variable is connected/);
+    expect(outside.isDisposed).toBe(false);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([v, outside]);
+  });
+
   it('a gradient that reads a save camtl freed fails with a CamtlError naming the kernel', () => {
     const original = tf.getGradient('Sub');
     const v = tf.variable(randn([4], 4));

@@ -3,7 +3,16 @@
 // in @camtl/core shows here without any change to the bench.
 import * as tf from '@tensorflow/tfjs-core';
 import { createCaMtl, type CaMtlModel } from '@camtl/ca-mtl';
-import { AdamW, BertModel, Rng, evalContext, parseBertConfig, trainContext, type ModuleContext } from '@camtl/core';
+import {
+  AdamW,
+  BertModel,
+  Rng,
+  evalContext,
+  leanVariableGrads,
+  parseBertConfig,
+  trainContext,
+  type ModuleContext,
+} from '@camtl/core';
 import { NUM_LABELS, PADDED_TAIL, hfBertConfig, type BenchConfig } from './configs';
 
 /** Inputs of either model: CA-MTL also needs per-example task ids. */
@@ -114,7 +123,9 @@ export function torchLikeAdamW(vars: Map<string, tf.Variable>): AdamW {
 }
 
 /**
- * One optimiser update from a loss closure: backward through the tape, AdamW,
+ * One optimiser update from a loss closure: backward through the tape
+ * (camtl's leanVariableGrads: tf.variableGrads' gradients, freeing each
+ * activation and intermediate gradient once used, as PyTorch's autograd does), AdamW,
  * and reads that force the device to finish (queued backends such as WebGPU
  * would otherwise return before the work is done).
  */
@@ -123,7 +134,7 @@ export function makeUpdate(vars: Map<string, tf.Variable>, optimizer: AdamW) {
   const byTfName = new Map([...vars].map(([name, v]) => [v.name, name]));
   const last = list[list.length - 1];
   return async (loss: () => tf.Scalar): Promise<number> => {
-    const { value, grads } = tf.variableGrads(loss, list);
+    const { value, grads } = leanVariableGrads(loss, list);
     const lossValue = (await value.data())[0];
     optimizer.step(new Map(Object.entries(grads).map(([k, g]) => [byTfName.get(k)!, g])));
     tf.dispose([value, ...Object.values(grads)]);

@@ -206,6 +206,9 @@ export {
   type ScheduleSpec,
 } from './optim';
 
+// Autodiff: a tape walk that frees intermediate gradients and activations as it goes
+export { leanGradients, leanVariableGrads, type LeanGradients } from './autodiff/lean-grads';
+
 // Tokenizer
 export {
   BertTokenizer,

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { leanVariableGrads } from '../autodiff/lean-grads';
 import { CamtlError } from '../errors';
 import { trainContext } from '../modules/context';
 import { clipByGlobalNorm, type AdamW, type ClipResult, type GradientAccumulator } from '../optim';
@@ -21,7 +22,11 @@ export function gradientNames(vars: Map<string, tf.Variable>): Map<string, strin
   return new Map([...vars].map(([name, v]) => [v.name, name]));
 }
 
-/** Loss and gradients of one batch; perTaskLoss is kept alive past the tape's tidy. */
+/**
+ * Loss and gradients of one batch (the lean tape walk: activations and
+ * intermediate gradients are freed during the backward pass); perTaskLoss is
+ * kept alive past the tape's tidy.
+ */
 function lossAndGrads(
   model: MultiTaskModel,
   rows: EncodedExample[],
@@ -32,7 +37,7 @@ function lossAndGrads(
   const batch = collate(rows, { padTo, labels: true });
   let perTask: tf.Tensor | undefined;
   try {
-    const { value, grads } = tf.variableGrads(() => {
+    const { value, grads } = leanVariableGrads(() => {
       const out = model.forward(batch, trainContext(rng));
       perTask = tf.keep(out.perTaskLoss!);
       return out.loss!;

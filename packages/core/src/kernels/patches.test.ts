@@ -109,6 +109,20 @@ describe('wasm kernel patches', () => {
     ];
     const shapes = await on('wasm', () => tf.tidy(() => sums().map((t) => t.shape)));
     expect(shapes).toEqual([[9], [5], [1, 1, 5], [6, 5], [6], [4, 6], [], [2], [3, 5]]);
+    // A sum used as the bias of a fused product: tfjs-wasm reads the bias rank from its buffer's shape.
+    const fusedWithSum = () =>
+      tf.tidy(() =>
+        Array.from(
+          tf.fused
+            .matMul({
+              a: fixed([3, 4], 31) as tf.Tensor2D,
+              b: fixed([4, 5], 32) as tf.Tensor2D,
+              bias: tf.sum(fixed([6, 5], 33), 0),
+            })
+            .dataSync(),
+        ),
+      );
+    expect(maxAbsDiff(await on('wasm', fusedWithSum), await on('cpu', fusedWithSum))).toBeLessThan(1e-5);
     const diffs = await diffsFromCpu(sums, 'wasm', useBackend);
     diffs.forEach((d, i) => expect(d, `sum ${i}`).toBeLessThan(1e-5));
     expect(isKernelPatched('Sum', 'wasm')).toBe(true);

@@ -47,6 +47,9 @@ export function wasmSum(backendName: string) {
         const sum = ops.kernel('BatchMatMul', { a: ones, b: x3 }, { transposeA: false, transposeB: false }); // [1, 1, inner]
         const shape = keepDims ? [...new Array<number>(k).fill(1), ...rest] : rest;
         ops.temps.splice(ops.temps.indexOf(sum), 1); // the result: not a temporary
+        // tfjs-wasm keeps a shape per buffer, and its fused product reads a bias's rank from it.
+        const entry = (args.backend as unknown as WasmBackendLike).dataIdMap?.get(sum.dataId) as { shape?: number[] };
+        if (entry) entry.shape = shape;
         return { dataId: sum.dataId, shape, dtype: 'float32' };
       } finally {
         for (const t of ops.temps) ops.backend.disposeData(t.dataId);

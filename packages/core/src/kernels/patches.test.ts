@@ -218,6 +218,21 @@ describe('wasm kernel patches', () => {
     cpu.forEach((c, i) => expect(maxAbsDiff(wasm[i], c)).toBeLessThan(1e-5));
   });
 
+  it('transposed operands with sides of 4k (the SIMD transpose) equal the cpu kernels', async () => {
+    const run = () =>
+      tf.tidy(() =>
+        [
+          tf.matMul(fixed([3, 8, 12], 41), fixed([3, 8, 16], 42), true, false), // batched Aᵀ·B
+          tf.matMul(fixed([3, 12, 8], 43), fixed([3, 16, 8], 44), false, true), // batched A·Bᵀ
+          tf.matMul(fixed([64, 32], 45), fixed([64, 8], 46), true, false), // a weight gradient
+          tf.matMul(fixed([20, 12], 47), fixed([16, 12], 48), false, true), // linear: x·Wᵀ
+        ].map((t) => Array.from(t.dataSync())),
+      );
+    const cpu = await on('cpu', run);
+    const wasm = await on('wasm', run);
+    cpu.forEach((c, i) => expect(maxAbsDiff(wasm[i], c), `product ${i}`).toBeLessThan(1e-5));
+  });
+
   it('Identity shares the buffer: clones outlive their source, variables stay independent', async () => {
     await useBackend('wasm');
     const before = tf.memory().numTensors;

@@ -16,6 +16,7 @@ interface SimdExports {
   colsum(x: number, out: number, rows: number, cols: number): void;
   layer_norm(x: number, w: number, b: number, y: number, rows: number, h: number, eps: number): void;
   layer_norm_grad(...args: number[]): void;
+  transpose(src: number, dst: number, batch: number, r: number, c: number): void;
 }
 
 export interface WasmBackendLike {

@@ -115,7 +115,9 @@ export const SAMPLER_OPTIONS = {
     score: z.enum(['reference', 'paper']).optional(),
     regression: REGRESSION.optional().describe('the uncertainty of regression heads'),
     scoreWithDropout: z.boolean().optional().describe('score with dropout on (the reference scores in train mode)'),
-    scoreChunkSize: count().optional().describe('candidates per scoring forward (default: chosen per step to pad least)'),
+    scoreChunkSize: count()
+      .optional()
+      .describe('candidates per scoring forward (default: chosen per step to pad least)'),
     scoreMode: z
       .enum(['eval', 'train', 'reference'])
       .optional()

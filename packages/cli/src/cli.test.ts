@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync, copyFileSync, mkdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { BertModel, parseBertConfig, saveBertModel } from '@camtl/core';
+import { BertModel, loadHfCheckpoint, parseBertConfig, saveBertModel, saveHfCheckpoint } from '@camtl/core';
 import { maxAbsDiff } from '@camtl/testkit';
 import { describe, expect, it } from 'vitest';
 import { nodeFileSystem } from '@camtl/backend-node';
@@ -180,6 +180,19 @@ describe('errors: one line on stderr, a non-zero exit', () => {
         return ['info', '--model', d];
       },
       /model\.safetensors/,
+    ],
+    [
+      'a checkpoint without a tensor the model needs (no random weights in the outputs)',
+      async () => {
+        const d = tmp();
+        const fs = nodeFileSystem();
+        const ckpt = await loadHfCheckpoint(join(CORE_FIXTURES, 'bert-tiny'), fs);
+        const tensors = new Map([...ckpt.tensors].filter(([k]) => !k.endsWith('word_embeddings.weight')));
+        expect(tensors.size).toBe(ckpt.tensors.size - 1);
+        await saveHfCheckpoint(d, { config: ckpt.config, tensors }, fs);
+        return ['forward', '--model', d];
+      },
+      /missing 1 tensor\(s\): .*word_embeddings\.weight/,
     ],
     ['an unknown flag', async () => ['forward', '--modle', 'x'], /--modle/],
     ['an unknown backend', async () => ['forward', '--backend', 'tpu'], /unknown backend "tpu"/],

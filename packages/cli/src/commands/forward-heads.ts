@@ -19,7 +19,7 @@ export async function forwardBertHead(
   inputFile: string,
   fs: FileSystem,
 ): Promise<ForwardResult> {
-  const { model } = await loadBertTaskModel(dir, fs);
+  const { model } = await loadBertTaskModel(dir, fs, { strict: true }); // no random weights in outputs
   const inputs = parseTaskForwardInputs(raw, inputFile, model.config, model.head);
   try {
     const out = model.forward(inputs);

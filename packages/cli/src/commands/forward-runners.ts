@@ -33,7 +33,8 @@ export async function forwardBert(
   inputFile: string,
   fs: FileSystem,
 ): Promise<ForwardResult> {
-  const { model } = await loadBertModel(dir, fs);
+  // Running a model on weights it lacks would print outputs of random tensors: every one must be there.
+  const { model } = await loadBertModel(dir, fs, { strict: true });
   const numLabels = model.definition.classifier ? model.config.numLabels : undefined;
   const inputs = parseForwardInputs(raw, inputFile, model.config, { numLabels });
   if (inputs.taskId) {

@@ -42,6 +42,17 @@ export function helpText(cmd: CommandSpec): string {
   return lines.join('\n') + '\n';
 }
 
+const USAGE = Symbol('camtl usage error');
+
+/** A bad command line (unknown flag, stray argument): the CLI exits 2 for it. */
+export function usageError(message: string, hint?: string): CamtlError {
+  return Object.assign(new CamtlError('BAD_INPUT', message, hint), { [USAGE]: true });
+}
+
+export function isUsageError(e: unknown): boolean {
+  return !!(e as Record<symbol, unknown> | null)?.[USAGE];
+}
+
 /** Parses argv strictly; an unknown or malformed flag is a one-line error. */
 export function parseFlags(cmd: CommandSpec, argv: string[]): Record<string, string | boolean | undefined> {
   const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
@@ -52,11 +63,7 @@ export function parseFlags(cmd: CommandSpec, argv: string[]): Record<string, str
   try {
     const { values, positionals } = parseArgs({ args: argv, options, strict: true, allowPositionals: true });
     if (positionals.length > 0) {
-      throw new CamtlError(
-        'BAD_INPUT',
-        `camtl ${cmd.name}: unexpected argument "${positionals[0]}"`,
-        `see camtl ${cmd.name} --help`,
-      );
+      throw usageError(`camtl ${cmd.name}: unexpected argument "${positionals[0]}"`, `see camtl ${cmd.name} --help`);
     }
     const out: Record<string, string | boolean | undefined> = {};
     for (const [name, f] of Object.entries(cmd.flags))
@@ -66,7 +73,7 @@ export function parseFlags(cmd: CommandSpec, argv: string[]): Record<string, str
   } catch (e) {
     if (e instanceof CamtlError) throw e;
     const msg = (e as Error).message.split('\n')[0];
-    throw new CamtlError('BAD_INPUT', `camtl ${cmd.name}: ${msg}`, `see camtl ${cmd.name} --help`);
+    throw usageError(`camtl ${cmd.name}: ${msg}`, `see camtl ${cmd.name} --help`);
   }
 }
 

@@ -207,6 +207,20 @@ describe('errors: one line on stderr, a non-zero exit', () => {
     expect(r.stderr).toMatch(pattern);
   });
 
+  it('exit codes: 2 for a bad command line (usage on stderr), 1 for a failure, 0 for --version', async () => {
+    const none = await run();
+    expect(none.code).toBe(2);
+    expect(none.stdout).toBe('');
+    expect(none.stderr).toMatch(/^camtl — .*\nusage: camtl <command>/s);
+    for (const argv of [['fly'], ['forward', '--modle', 'x'], ['forward', 'stray']])
+      expect((await run(...argv)).code).toBe(2);
+    expect((await run('forward', '--model', '/does/not/exist')).code).toBe(1);
+    const version = await run('--version');
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(version).toMatchObject({ code: 0, stdout: `camtl ${pkg.version}\n` });
+    expect((await run('-V')).stdout).toBe(version.stdout);
+  });
+
   it.each(['forward', 'tokenize', 'info'])('camtl %s --help', async (cmd) => {
     const r = await run(cmd, '--help');
     expect(r.code).toBe(0);

@@ -1,5 +1,6 @@
 import { isCamtlError } from '@camtl/core';
-import { helpText, parseFlags, type CliIO, type CommandSpec } from './args';
+import { helpText, isUsageError, parseFlags, type CliIO, type CommandSpec } from './args';
+import { version as CLI_VERSION } from '../package.json';
 import { forwardCommand } from './commands/forward';
 import { infoCommand } from './commands/info';
 import { tokenizeCommand } from './commands/tokenize';
@@ -39,33 +40,47 @@ function topHelp(): string {
     'commands:',
   ];
   for (const c of COMMANDS) lines.push(`  ${c.name.padEnd(10)} ${c.summary}`);
-  lines.push('', 'Run "camtl <command> --help" for the options of a command.');
+  lines.push('', 'Run "camtl <command> --help" for the options of a command, "camtl --version" for the version.');
   return lines.join('\n') + '\n';
 }
+
+/**
+ * Exit codes, as shells expect them: 1 a failure, 2 a usage error (a bad
+ * command line), 130 a run stopped by Ctrl-C after its checkpoint.
+ */
+export const EXIT = { failure: 1, usage: 2, interrupted: 130 } as const;
 
 /** One line on stderr: the error and what to do next; a stack only with CAMTL_DEBUG. */
 export function reportError(e: unknown, io: CliIO): number {
   if (isCamtlError(e)) {
     io.stderr(`error: ${e.message}${e.hint ? ` (${e.hint})` : ''}\n`);
-    return 1;
+    return isUsageError(e) ? EXIT.usage : EXIT.failure;
   }
   const msg = (e as Error)?.message?.split('\n')[0] ?? String(e);
   io.stderr(`error: ${msg} (unexpected: rerun with CAMTL_DEBUG=1 for a stack trace and report it)\n`);
   if (process.env.CAMTL_DEBUG) io.stderr(`${(e as Error)?.stack ?? ''}\n`);
-  return 2;
+  return EXIT.failure;
 }
 
 /** Runs `camtl <argv…>` and returns the exit code. */
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
+  if (name === '--version' || name === '-V' || name === 'version') {
+    io.stdout(`camtl ${CLI_VERSION}\n`);
+    return 0;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     io.stdout(topHelp());
-    return name ? 0 : 1;
+    return 0;
+  }
+  if (!name) {
+    io.stderr(topHelp()); // no command is a usage error: the usage goes where errors go
+    return EXIT.usage;
   }
   const cmd = COMMANDS.find((c) => c.name === name);
   if (!cmd) {
     io.stderr(`error: unknown command "${name}" (commands: ${COMMANDS.map((c) => c.name).join(', ')})\n`);
-    return 1;
+    return EXIT.usage;
   }
   try {
     const values = parseFlags(cmd, rest);

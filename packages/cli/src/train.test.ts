@@ -254,4 +254,26 @@ describe.skipIf(!existsSync(BIN))('a killed run resumes exactly (cpu, fixed seed
     const schedule = (out: string) => readFileSync(join(out, 'schedule.jsonl'), 'utf8');
     expect(schedule(killed)).toEqual(schedule(straight));
   }, 600_000);
+
+  it('Ctrl-C (SIGINT) stops at a step boundary with a checkpoint and exits 130', async () => {
+    const out = join(tmp(), 'sigint');
+    const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((done) => {
+      const child = spawn(process.execPath, [...args(out), '--max-steps', '400'], {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
+      let stdout = '';
+      child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+      const timer = setInterval(() => {
+        const latest = join(out, 'checkpoints', 'latest.json');
+        if (existsSync(latest) && JSON.parse(readFileSync(latest, 'utf8')).step >= 2) {
+          child.kill('SIGINT');
+          clearInterval(timer);
+        }
+      }, 20);
+      child.on('exit', (c) => done({ code: c, stdout }));
+    });
+    expect(code).toBe(130);
+    expect(stdout).toMatch(/interrupted at step \d+/);
+    expect(stdout).toContain(`resume with: camtl train --resume --output ${out}`);
+  }, 600_000);
 });

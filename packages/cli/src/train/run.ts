@@ -235,7 +235,8 @@ export async function runTraining(cfg: TrainConfig, io: CliIO): Promise<number> 
     const result = await new Trainer(trainerOptions(cfg, prepared, signal, io)).run();
     await saveTokenizer(source, cfg, result.modelDir, fs);
     await finish(cfg, result, fs, io);
-    return 0;
+    // Stopped by Ctrl-C, checkpoint written: the shell's convention for SIGINT.
+    return result.reason === 'interrupted' ? 130 : 0;
   } finally {
     release();
     model.dispose();

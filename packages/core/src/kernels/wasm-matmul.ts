@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { simdKernelsFor } from './simd/simd-kernels';
+import { offsetOf, simdKernelsFor } from './simd/simd-kernels';
 
 /**
  * MatMul on tfjs-backend-wasm. Its C++ kernel sends a product to XNNPACK only
@@ -65,11 +65,10 @@ function swapLast(ops: Ops, t: TensorInfo, keep = false): TensorInfo {
   const [R, C] = t.shape.slice(-2);
   const out = ops.backend.makeOutput([...lead, C, R], 'float32');
   if (!keep) ops.temps.push(out);
-  const simd = R % 4 === 0 && C % 4 === 0 && canView(ops.backend) ? simdKernelsFor(ops.backend) : null;
+  const simd = R % 4 === 0 && C % 4 === 0 ? simdKernelsFor(ops.backend) : null;
   if (simd) {
     // 4×4 blocks in SIMD registers: ~5× the JS tiles below.
-    const at = (x: TensorInfo) => ops.backend.dataIdMap.get(x.dataId)!.memoryOffset;
-    simd.transpose(at(t), at(out), batchOf(t), R, C);
+    simd.transpose(offsetOf(ops.backend, t), offsetOf(ops.backend, out), batchOf(t), R, C);
     return out;
   }
   const src = ops.backend.typedArrayFromHeap(t); // after makeOutput: an allocation may move the heap

@@ -8,11 +8,11 @@ import { opsFor } from './wasm-matmul';
  * wasm kernel first transposes the reduced axes to the end, a copy of the
  * whole input, then reduces: 17 ms for [2048, 1024] on 2 threads, where the
  * same sum as the product ones[1, 2048]·x runs through XNNPACK in 0.1 ms.
- * With camtl's SIMD module loaded, the rows are added in order by its
- * `colsum` (one read of the input, 4 columns per instruction), which is
- * faster still. Other reductions (over the last axes, or non-contiguous ones) keep the
- * stock kernel. The result is the same sum accumulated in XNNPACK's order
- * (equal to ~1e-6 relative).
+ * With camtl's SIMD module loaded, its `colsum` adds the rows in order (one
+ * read of the input, 4 columns per instruction), which is faster still.
+ * Either way the result is the same sum in another order (equal to ~1e-6
+ * relative). Other reductions (over the last axes, or non-contiguous ones)
+ * keep the stock kernel.
  */
 function leadingAxes(axis: number | number[], rank: number): number | undefined {
   const axes = [...new Set((Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + rank : a)))].sort();
@@ -31,10 +31,11 @@ export function wasmSum(backendName: string) {
       const outer = x.shape.slice(0, k).reduce((a, b) => a * b, 1);
       const rest = x.shape.slice(k);
       const inner = rest.reduce((a, b) => a * b, 1);
+      const shape = keepDims ? [...new Array<number>(k).fill(1), ...rest] : rest;
       const simd = simdKernelsFor(args.backend);
       if (simd) {
         const b = args.backend as unknown as WasmBackendLike;
-        const out = b.makeOutput(keepDims ? [...new Array<number>(k).fill(1), ...rest] : rest, 'float32');
+        const out = b.makeOutput(shape, 'float32');
         simd.colsum(offsetOf(b, x), offsetOf(b, out), outer, inner);
         return out;
       }
@@ -45,7 +46,6 @@ export function wasmSum(backendName: string) {
         ops.backend.typedArrayFromHeap(ones).fill(1);
         const x3 = ops.kernel('Reshape', { x }, { shape: [1, outer, inner] }); // [1, outer, inner]
         const sum = ops.kernel('BatchMatMul', { a: ones, b: x3 }, { transposeA: false, transposeB: false }); // [1, 1, inner]
-        const shape = keepDims ? [...new Array<number>(k).fill(1), ...rest] : rest;
         ops.temps.splice(ops.temps.indexOf(sum), 1); // the result: not a temporary
         // tfjs-wasm keeps a shape per buffer, and its fused product reads a bias's rank from it.
         const entry = (args.backend as unknown as WasmBackendLike).dataIdMap?.get(sum.dataId) as { shape?: number[] };

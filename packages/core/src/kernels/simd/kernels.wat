@@ -1,5 +1,6 @@
 ;; camtl's SIMD kernels for tfjs-backend-wasm, where XNNPACK has none: exact
-;; GELU and its gradient, and the fused AdamW updates. They run on tfjs-wasm's
+;; GELU and LayerNorm with their gradients, the fused AdamW update, column
+;; sums and the 4×4-block transposes of the matrix products. They run on tfjs-wasm's
 ;; own memory (imported), on f32x4 lanes; pointers are byte offsets of tensors
 ;; on that heap. A tail shorter than 4 goes through the same vector code one
 ;; lane at a time (load32_zero / store32_lane), so every element gets the same
@@ -161,7 +162,8 @@
       (v128.store32_lane 0 (i32.add (local.get $vo) (local.get $o)) (local.get $rv))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $one))))
-;; out[c] = Σ_r x[r·cols + c]: a sum over the leading axes (bias and
+
+  ;; out[c] = Σ_r x[r·cols + c]: a sum over the leading axes (bias and
   ;; LayerNorm gradients), rows accumulated in order on 4 columns at a time.
   (func (export "colsum") (param $x i32) (param $out i32) (param $rows i32) (param $cols i32)
     (local $r i32) (local $c i32) (local $end i32) (local $row i32) (local $o i32)
@@ -192,7 +194,8 @@
         (br $tail)))
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br $rowLoop))))
-;; LayerNorm over rows of h floats (h a multiple of 4), weight and bias [h].
+
+  ;; LayerNorm over rows of h floats (h a multiple of 4), weight and bias [h].
   (func $hsum (param $v v128) (result f32)
     (f32.add (f32.add (f32x4.extract_lane 0 (local.get $v)) (f32x4.extract_lane 1 (local.get $v)))
              (f32.add (f32x4.extract_lane 2 (local.get $v)) (f32x4.extract_lane 3 (local.get $v)))))
@@ -293,7 +296,8 @@
         (br $pass2)))
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br $row))))
-;; dst[b] = src[b]ᵀ for `batch` row-major r×c matrices (r, c multiples of 4), in 4×4
+
+  ;; dst[b] = src[b]ᵀ for `batch` row-major r×c matrices (r, c multiples of 4), in 4×4
   ;; blocks transposed in registers: the operand transposes of the wasm matrix products.
   (func (export "transpose") (param $src i32) (param $dst i32) (param $batch i32) (param $r i32) (param $c i32)
     (local $b i32) (local $i i32) (local $j i32) (local $s i32) (local $d i32)

@@ -55,7 +55,7 @@ export function simdKernelsFor(backend: unknown): SimdExports | null {
 }
 
 /** Heap byte offset of a tensor's data. */
-export function offsetOf(backend: WasmBackendLike, t: TensorInfo): number {
+export function offsetOf(backend: Pick<WasmBackendLike, 'dataIdMap'>, t: TensorInfo): number {
   const entry = backend.dataIdMap!.get(t.dataId);
   if (!entry) throw new Error('camtl simd kernel: a tensor is not on the wasm heap');
   return entry.memoryOffset;

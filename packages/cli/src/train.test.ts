@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
@@ -206,6 +206,18 @@ describe('camtl data and camtl metrics', () => {
   });
 });
 
+/** Sends `signal` to `child` once the run in `out` has a checkpoint at `step` or later. */
+function signalAtCheckpoint(child: ChildProcess, out: string, step: number, signal: NodeJS.Signals): void {
+  const latest = join(out, 'checkpoints', 'latest.json');
+  const timer = setInterval(() => {
+    if (existsSync(latest) && JSON.parse(readFileSync(latest, 'utf8')).step >= step) {
+      child.kill(signal);
+      clearInterval(timer);
+    }
+  }, 20);
+  child.on('exit', () => clearInterval(timer));
+}
+
 describe.skipIf(!existsSync(BIN))('a killed run resumes exactly (cpu, fixed seed)', () => {
   const args = (out: string) => [
     BIN,
@@ -233,13 +245,7 @@ describe.skipIf(!existsSync(BIN))('a killed run resumes exactly (cpu, fixed seed
     const killed = join(tmp(), 'killed');
     await new Promise<void>((done, fail) => {
       const child = spawn(process.execPath, args(killed), { stdio: 'ignore' });
-      const timer = setInterval(() => {
-        const latest = join(killed, 'checkpoints', 'latest.json');
-        if (existsSync(latest) && JSON.parse(readFileSync(latest, 'utf8')).step >= 4) {
-          child.kill('SIGKILL');
-          clearInterval(timer);
-        }
-      }, 20);
+      signalAtCheckpoint(child, killed, 4, 'SIGKILL');
       child.on('exit', (code, signal) =>
         signal === 'SIGKILL' ? done() : fail(new Error(`run ended by itself (${code}) before the kill`)),
       );
@@ -263,13 +269,7 @@ describe.skipIf(!existsSync(BIN))('a killed run resumes exactly (cpu, fixed seed
       });
       let stdout = '';
       child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-      const timer = setInterval(() => {
-        const latest = join(out, 'checkpoints', 'latest.json');
-        if (existsSync(latest) && JSON.parse(readFileSync(latest, 'utf8')).step >= 2) {
-          child.kill('SIGINT');
-          clearInterval(timer);
-        }
-      }, 20);
+      signalAtCheckpoint(child, out, 2, 'SIGINT');
       child.on('exit', (c) => done({ code: c, stdout }));
     });
     expect(code).toBe(130);

@@ -193,6 +193,7 @@ export {
   HF_NO_DECAY,
   clipByGlobalNorm,
   globalNorm,
+  gradsByParamName,
   hasNonFinite,
   hfNoDecay,
   lrAt,

@@ -369,4 +369,11 @@ export {
 export { TrainLog } from './multitask/train-log';
 export { SCHEDULE_FILE, ScheduleLog, parseSchedule, scheduleLine, type ScheduleLine } from './multitask/schedule-log';
 export { variablesFor } from './multitask/absent-heads';
-export type { TrainLogRecord, TrainProgress, TrainerOptions, TrainerRecipe } from './multitask/trainer-options';
+export type {
+  EvalProgress,
+  TrainLogRecord,
+  TrainProgress,
+  TrainStepProgress,
+  TrainerOptions,
+  TrainerRecipe,
+} from './multitask/trainer-options';

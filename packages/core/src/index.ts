@@ -312,6 +312,21 @@ export {
 export { multiTaskObjective, type ObjectiveOptions, type ObjectiveOutputs } from './multitask/objective';
 export { checkTaskKind, parseTaskKinds, taskKindsToJson } from './multitask/task-kinds';
 export { MultiTaskModelBase, multiTaskConfigToJson, type MultiTaskConfigBase } from './multitask/model-base';
+export {
+  MULTI_TASK_BERT_MODEL,
+  MultiTaskBert,
+  MultiTaskBertDefinition,
+  createMultiTaskBert,
+  isMultiTaskBertConfig,
+  loadMultiTaskBert,
+  multiTaskBert,
+  multiTaskBertConfigToJson,
+  multiTaskBertWithReport,
+  parseMultiTaskBertConfig,
+  type MultiTaskBertConfig,
+  type MultiTaskBertOptions,
+  type MultiTaskBertOutputs,
+} from './multitask/multi-task-bert';
 export { REFERENCE_RECIPE, type TrainingRecipe } from './multitask/recipe';
 export {
   collate,

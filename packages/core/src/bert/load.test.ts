@@ -78,7 +78,7 @@ describeEachBackend('loading and saving BERT checkpoints', () => {
       'bad/model.safetensors': readFileSync(fixturePath('bert-tiny', 'model.safetensors')),
     });
     await expect(loadBertModel('bad', fs)).rejects.toThrow(
-      /bad\/config\.json: hidden_size 30 is not a multiple of num_attention_heads 4/,
+      /bad\/config\.json: hidden_size: 30 is not a multiple of num_attention_heads 4/,
     );
   });
 });

@@ -32,6 +32,38 @@ export function checkSequenceLength(seqLen: number, c: BertConfig): void {
   }
 }
 
+function shapeOf(t: unknown): string {
+  const shape = (t as { shape?: unknown } | null)?.shape;
+  return Array.isArray(shape) ? `[${shape.join(', ')}]` : 'no tensor';
+}
+
+/**
+ * input_ids must be a non-empty [B, S] tensor and every other per-token input
+ * the same shape: tfjs would otherwise fail deep inside (a slice or broadcast
+ * error naming none of them), or broadcast a mask silently.
+ */
+export function checkTokenInputs(inputIds: unknown, others: Record<string, unknown>): void {
+  const ids = inputIds as tf.Tensor | undefined;
+  if (!(ids instanceof tf.Tensor) || ids.rank !== 2 || ids.shape[0] === 0 || ids.shape[1] === 0) {
+    throw new CamtlError(
+      'BAD_INPUT',
+      `BERT input_ids: expected a [batch, sequence] tensor with at least one token, got ${shapeOf(ids)}`,
+      'tokenize each text to at least [CLS] [SEP] and batch them as a 2-D int32 tensor',
+    );
+  }
+  for (const [name, t] of Object.entries(others)) {
+    if (t === undefined) continue;
+    const same = t instanceof tf.Tensor && t.rank === 2 && t.shape[0] === ids.shape[0] && t.shape[1] === ids.shape[1];
+    if (!same) {
+      throw new CamtlError(
+        'SHAPE_MISMATCH',
+        `BERT ${name}: shape ${shapeOf(t)} differs from input_ids [${ids.shape.join(', ')}]`,
+        `give ${name} the shape of input_ids (or leave it out)`,
+      );
+    }
+  }
+}
+
 /** HF BertEmbeddings: word + position (arange) + token type, LayerNorm, dropout. */
 export function bertEmbeddings(
   p: Params,
@@ -40,6 +72,7 @@ export function bertEmbeddings(
   c: BertConfig,
   ctx: ModuleContext,
 ): tf.Tensor3D {
+  checkTokenInputs(inputIds, { token_type_ids: tokenTypeIds });
   const [, S] = inputIds.shape;
   checkSequenceLength(S, c);
   const words = tf.gather(p.get('word_embeddings.weight'), inputIds); // [B, S, H]

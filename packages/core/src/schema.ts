@@ -18,8 +18,8 @@ export function jsonPath(path: readonly Key[]): string {
   let out = '';
   for (const key of path) {
     if (typeof key === 'number') out += `[${key}]`;
-    else if (typeof key === 'string' && IDENTIFIER.test(key)) out += out ? `.${key}` : key;
-    else out += `[${JSON.stringify(String(key).slice(0, SHOWN_CHARS))}]`;
+    else if (typeof key === 'string' && IDENTIFIER.test(key) && key.length <= SHOWN_CHARS) out += out ? `.${key}` : key;
+    else out += `[${describeValue(String(key))}]`;
   }
   return out || '(root)';
 }
@@ -82,6 +82,11 @@ function problem(issue: Issue, value: unknown): string {
       return `must be one of ${issue.values.map((x) => JSON.stringify(x)).join(', ')}, got ${got}`;
     case 'unrecognized_keys':
       return `unknown key(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
+    case 'invalid_key': {
+      const inner = issue.issues[0] as Issue | undefined;
+      const key = issue.path[issue.path.length - 1];
+      return inner ? `this key ${problem(inner, key)}` : `invalid key`;
+    }
     case 'invalid_union':
       return `got ${got}, which matches none of the allowed forms`;
     default:

@@ -17,10 +17,13 @@ export class WordPiece {
   // No vocabulary entry is longer than this, so longer candidates are skipped unseen.
   private readonly maxPieceChars: number;
 
-  constructor(vocab: Map<string, number>, options: WordPieceOptions) {
+  constructor(vocab: Map<string, number>, options: WordPieceOptions, source = 'WordPiece') {
     const unkId = vocab.get(options.unkToken);
     if (unkId === undefined) {
-      throw new CamtlError('BAD_CONFIG', `WordPiece: the unknown token "${options.unkToken}" is not in the vocabulary`);
+      throw new CamtlError(
+        'BAD_CONFIG',
+        `${source}: the unknown token ${JSON.stringify(options.unkToken)} is not in the vocabulary`,
+      );
     }
     this.vocab = vocab;
     this.options = options;

@@ -67,7 +67,8 @@ function buildSchema() {
     max_position_embeddings: z.optional(int(L.max_position_embeddings)),
     type_vocab_size: z.optional(int(L.type_vocab_size)),
     initializer_range: z.optional(z.number().check(z.minimum(0))),
-    layer_norm_eps: z.optional(z.number().check(z.gt(0), z.maximum(1))),
+    // Above float32's smallest normal: a smaller eps is 0 in float32, and a constant row gives NaN.
+    layer_norm_eps: z.optional(z.number().check(z.gte(1e-38), z.maximum(1))),
     pad_token_id: z.optional(z.nullable(z.number().check(z.int(), z.minimum(0)))),
     num_labels: z.optional(int(L.num_labels)),
     id2label: z.optional(

@@ -141,3 +141,15 @@ export function checkSchema<T>(
     hint ?? `fix that field in ${where}`,
   );
 }
+
+/** A JSON.parse that fails with one line naming `where` (V8 quotes the text around the error, newlines included). */
+export function parseJsonText(text: string, where: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const why = String((e as Error)?.message ?? e)
+      .replace(/\s+/g, ' ')
+      .slice(0, 200);
+    throw new CamtlError('BAD_FILE', `${where}: not valid JSON (${why})`, 'check the file is complete, valid JSON');
+  }
+}

@@ -6,7 +6,7 @@
  */
 import type * as z from 'zod/mini';
 import { CamtlError } from '../errors';
-import { checkSchema, describeValue, jsonPath } from '../schema';
+import { checkSchema, describeValue, jsonPath, parseJsonText } from '../schema';
 import { DEFAULT_BERT_NORMALIZER } from './normalizer';
 import {
   BERT_PROCESSING_SCHEMA,
@@ -36,13 +36,7 @@ function describeType(section: unknown): string {
   return isObject(section) && typeof section.type === 'string' ? `"${section.type}"` : 'one without a "type"';
 }
 
-export function parseJsonText(text: string, source: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new CamtlError('BAD_FILE', `${source}: not valid JSON (${(e as Error).message})`);
-  }
-}
+export { parseJsonText } from '../schema';
 
 export function parseTokenizerJson(json: string | object, source: string): BertTokenizerConfig {
   const parsed = typeof json === 'string' ? parseJsonText(json, source) : json;

@@ -44,7 +44,7 @@ describeEachBackend('loading and saving BERT checkpoints', () => {
     expect(report.initialized).toEqual(['classifier.weight', 'classifier.bias']);
     expect(model.forward({ inputIds: ids() }).logits!.shape).toEqual([1, 5]);
     await expect(loadBertModel('enc', bertModelOnlyFs(), { classifier: true })).rejects.toThrow(
-      /missing 2 tensor\(s\) the model needs: classifier\.weight, classifier\.bias/,
+      /missing 2 tensor\(s\): classifier\.weight, classifier\.bias/,
     );
     model.dispose();
   });

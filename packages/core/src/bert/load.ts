@@ -76,12 +76,7 @@ export function checkMatch(match: ParameterMatch, file: string, strict: boolean)
     );
   }
   if (strict && match.missing.length > 0) {
-    throw missingError(
-      file,
-      match.missing,
-      'tensor(s) the model needs',
-      'check that config.json belongs to these weights',
-    );
+    throw missingError(file, match.missing, 'tensor(s)', 'check that config.json belongs to these weights');
   }
   const encoder = match.missing.filter((n) => BERT_ENCODER_WEIGHT.test(n));
   if (encoder.length > 0) {

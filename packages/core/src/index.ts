@@ -226,6 +226,7 @@ export {
   longestFirstLengths,
   parseTokenizerJson,
   parseVocab,
+  TOKENIZER_LIMITS,
   tokenizerConfigOptions,
   vocabConfig,
   type AddedToken,

@@ -67,6 +67,45 @@ describe('fuzz tokenizer files', () => {
     count.print();
   });
 
+  it('arbitrary added tokens and special-token ids, then arbitrary text: loads and encodes, or names the file', async () => {
+    const count = new FuzzCounter('tokenizer.json added/special tokens');
+    const added = fc.record({
+      id: fc.oneof({ weight: 12, arbitrary: fc.nat({ max: 2100 }) }, fc.constantFrom(-1, 1.5, '7', null, 2 ** 40)),
+      content: fc.oneof(
+        fc.string({ unit: 'grapheme', minLength: 0, maxLength: 6 }),
+        fc.constantFrom(' ', '##', '[CLS]', 'a b', '\u00a0', '\u0301'),
+      ),
+      single_word: fc.boolean(),
+      lstrip: fc.boolean(),
+      rstrip: fc.boolean(),
+      normalized: fc.oneof(fc.boolean(), fc.constant(undefined)),
+      special: fc.boolean(),
+    });
+    const specialId = fc.oneof(
+      { weight: 8, arbitrary: fc.nat({ max: 2100 }) },
+      fc.constantFrom(-1, 1.5, '2', null, 1e6, 2 ** 53),
+    );
+    const text = fc.string({ unit: 'grapheme', maxLength: 40 });
+    await fc.assert(
+      fc.asyncProperty(fc.array(added, { maxLength: 4 }), specialId, specialId, text, async (extra, cls, sep, t) => {
+        const json = structuredClone(JSON_BASE);
+        json.added_tokens.push(...extra);
+        json.post_processor.cls[1] = cls;
+        json.post_processor.sep[1] = sep;
+        const outcome = await loadsOrNamesFile(async () => {
+          const tk = BertTokenizer.fromTokenizerJson(json, 'm/tokenizer.json');
+          const e = tk.encode(`${SAMPLE} ${t}`, t, { returnOffsets: true });
+          for (const id of e.ids) expect(tk.idToToken(id)).toBeDefined();
+          tk.encodeBatch([t, SAMPLE], { padding: 'longest', maxSeqLength: 6 });
+          tk.decode(e.ids);
+        }, 'm/tokenizer.json');
+        count.add(outcome);
+      }),
+      { numRuns: 1000, seed: 25 },
+    );
+    count.print();
+  });
+
   it('tokenizing arbitrary unicode: never throws, ids in the vocabulary, offsets inside the text', () => {
     const count = new FuzzCounter('tokenize unicode');
     const tk = BertTokenizer.fromTokenizerJson(JSON_BASE);

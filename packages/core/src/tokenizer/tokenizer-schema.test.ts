@@ -84,7 +84,7 @@ describe('tokenizer.json structure and bounds', () => {
     [
       'max_input_chars_per_word',
       (j: any) => (j.model.max_input_chars_per_word = 1e7),
-      /max_input_chars_per_word: must be at most 10000/,
+      /max_input_chars_per_word: must be at most 1000/,
     ],
     [
       'an empty added token',

@@ -17,7 +17,7 @@ export const TOKENIZER_LIMITS = {
   tokenChars: 256,
   addedTokens: 100_000,
   addedTokenChars: 1_024,
-  maxInputCharsPerWord: 10_000,
+  maxInputCharsPerWord: 1_000,
   prefixChars: 16,
   /** Lines of a vocab.txt, and characters of each. */
   vocabLines: 1_000_000,

@@ -9,7 +9,7 @@ import '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 
 export { CamtlError, isCamtlError, type CamtlErrorCode } from './errors';
-export { checkSchema, describeValue, jsonPath, type CheckSchemaOptions } from './schema';
+export { checkSchema, describeValue, jsonPath, parseJsonText, type CheckSchemaOptions } from './schema';
 export { Rng, type RngState } from './rng';
 export { formatBackendSummary, useBackend } from './backend';
 export {

@@ -32,6 +32,12 @@ export function checkSequenceLength(seqLen: number, c: BertConfig): void {
   }
 }
 
+/** The shape of a 2-D tensor, by duck typing: a tensor of another tfjs-core copy is not an instance of ours. */
+function shape2d(t: unknown): number[] | undefined {
+  const shape = (t as { shape?: unknown } | null)?.shape;
+  return Array.isArray(shape) && shape.length === 2 ? (shape as number[]) : undefined;
+}
+
 function shapeOf(t: unknown): string {
   const shape = (t as { shape?: unknown } | null)?.shape;
   return Array.isArray(shape) ? `[${shape.join(', ')}]` : 'no tensor';
@@ -43,8 +49,8 @@ function shapeOf(t: unknown): string {
  * error naming none of them), or broadcast a mask silently.
  */
 export function checkTokenInputs(inputIds: unknown, others: Record<string, unknown>): void {
-  const ids = inputIds as tf.Tensor | undefined;
-  if (!(ids instanceof tf.Tensor) || ids.rank !== 2 || ids.shape[0] === 0 || ids.shape[1] === 0) {
+  const ids = shape2d(inputIds);
+  if (!ids || ids[0] === 0 || ids[1] === 0) {
     throw new CamtlError(
       'BAD_INPUT',
       `BERT input_ids: expected a [batch, sequence] tensor with at least one token, got ${shapeOf(ids)}`,
@@ -53,11 +59,12 @@ export function checkTokenInputs(inputIds: unknown, others: Record<string, unkno
   }
   for (const [name, t] of Object.entries(others)) {
     if (t === undefined) continue;
-    const same = t instanceof tf.Tensor && t.rank === 2 && t.shape[0] === ids.shape[0] && t.shape[1] === ids.shape[1];
+    const shape = shape2d(t);
+    const same = shape !== undefined && shape[0] === ids[0] && shape[1] === ids[1];
     if (!same) {
       throw new CamtlError(
         'SHAPE_MISMATCH',
-        `BERT ${name}: shape ${shapeOf(t)} differs from input_ids [${ids.shape.join(', ')}]`,
+        `BERT ${name}: shape ${shapeOf(t)} differs from input_ids [${ids.join(', ')}]`,
         `give ${name} the shape of input_ids (or leave it out)`,
       );
     }

@@ -53,7 +53,7 @@ export function checkTokenInputs(inputIds: unknown, others: Record<string, unkno
   if (!ids || ids[0] === 0 || ids[1] === 0) {
     throw new CamtlError(
       'BAD_INPUT',
-      `BERT input_ids: expected a [batch, sequence] tensor with at least one token, got ${shapeOf(ids)}`,
+      `BERT input_ids: expected a [batch, sequence] tensor with at least one token, got ${shapeOf(inputIds)}`,
       'tokenize each text to at least [CLS] [SEP] and batch them as a 2-D int32 tensor',
     );
   }

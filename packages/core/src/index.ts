@@ -9,6 +9,7 @@ import '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 
 export { CamtlError, isCamtlError, type CamtlErrorCode } from './errors';
+export { checkSchema, describeValue, jsonPath, parseJsonText, type CheckSchemaOptions } from './schema';
 export { Rng, type RngState } from './rng';
 export { formatBackendSummary, useBackend } from './backend';
 export {
@@ -102,7 +103,7 @@ export {
 } from './plugins';
 
 // BERT
-export { bertConfigToJson, parseBertConfig, type BertConfig } from './bert/config';
+export { BERT_CONFIG_LIMITS, bertConfigToJson, parseBertConfig, type BertConfig } from './bert/config';
 export {
   bertAttention,
   mergeHeads,
@@ -177,7 +178,9 @@ export {
   type SerializeOptions,
 } from './io';
 export {
+  BERT_ENCODER_WEIGHT,
   checkMatch,
+  describeCreated,
   loadBertModel,
   saveBertModel,
   storeFromCheckpoint,
@@ -224,6 +227,7 @@ export {
   longestFirstLengths,
   parseTokenizerJson,
   parseVocab,
+  TOKENIZER_LIMITS,
   tokenizerConfigOptions,
   vocabConfig,
   type AddedToken,

@@ -113,7 +113,7 @@ export {
   splitHeads,
   type ScaledDotProductOptions,
 } from './bert/attention';
-export { additiveMask, bertEmbeddings, checkSequenceLength, embeddingSpecs } from './bert/embeddings';
+export { additiveMask, bertEmbeddings, checkSequenceLength, checkTokenInputs, embeddingSpecs } from './bert/embeddings';
 export {
   bertPooler,
   classifierHead,

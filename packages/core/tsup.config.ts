@@ -4,10 +4,8 @@ import { tsupBase } from '../../tsup.base.ts';
 
 const shared: Options = {
   ...tsupBase,
-  // tfjs-core's gradient registrations live in extensionless ESM files that plain
-  // Node cannot resolve; bundling them makes dist/ work from Node (ESM and CJS).
-  // They register on tfjs's global engine, so a bundled copy is harmless.
-  noExternal: [/^@tensorflow\/tfjs-core\/dist\//],
+  // tfjs-core stays external (a peer dependency: one engine per process). The
+  // gradients tfjs-core's bundles lack come from src/gradients (registerGradients).
   // The two builds below share dist/; tsup would clean it in each, concurrently.
   clean: false,
 };

@@ -10,6 +10,7 @@ import { maxAbsDiff } from '../testing/compare';
 import { randn } from '../testing/random';
 import { checkNode, type TapeNode } from './engine-tape';
 import { leanGradients, leanVariableGrads } from './lean-grads';
+import { SAVED_USE_VERSION } from './saved-use';
 
 /** A small BERT step (H 32, 2 layers, 4 × 24 tokens) and its trainable variables. */
 function smallBert() {
@@ -116,7 +117,8 @@ describeEachBackend('leanVariableGrads: memory and failure modes', () => {
     tf.dispose([v, outside]);
   });
 
-  it('a gradient that reads a save camtl freed fails with a CamtlError naming the kernel', () => {
+  // At another tfjs-core version the saved-use table applies only to camtl's own gradients, not to a look-alike.
+  it.skipIf(tf.version_core !== SAVED_USE_VERSION)('a gradient that reads a save camtl freed fails with a CamtlError naming the kernel', () => {
     const original = tf.getGradient('Sub');
     const v = tf.variable(randn([4], 4));
     vi.spyOn(console, 'warn').mockImplementation(() => {}); // tfjs warns when a gradient is overridden

@@ -56,7 +56,7 @@ const smoke = {
 // deep import of tfjs-core/dist/ that plain Node cannot resolve) fails.
 const INLINED_TFJS = [
   /^\/\/ .*node_modules\/(\.pnpm\/)?@tensorflow[+/]/m,
-  /getGlobal\(["'](kernelRegistry|gradRegistry)["']\)/,
+  /getGlobal\(["'](kernelRegistry|gradRegistry)["']/,
   /Cannot compute gradient: gradient function not found/,
   /["']@tensorflow\/tfjs-[a-z-]+\/dist\//,
 ];

@@ -104,7 +104,8 @@ async function loadDawn(ctx: AttemptContext): Promise<{ ok: true; mod: DawnModul
     const f = classifyLoadError('webgpu', e);
     return {
       ok: false,
-      reason: f.kind === 'not-installed' ? `webgpu (Dawn for Node) not installed (${installCommand('webgpu')})` : f.reason,
+      reason:
+        f.kind === 'not-installed' ? `webgpu (Dawn for Node) not installed (${installCommand('webgpu')})` : f.reason,
       hint: f.hint,
     };
   }

@@ -55,12 +55,12 @@ function inputs(c: GradCase, seed: number): tf.Tensor[] {
 
 /** Each input's gradient from one gradFunc call, as plain numbers (null where it returned none). */
 function eachInput(config: GradConfig, call: Call): Record<string, number[] | null> {
-  return tf.tidy(() => {
+  const out: Record<string, number[] | null> = {};
+  tf.tidy(() => {
     const map = config.gradFunc(call.dy, call.saved, call.attrs);
-    const out: Record<string, number[] | null> = {};
     for (const key of Object.keys(map)) out[key] = Array.from(map[key]().dataSync());
-    return out;
   });
+  return out;
 }
 
 const ours = new Map(CAMTL_GRADIENTS.map((g) => [g.kernelName, g]));

@@ -10,10 +10,12 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
   Record<string, unknown> | undefined
 >;
 const NATIVE = ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'webgpu'];
+// Used only when webgpu is asked for: optional too, so a project on another tfjs version needs not match it.
+const OPTIONAL = [...NATIVE, '@tensorflow/tfjs-backend-webgpu'];
 
-it('lists tfjs-node, tfjs-node-gpu and webgpu as optional peer dependencies only', () => {
+it('lists tfjs-node, tfjs-node-gpu, webgpu (and tfjs-backend-webgpu) as optional peer dependencies only', () => {
   expect(pkg.optionalDependencies).toBeUndefined();
-  for (const name of NATIVE) {
+  for (const name of OPTIONAL) {
     expect(pkg.dependencies?.[name]).toBeUndefined();
     expect(pkg.peerDependencies?.[name]).toBeDefined();
     expect(pkg.peerDependenciesMeta?.[name]).toEqual({ optional: true });
@@ -24,7 +26,7 @@ it('lists tfjs-node, tfjs-node-gpu and webgpu as optional peer dependencies only
 });
 
 it('says the one command that adds a missing package, in the reason and in the hint', () => {
-  for (const name of NATIVE) {
+  for (const name of OPTIONAL) {
     const missing = Object.assign(new Error(`Cannot find module '${name}'`), { code: 'MODULE_NOT_FOUND' });
     const f = classifyLoadError(name, missing);
     expect(installCommand(name)).toBe(`npm i ${name}`);

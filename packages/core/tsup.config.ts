@@ -4,8 +4,10 @@ import { tsupBase } from '../../tsup.base.ts';
 
 const shared: Options = {
   ...tsupBase,
-  // tfjs-core stays external (a peer dependency: one engine per process). The
-  // gradients tfjs-core's bundles lack come from src/gradients (registerGradients).
+  // tfjs stays external: tfjs-core is a peer dependency (one engine per process;
+  // the gradients its bundles lack come from src/gradients, registerGradients),
+  // and the backends @camtl/core/testing imports are the user's to install.
+  external: [/^@tensorflow\//],
   // The two builds below share dist/; tsup would clean it in each, concurrently.
   clean: false,
 };

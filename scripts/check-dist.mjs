@@ -1,6 +1,8 @@
 // Imports every built package from plain Node, as ESM and as CJS, in fresh
 // processes. A vitest run on the sources hides broken dist/ builds (e.g.
 // tfjs-core gradients that only a bundler can register), so CI runs this too.
+// It also fails when a dist/ inlines tfjs (a second engine beside the user's),
+// and checks that core's ESM and CJS builds share one registry.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -49,12 +51,64 @@ const smoke = {
     console.log('loss', value.dataSync()[0].toFixed(4), 'grads', Object.keys(grads).length);`,
 };
 
+// tfjs is a peer dependency: a dist/ that carries its source (esbuild's
+// "// node_modules/…/@tensorflow…" module comments, the engine's registries, or a
+// deep import of tfjs-core/dist/ that plain Node cannot resolve) fails.
+const INLINED_TFJS = [
+  /^\/\/ .*node_modules\/(\.pnpm\/)?@tensorflow[+/]/m,
+  /getGlobal\(["'](kernelRegistry|gradRegistry)["']/,
+  /Cannot compute gradient: gradient function not found/,
+  /["']@tensorflow\/tfjs-[a-z-]+\/dist\//,
+];
+
+function distFiles(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? distFiles(join(dir, e.name)) : /\.(c|m)?js$/.test(e.name) ? [join(dir, e.name)] : [],
+  );
+}
+
+function checkNotInlined(pkgDir, name) {
+  const hits = [];
+  for (const file of distFiles(join(pkgDir, 'dist'))) {
+    const text = readFileSync(file, 'utf8');
+    for (const re of INLINED_TFJS) if (re.test(text)) hits.push(`${file.slice(pkgDir.length + 1)}: ${re}`);
+  }
+  if (hits.length) {
+    failed++;
+    console.log(`FAIL ${name} dist/ inlines tfjs (keep it external; it is a peer dependency):\n  ${hits.join('\n  ')}`);
+  } else {
+    console.log(`ok   ${name} dist/ inlines no tfjs`);
+  }
+}
+
+// core's ESM and CJS builds in one process: one kernel-patch registry, one set of gradients.
+function checkSharedRegistry(pkgDir) {
+  const body = `
+    const { createRequire } = await import('node:module');
+    const cjs = createRequire(import.meta.url)('./dist/index.cjs');
+    const esm = await import('./dist/index.js');
+    await import('@tensorflow/tfjs-backend-cpu');
+    const tf = await import('@tensorflow/tfjs-core');
+    cjs.registerKernelPatch({ kernelName: 'Acosh', backendName: 'check-dist', reason: 'test', make: (s) => s });
+    const seen = esm.listKernelPatches('check-dist').length;
+    if (seen !== 1) throw new Error('a kernel patch registered through the CJS build is not seen by the ESM build');
+    if (esm.listKernelPatches().length !== cjs.listKernelPatches().length) throw new Error('the builds list different patches');
+    cjs.registerGradients();
+    const before = tf.getGradient('Add');
+    esm.registerGradients();
+    if (!before || tf.getGradient('Add') !== before) throw new Error('the ESM build replaced the gradients the CJS build registered');
+    console.log('CJS and ESM share ' + esm.listKernelPatches().length + ' kernel patches');`;
+  run(pkgDir, ['--input-type=module', '-e', body], '@camtl/core ESM + CJS in one process');
+}
+
 for (const dir of readdirSync(packagesDir)) {
   const pkgDir = join(packagesDir, dir);
   const pkgFile = join(pkgDir, 'package.json');
   if (!existsSync(pkgFile)) continue;
   const pkg = JSON.parse(readFileSync(pkgFile, 'utf8'));
   if (pkg.private) continue;
+  checkNotInlined(pkgDir, pkg.name);
+  if (pkg.name === '@camtl/core') checkSharedRegistry(pkgDir);
   const esm = join(pkgDir, pkg.exports['.'].import.default);
   const cjs = join(pkgDir, pkg.exports['.'].require.default);
   const body = smoke[pkg.name] ?? ((load) => `${load} console.log(Object.keys(m).length + ' exports');`);

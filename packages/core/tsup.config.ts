@@ -4,10 +4,10 @@ import { tsupBase } from '../../tsup.base.ts';
 
 const shared: Options = {
   ...tsupBase,
-  // tfjs-core's gradient registrations live in extensionless ESM files that plain
-  // Node cannot resolve; bundling them makes dist/ work from Node (ESM and CJS).
-  // They register on tfjs's global engine, so a bundled copy is harmless.
-  noExternal: [/^@tensorflow\/tfjs-core\/dist\//],
+  // tfjs stays external: tfjs-core is a peer dependency (one engine per process;
+  // the gradients its bundles lack come from src/gradients, registerGradients),
+  // and the backends @camtl/core/testing imports are the user's to install.
+  external: [/^@tensorflow\//],
   // The two builds below share dist/; tsup would clean it in each, concurrently.
   clean: false,
 };

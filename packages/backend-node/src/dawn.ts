@@ -2,7 +2,7 @@
 // webgpu attempt: loading it, pointing Vulkan at SwiftShader when there is no
 // GPU, finding an adapter, and saying why there is none.
 import type { AttemptFailure } from '@camtl/core';
-import { classifyLoadError, packageVersion } from './loader';
+import { classifyLoadError, installCommand, packageVersion } from './loader';
 import type { AttemptContext } from './types';
 
 /** Where Debian's `chromium` package installs SwiftShader's Vulkan ICD manifest. */
@@ -104,7 +104,8 @@ async function loadDawn(ctx: AttemptContext): Promise<{ ok: true; mod: DawnModul
     const f = classifyLoadError('webgpu', e);
     return {
       ok: false,
-      reason: f.kind === 'not-installed' ? 'webgpu (Dawn for Node) not installed' : f.reason,
+      reason:
+        f.kind === 'not-installed' ? `webgpu (Dawn for Node) not installed (${installCommand('webgpu')})` : f.reason,
       hint: f.hint,
     };
   }

@@ -93,7 +93,7 @@ describe.skipIf(!built)('dist from plain Node', () => {
       const r = run(format, 'auto');
       const n = resolveWasmThreads(process.env.CAMTL_WASM_THREADS ?? 'auto');
       expect(r.summary).toBe(
-        `backend wasm (SIMD, ${n} thread${n === 1 ? '' : 's'}); skipped cuda: @tensorflow/tfjs-node-gpu not installed; tensorflow: @tensorflow/tfjs-node not installed`,
+        `backend wasm (SIMD, ${n} thread${n === 1 ? '' : 's'}); skipped cuda: @tensorflow/tfjs-node-gpu not installed (npm i @tensorflow/tfjs-node-gpu); tensorflow: @tensorflow/tfjs-node not installed (npm i @tensorflow/tfjs-node)`,
       );
       expect(r.backend).toBe('wasm');
       expect(r.product).toBe('5,11,11,25 grad 6,6,14,14');

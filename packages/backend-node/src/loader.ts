@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 
 /**
  * How the optional packages (`@tensorflow/tfjs-node-gpu`, `@tensorflow/tfjs-node`,
- * `webgpu`) are found and loaded. Injectable so that tests can stand in for
+ * `webgpu`: optional peer dependencies, never installed with this package) are found and loaded. Injectable so that tests can stand in for
  * packages that cannot be installed here (CUDA builds, libtensorflow).
  */
 export interface ModuleLoader {
@@ -23,8 +23,8 @@ export interface ModuleLoader {
 const localRequire = createRequire(import.meta.url);
 
 /**
- * The default loader: resolves from this package's own location (where the
- * optional dependencies are installed) and imports the resolved file by URL.
+ * The default loader: resolves from this package's own location (where npm
+ * and pnpm make the user's optional peer dependencies visible) and imports the resolved file by URL.
  * The specifier is a variable, so neither tsup nor a bundler can resolve or
  * inline the optional packages; the native `import()` loads CJS and ESM
  * packages alike, from the ESM and the CJS build.
@@ -93,7 +93,7 @@ export function isNotInstalled(e: unknown, pkg: string): boolean {
 export function classifyLoadError(pkg: string, e: unknown): LoadFailure {
   const msg = e instanceof Error ? e.message : String(e);
   if (isNotInstalled(e, pkg)) {
-    return { kind: 'not-installed', reason: `${pkg} not installed`, hint: installHint(pkg) };
+    return { kind: 'not-installed', reason: `${pkg} not installed (${installCommand(pkg)})`, hint: installHint(pkg) };
   }
   const cuda = CUDA_LIB.exec(msg);
   if (cuda && /cannot open|not found|could not (?:be )?(?:found|load)|no such file|specified module/i.test(msg)) {
@@ -121,7 +121,7 @@ export function classifyLoadError(pkg: string, e: unknown): LoadFailure {
     return {
       kind: 'other',
       reason: `${pkg} is installed but incomplete: ${firstLine(e)}`,
-      hint: `reinstall it: pnpm add ${pkg}@4.22.0`,
+      hint: `reinstall it: ${installCommand(pkg)}`,
     };
   }
   return { kind: 'other', reason: `${pkg} failed to load: ${firstLine(e)}` };
@@ -132,16 +132,25 @@ export const CUDA_HINT =
   'make them visible to the dynamic linker (ldconfig or LD_LIBRARY_PATH; check with `ldconfig -p | grep -E "libcudart|libcudnn"`); ' +
   'CUDA 12 does not work with tfjs-node-gpu 4.x';
 
+/**
+ * The one command that adds an optional package. None is installed with
+ * @camtl/backend-node (they are optional peer dependencies): the user adds the
+ * one they want, and the reason a backend was skipped names this command.
+ */
+export function installCommand(pkg: string): string {
+  return `npm i ${pkg}`;
+}
+
 export function installHint(pkg: string): string {
+  const add = `add it: ${installCommand(pkg)} (or pnpm add ${pkg})`;
   if (pkg === '@tensorflow/tfjs-node-gpu') {
-    return `on Linux x86-64 with an NVIDIA GPU, CUDA 11.2 and cuDNN 8.1: pnpm add ${pkg}@4.22.0 (its install script downloads libtensorflow-gpu 2.9.1 from storage.googleapis.com)`;
+    return `on Linux x86-64 with an NVIDIA GPU, CUDA 11.2 and cuDNN 8.1, ${add}; its install script downloads libtensorflow-gpu 2.9.1 from storage.googleapis.com`;
   }
   if (pkg === '@tensorflow/tfjs-node') {
-    return `pnpm add ${pkg}@4.22.0 (its install script downloads libtensorflow 2.9.1 from storage.googleapis.com)`;
+    return `${add}; its install script downloads libtensorflow 2.9.1 from storage.googleapis.com`;
   }
-  if (pkg === 'webgpu')
-    return 'pnpm add webgpu (Dawn for Node; needs a Vulkan driver on Linux: apt-get install libvulkan1)';
-  return `pnpm add ${pkg}`;
+  if (pkg === 'webgpu') return `${add} (Dawn for Node; needs a Vulkan driver on Linux: apt-get install libvulkan1)`;
+  return add;
 }
 
 /** The version in the package.json of `name`, found walking up from its resolved entry file. */

@@ -35,8 +35,8 @@ async function reason(options: Parameters<typeof useNodeBackend>[0]): Promise<{ 
 describe('webgpu failure reasons', () => {
   it('the optional package is not installed', async () => {
     const e = await reason({ loader: fileLoader({}), system: VULKAN, env: {} });
-    expect(e.message).toBe('backend webgpu is not available: webgpu (Dawn for Node) not installed');
-    expect(e.hint).toMatch(/pnpm add webgpu/);
+    expect(e.message).toBe('backend webgpu is not available: webgpu (Dawn for Node) not installed (npm i webgpu)');
+    expect(e.hint).toMatch(/add it: npm i webgpu /);
   });
 
   it('no Vulkan loader on Linux', async () => {

@@ -4,12 +4,13 @@ import type { Attempt, AttemptFailure } from '@camtl/core';
 import { dawnGpu, findAdapter, icdPlan, navigatorGpu, noAdapter, SWIFTSHADER_ICD } from './dawn';
 import type { AdapterLike, DeviceLike } from './dawn';
 import { activate, firstOperation } from './engine';
-import { packageVersion } from './loader';
+import { classifyLoadError, packageVersion } from './loader';
 import type { AttemptContext } from './types';
 
 export { SWIFTSHADER_ICD } from './dawn';
 
 const localRequire = createRequire(import.meta.url);
+const TFJS_WEBGPU = '@tensorflow/tfjs-backend-webgpu';
 
 export interface WebGpuAdapterInfo {
   vendor?: string;
@@ -78,10 +79,10 @@ async function loadTfjsWebGpu(versions: Record<string, string>): Promise<Attempt
   try {
     webgpuBackend = await import('@tensorflow/tfjs-backend-webgpu');
   } catch (e) {
-    return {
-      ok: false,
-      reason: `@tensorflow/tfjs-backend-webgpu failed to load: ${(e as Error).message.split('\n')[0]}`,
-    };
+    // An optional peer dependency: when it is missing, say the one command that adds it.
+    const f = classifyLoadError(TFJS_WEBGPU, e);
+    if (f.kind === 'not-installed') return { ok: false, reason: f.reason, hint: f.hint };
+    return { ok: false, reason: `${TFJS_WEBGPU} failed to load: ${(e as Error).message.split('\n')[0]}` };
   }
   explainSyncReads(webgpuBackend.WebGPUBackend as unknown as { prototype: SyncReader });
   if (!tf.findBackendFactory('webgpu')) {

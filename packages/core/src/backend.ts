@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CamtlError } from './errors';
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import { registerGradients } from './gradients';
 import { applyKernelPatches } from './kernels/patches';
 
 /**
- * Switches tfjs to `name` after applying camtl's kernel patches for it.
+ * Switches tfjs to `name` after applying camtl's kernel patches for it (and
+ * registering camtl's gradients where tfjs has none).
  * The backend package itself (e.g. `@tensorflow/tfjs-backend-wasm`) must have
  * been imported by the caller: the core stays backend-agnostic.
  */
@@ -16,6 +17,7 @@ export async function useBackend(name: string): Promise<void> {
       `import its package first, e.g. import '@tensorflow/tfjs-backend-${name}'`,
     );
   }
+  registerGradients();
   applyKernelPatches(name);
   const ok = await tf.setBackend(name);
   if (!ok) throw new CamtlError('UNSUPPORTED', `tfjs backend "${name}" failed to initialise`);

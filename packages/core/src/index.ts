@@ -2,16 +2,11 @@
 // checkpoints, the WordPiece tokenizer, AdamW and schedules, and the
 // interfaces that plug-in packages implement.
 
-// tfjs-core registers no gradients in Node unless its gradient files are
-// bundled into dist/ (tsup.config.ts). The public tfjs-core loads first, so its
-// engine and Tensor class are the ones the bundled copy finds on the global.
-import '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
-
 export { CamtlError, isCamtlError, type CamtlErrorCode } from './errors';
 export { checkSchema, describeValue, jsonPath, parseJsonText, type CheckSchemaOptions } from './schema';
 export { Rng, type RngState } from './rng';
 export { formatBackendSummary, useBackend } from './backend';
+export { registerGradients } from './gradients';
 export {
   parseBackendPreference,
   tryBackends,

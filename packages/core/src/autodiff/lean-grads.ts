@@ -3,6 +3,7 @@
 // tfjs's, for a lower peak of live tensors during the backward pass.
 import * as tf from '@tensorflow/tfjs-core';
 import { CamtlError, isCamtlError } from '../errors';
+import { registerGradients } from '../gradients';
 import { backprop, pathNodes } from './backprop';
 import { recordedTape, tapeEngine, type TapeEngine, type TapeNode } from './engine-tape';
 import { recordPruned } from './recorder';
@@ -59,6 +60,7 @@ function nextTensorId(): number {
  */
 export function leanGradients(f: () => tf.Tensor, xs: readonly tf.Tensor[]): LeanGradients {
   if (xs.length === 0) throw new CamtlError('BAD_INPUT', 'leanGradients received an empty list of xs');
+  registerGradients();
   const engine = tapeEngine();
   if (engine.state.gradientDepth > 0) {
     throw new CamtlError('UNSUPPORTED', 'leanGradients cannot run inside another gradient computation');
@@ -103,6 +105,7 @@ export function leanVariableGrads(
   f: () => tf.Scalar,
   varList?: tf.Variable[],
 ): { value: tf.Scalar; grads: tf.NamedTensorMap } {
+  registerGradients();
   if (leanEngineOrNull() == null) return tf.variableGrads(f, varList);
   const all = varList ?? (Object.values(tf.engine().registeredVariables) as tf.Variable[]);
   const trainable = all.filter((v) => v.trainable);

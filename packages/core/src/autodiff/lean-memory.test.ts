@@ -10,6 +10,7 @@ import { maxAbsDiff } from '../testing/compare';
 import { randn } from '../testing/random';
 import { checkNode, type TapeNode } from './engine-tape';
 import { leanGradients, leanVariableGrads } from './lean-grads';
+import { SAVED_USE_VERSION } from './saved-use';
 
 /** A small BERT step (H 32, 2 layers, 4 × 24 tokens) and its trainable variables. */
 function smallBert() {
@@ -116,28 +117,32 @@ describeEachBackend('leanVariableGrads: memory and failure modes', () => {
     tf.dispose([v, outside]);
   });
 
-  it('a gradient that reads a save camtl freed fails with a CamtlError naming the kernel', () => {
-    const original = tf.getGradient('Sub');
-    const v = tf.variable(randn([4], 4));
-    vi.spyOn(console, 'warn').mockImplementation(() => {}); // tfjs warns when a gradient is overridden
-    tf.registerGradient({
-      ...original,
-      gradFunc: (dy, [a]) => ({ a: () => tf.mul(dy as tf.Tensor, a), b: () => dy as tf.Tensor }),
-    });
-    try {
-      const caught = (() => {
-        try {
-          leanVariableGrads(() => tf.sum(tf.sub(tf.mul(v, 2), tf.square(v))) as tf.Scalar, [v]); // mul(v, 2) is saved by Sub alone
-        } catch (e) {
-          return e;
-        }
-      })();
-      expect(isCamtlError(caught) && /gradient of Sub .*saved-use/.test(caught.message)).toBe(true);
-    } finally {
-      tf.registerGradient(original);
-    }
-    v.dispose();
-  });
+  // At another tfjs-core version the saved-use table applies only to camtl's own gradients, not to a look-alike.
+  it.skipIf(tf.version_core !== SAVED_USE_VERSION)(
+    'a gradient that reads a save camtl freed fails with a CamtlError naming the kernel',
+    () => {
+      const original = tf.getGradient('Sub');
+      const v = tf.variable(randn([4], 4));
+      vi.spyOn(console, 'warn').mockImplementation(() => {}); // tfjs warns when a gradient is overridden
+      tf.registerGradient({
+        ...original,
+        gradFunc: (dy, [a]) => ({ a: () => tf.mul(dy as tf.Tensor, a), b: () => dy as tf.Tensor }),
+      });
+      try {
+        const caught = (() => {
+          try {
+            leanVariableGrads(() => tf.sum(tf.sub(tf.mul(v, 2), tf.square(v))) as tf.Scalar, [v]); // mul(v, 2) is saved by Sub alone
+          } catch (e) {
+            return e;
+          }
+        })();
+        expect(isCamtlError(caught) && /gradient of Sub .*saved-use/.test(caught.message)).toBe(true);
+      } finally {
+        tf.registerGradient(original);
+      }
+      v.dispose();
+    },
+  );
 
   it('rejects a tape node without the fields the walk reads', () => {
     const node = { id: 1, kernelName: 'Add', inputs: {}, outputs: 'x' } as unknown as TapeNode;

@@ -7,6 +7,7 @@
 // stays for the gradient, its data goes once nothing else holds it. A wrong
 // entry cannot give wrong gradients: reading a disposed tensor throws.
 import * as tf from '@tensorflow/tfjs-core';
+import { isCamtlGradient } from '../gradients';
 import type { TapeNode } from './engine-tape';
 
 /** Given whether each named input gets a gradient, per saved slot: will the gradient read its values? */
@@ -27,7 +28,7 @@ const shapesOnly =
 /** a ⊙ b, a @ b: each operand is read only for the other's gradient. */
 const crossed: Reads = (gets) => [gets('b'), gets('a')];
 
-/** Gradients of tfjs-core 4.22.0 (src/gradients/*_grad.ts), read for what they use of `saved`. */
+/** Gradients of tfjs-core 4.22.0 (src/gradients/*_grad.ts) and camtl's ports of them (src/gradients), read for what they use of `saved`. */
 const KERNELS: Record<string, SavedUse> = {
   Add: { inputsToSave: ['a', 'b'], reads: shapesOnly(2) },
   Sub: { inputsToSave: ['a', 'b'], reads: shapesOnly(2) },
@@ -75,7 +76,7 @@ function entryFor(kernelName: string): SavedUse | null {
   return ok ? use : null;
 }
 
-/** Whether the table applies at all: it describes tfjs-core 4.22.0's gradients. */
+/** The tfjs-core whose own gradients the table describes (camtl's ports of them it describes at any version). */
 export const SAVED_USE_VERSION = '4.22.0';
 
 /**
@@ -84,8 +85,9 @@ export const SAVED_USE_VERSION = '4.22.0';
  * `gets(name)`: whether that input depends on the variables.
  */
 export function savedReads(node: TapeNode, gets: (input: string) => boolean): boolean[] | null {
-  if (tf.version_core !== SAVED_USE_VERSION) return null;
+  // tf.fused.matMul's customGrad is the same throughout tfjs-core 4.x (the peer range); its saves are checked by shape.
   if (node.kernelName === 'fusedMatMul__op') return fusedMatMulReads(node);
+  if (tf.version_core !== SAVED_USE_VERSION && !isCamtlGradient(node.kernelName)) return null;
   const use = entryFor(node.kernelName);
   if (use == null) return null;
   const reads = use.reads(gets);

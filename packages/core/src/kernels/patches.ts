@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { CamtlError } from '../errors';
+import { processSingleton } from '../shared';
 import { wasmMatMul } from './wasm-matmul';
 import { SIMD_KERNELS } from './simd/simd-kernels';
 import { wasmGather } from './wasm-gather';
@@ -21,7 +22,8 @@ export interface KernelPatch {
 }
 
 const MARK = '__camtlPatched';
-const registry: KernelPatch[] = [];
+/** One registry per process, shared by core's ESM and CJS builds (shared.ts). */
+const registry: KernelPatch[] = processSingleton('kernelPatches', () => []);
 
 /**
  * Adds a patch. A second patch for the same kernel and backend is refused, as
@@ -37,6 +39,16 @@ export function registerKernelPatch(patch: KernelPatch): void {
     );
   }
   registry.push(patch);
+}
+
+/**
+ * core's own patches, registered when this module loads. A second copy of
+ * core in the process (its CJS build beside the ESM one) shares the registry
+ * and finds them there already: that is not the conflict registerKernelPatch refuses.
+ */
+function registerBuiltIn(patch: KernelPatch): void {
+  const { kernelName, backendName } = patch;
+  if (!registry.some((p) => p.kernelName === kernelName && p.backendName === backendName)) registry.push(patch);
 }
 
 export function listKernelPatches(backendName?: string): KernelPatch[] {
@@ -110,13 +122,13 @@ function unsortedSegmentSum(stockless: string): KernelConfig {
   return { kernelName: 'UnsortedSegmentSum', backendName: stockless, kernelFunc };
 }
 
-registerKernelPatch({
+registerBuiltIn({
   kernelName: 'UnsortedSegmentSum',
   backendName: 'wasm',
   reason: 'missing on wasm; needed by the gradient of gather (embeddings)',
   make: (stock) => stock ?? unsortedSegmentSum('wasm'),
 });
-registerKernelPatch({
+registerBuiltIn({
   kernelName: 'UnsortedSegmentSum',
   backendName: 'cpu',
   reason:
@@ -124,7 +136,7 @@ registerKernelPatch({
   make: () => unsortedSegmentSum('cpu'),
 });
 for (const kernelName of ['BatchMatMul', '_FusedMatMul']) {
-  registerKernelPatch({
+  registerBuiltIn({
     kernelName,
     backendName: 'wasm',
     reason:
@@ -133,7 +145,7 @@ for (const kernelName of ['BatchMatMul', '_FusedMatMul']) {
   });
 }
 
-registerKernelPatch({
+registerBuiltIn({
   kernelName: 'Sum',
   backendName: 'wasm',
   reason:
@@ -141,7 +153,7 @@ registerKernelPatch({
   make: wasmSum('wasm'),
 });
 
-registerKernelPatch({
+registerBuiltIn({
   kernelName: 'GatherV2',
   backendName: 'wasm',
   reason: 'an embedding lookup computes a strided offset per element; copy one contiguous row per index instead',
@@ -150,7 +162,7 @@ registerKernelPatch({
 
 for (const { make, reason } of SIMD_KERNELS) {
   const config = make('wasm');
-  registerKernelPatch({ kernelName: config.kernelName, backendName: 'wasm', reason, make: () => config });
+  registerBuiltIn({ kernelName: config.kernelName, backendName: 'wasm', reason, make: () => config });
 }
 
 /**
@@ -170,7 +182,7 @@ function sharedIdentity(stock: KernelConfig | undefined): KernelConfig {
   return { ...stock, kernelFunc };
 }
 
-registerKernelPatch({
+registerBuiltIn({
   kernelName: 'Identity',
   backendName: 'wasm',
   reason: 'copies the tensor on wasm (every clone and many gradients); share the buffer instead',

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CamtlError } from '../errors';
+import { registerGradients } from '../gradients';
 
 /**
  * Read-only view of named parameters under a prefix. Modules receive one of
@@ -26,6 +27,12 @@ export interface NamedTensor {
  */
 export class ParamStore {
   readonly vars = new Map<string, tf.Variable>();
+
+  constructor() {
+    // Whatever holds trainable parameters may be differentiated, by camtl or by
+    // the user's own tf.variableGrads: make sure every kernel has a gradient.
+    registerGradients();
+  }
 
   /** Adds (or replaces) a parameter; takes ownership of `value`. */
   add(name: string, value: tf.Tensor, trainable = true): tf.Variable {

@@ -57,7 +57,7 @@ function runOne(s) {
   const file = s.file.replace(/\.ts$/, '.mjs');
   writeFileSync(file, js);
   const r = spawnSync(process.execPath, [file], { cwd: path.dirname(file), encoding: 'utf8', timeout: 120_000 });
-  return { ok: r.status === 0, out: (r.stdout + r.stderr).trim() };
+  return { ok: r.status === 0, out: (r.stdout + r.stderr).trim(), last: r.stdout.trim().split('\n').pop() };
 }
 
 const list = snippets();
@@ -77,7 +77,7 @@ try {
   for (const s of list) {
     const r = runOne(s);
     const where = `packages/${s.pkg}/README.md:${s.line}`;
-    if (r.ok) console.log(`ok   ${where}`);
+    if (r.ok) console.log(`ok   ${where}${r.last ? ` — ${r.last}` : ''}`);
     else {
       failed++;
       console.log(`FAIL ${where}\n${r.out.split('\n').slice(-12).join('\n')}`);

@@ -1,7 +1,7 @@
 // Helpers of scripts/pack-check.mjs: running tools, fresh projects installed
 // from tarballs with npm or pnpm, and counting the tfjs-core copies they hold.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const TFJS_CORE = '@tensorflow/tfjs-core';
@@ -109,6 +109,22 @@ export function installedCopies(dir, name, manager) {
   };
   walk(path.join(dir, 'node_modules'), 0);
   return found;
+}
+
+/** Bytes of the files under `dir` (symlinks not followed): what an install put on disk. */
+export function diskBytes(dir) {
+  if (!existsSync(dir)) return 0;
+  let total = 0;
+  const stack = [dir];
+  while (stack.length > 0) {
+    const d = stack.pop();
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) stack.push(full);
+      else if (entry.isFile()) total += lstatSync(full).size;
+    }
+  }
+  return total;
 }
 
 /** The distinct versions `npm ls --all` shows of a package (what a user checks for duplicates). */

@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
   TFJS_CORE,
+  diskBytes,
   importCheck,
   install,
   installedCopies,
@@ -32,6 +33,8 @@ const bin = (name) => path.join(root, 'node_modules/.bin', name);
 const failures = [];
 const fail = (what, detail = '') => failures.push(detail ? `${what}\n${detail}` : what);
 const ok = (r) => (r ? 'ok' : 'FAIL');
+// Native and GPU packages a user adds on purpose (optional peers): a default install must not fetch them.
+const NEVER_BY_DEFAULT = ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'webgpu'];
 
 function published() {
   return readdirSync(path.join(root, 'packages'))
@@ -104,21 +107,8 @@ async function lint(p, tgz) {
   return { contents, publint: publint.code === 0, attw: types };
 }
 
-/** One package alone in a fresh project: install, import, count tfjs-core. */
-async function installAlone(p, manager, tarballs, work, expectTfjs) {
-  const dir = path.join(work, `${manager}-${p.short}`);
-  const spec = `file:${tarballs.get(p.name)}`;
-  writeProject(
-    dir,
-    { name: `alone-${p.short}`, version: '0.0.0', private: true, dependencies: { [p.name]: spec } },
-    tarballs,
-    manager,
-  );
-  const r = await install(dir, manager);
-  if (r.code !== 0) {
-    fail(`${p.name}: ${manager} install alone failed (exit ${r.code})`, tail(r.out));
-    return { ok: false, seconds: r.seconds, copies: '-' };
-  }
+/** The tfjs-core copies of an install (at most one; one when the package uses tfjs), and no native package. */
+async function checkInstalled(dir, p, manager, expectTfjs, fail) {
   const copies = installedCopies(dir, TFJS_CORE, manager);
   if (copies.length > 1 || (expectTfjs && copies.length !== 1))
     fail(
@@ -129,10 +119,33 @@ async function installAlone(p, manager, tarballs, work, expectTfjs) {
     if (ls.error || ls.versions.length > 1)
       fail(`${p.name}: npm ls ${TFJS_CORE} --all: ${ls.error ?? ls.versions.join(', ')}`);
   }
-  const formats = Object.values(p.pkg.exports['.'] ?? {}).length ? ['esm', 'cjs'] : ['esm'];
+  const unwanted = NEVER_BY_DEFAULT.filter((n) => installedCopies(dir, n, manager).length > 0);
+  if (unwanted.length > 0) fail(`${p.name}: ${manager} installed ${unwanted.join(', ')}, which only a user should add`);
+  return copies.length;
+}
+
+/** One package alone in a fresh project: install, import, count tfjs-core. */
+async function installAlone(p, manager, tarballs, work, expectTfjs) {
+  let problems = 0;
+  const failHere = (...args) => {
+    problems++;
+    fail(...args);
+  };
+  const dir = path.join(work, `${manager}-${p.short}`);
+  const dependencies = { [p.name]: `file:${tarballs.get(p.name)}` };
+  writeProject(dir, { name: `alone-${p.short}`, version: '0.0.0', private: true, dependencies }, tarballs, manager);
+  const r = await install(dir, manager);
+  if (r.code !== 0) {
+    fail(`${p.name}: ${manager} install alone failed (exit ${r.code})`, tail(r.out));
+    return { ok: false, seconds: r.seconds, copies: '-', mb: '-' };
+  }
+  const copies = await checkInstalled(dir, p, manager, expectTfjs, failHere);
+  const formats = p.pkg.exports?.['.']?.require ? ['esm', 'cjs'] : ['esm'];
   const broken = await importCheck(dir, p.name, formats);
-  for (const b of broken) fail(`${p.name}: after ${manager} install, ${b}`);
-  return { ok: broken.length === 0, seconds: r.seconds, copies: copies.length };
+  for (const b of broken) failHere(`${p.name}: after ${manager} install, ${b}`);
+  // npm copies every file into node_modules; pnpm hard-links from its store, so only npm's size is telling.
+  const mb = manager === 'npm' ? (diskBytes(path.join(dir, 'node_modules')) / 2 ** 20).toFixed(0) : '-';
+  return { ok: problems === 0, seconds: r.seconds, copies, mb };
 }
 
 /** The lowest and the highest published tfjs-core in the range core accepts. */
@@ -178,6 +191,7 @@ function printSummary(lints, installs, consumers, packages) {
     return [
       p.name,
       lints[i].kb,
+      n?.mb ?? '-',
       ok(lints[i].contents),
       ok(lints[i].publint),
       ok(lints[i].attw),
@@ -187,7 +201,7 @@ function printSummary(lints, installs, consumers, packages) {
     ];
   });
   console.log(
-    `\n${table(['package', 'kB', 'files', 'publint', 'attw', 'npm alone', 'pnpm alone', 'tfjs-core copies npm/pnpm'], rows)}`,
+    `\n${table(['package', 'tgz kB', 'npm MB', 'files', 'publint', 'attw', 'npm alone', 'pnpm alone', 'tfjs-core copies npm/pnpm'], rows)}`,
   );
   if (consumers.length === 0) return;
   const crow = (c) => [

@@ -11,6 +11,9 @@ import ts from 'typescript';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const MARKER = /<!--\s*readme-snippet:\s*runnable\s*-->\s*\n\s*```ts\n([\s\S]*?)\n```/g;
+// --all: every ```ts block, marked or not (to find snippets that could be marked).
+const ANY = /```ts\n([\s\S]*?)\n```/g;
+const pattern = process.argv.includes('--all') ? ANY : MARKER;
 const DIR = '.readme-snippets'; // inside the package folder, git-ignored, removed afterwards
 
 function snippets() {
@@ -19,7 +22,7 @@ function snippets() {
     const readme = path.join(root, 'packages', name, 'README.md');
     if (!existsSync(readme)) continue;
     const text = readFileSync(readme, 'utf8');
-    for (const m of text.matchAll(MARKER)) {
+    for (const m of text.matchAll(pattern)) {
       // The README line of the snippet's first line of code.
       const line = text.slice(0, m.index + m[0].indexOf(m[1])).split('\n').length;
       found.push({ pkg: name, line, code: m[1], file: path.join(root, 'packages', name, DIR, `line-${line}.ts`) });

@@ -15,7 +15,7 @@ export type Parsed = Record<string, string | number | boolean | undefined>;
 
 export class ArgError extends Error {}
 
-export const COMMANDS = ['speed', 'memory', 'epoch', 'mtu', 'leak'] as const;
+export const COMMANDS = ['speed', 'memory', 'epoch', 'mtu', 'leak', 'bundle'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 /** The first word is the command when it is one; otherwise the default `speed`. */

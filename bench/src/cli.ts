@@ -2,6 +2,7 @@
 // go to stdout (tables, or JSON with --json); progress and notes to stderr, so
 // `--json` output can be piped as is.
 import { ArgError, optionHelp, parseOptions, splitCommand, type Command, type Spec } from './args';
+import { BUNDLE_OPTIONS, bundleCommand } from './bundle-command';
 import { EPOCH_OPTIONS, epochCommand } from './epoch-command';
 import { LEAK_OPTIONS, leakCommand } from './leak-command';
 import { MTU_OPTIONS, mtuCommand } from './mtu-command';
@@ -19,6 +20,11 @@ const SPECS: Record<Command, { spec: Spec; summary: string }> = {
   },
   mtu: { spec: MTU_OPTIONS, summary: 'MT-Uncertainty scoring time as a fraction of a train step' },
   leak: { spec: LEAK_OPTIONS, summary: 'numTensors over many train steps; exit 1 if it grows' },
+  bundle: {
+    spec: BUNDLE_OPTIONS,
+    summary:
+      'browser bundle size of camtl imports (esbuild, minified) against a budget; one tfjs engine, no Node built-ins',
+  },
 };
 
 function help(): string {
@@ -49,6 +55,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return await mtuCommand(options, io);
       case 'leak':
         return await leakCommand(options, io);
+      case 'bundle':
+        return await bundleCommand(options, io);
     }
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);

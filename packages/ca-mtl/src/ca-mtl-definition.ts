@@ -40,7 +40,7 @@ import { adapterTopLayer, caMtlBottleneckOptions, conditionalBertLayer } from '.
 export type CaMtlInputs = MultiTaskBatch;
 
 export interface CaMtlOutputs extends ObjectiveOutputs {
-  /** [B, S, H]: the last layer (base; large without the bottleneck) or the bottleneck chain (large). */
+  /** `[B, S, H]`: the last layer (base; large without the bottleneck) or the bottleneck chain (large). */
   sequenceOutput: tf.Tensor3D;
   /** [B, H] */
   pooledOutput: tf.Tensor2D;

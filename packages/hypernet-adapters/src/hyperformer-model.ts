@@ -47,7 +47,7 @@ export interface HyperformerOutputs {
   sequenceOutput: tf.Tensor3D;
   /** [B, H] */
   pooledOutput: tf.Tensor2D;
-  /** [B, C_max]: each row's own head. */
+  /** `[B, C_max]`: each row's own head. */
   logits: tf.Tensor2D;
   loss?: tf.Scalar;
   perTaskLoss?: tf.Tensor1D;

@@ -2,6 +2,7 @@
 // JSONL parser, a self-contained HTML report and a plain-text summary table.
 
 export { LOG_VERSION } from './types';
+export type { RunView } from './collect';
 export type {
   CheckpointRecord,
   EndReason,

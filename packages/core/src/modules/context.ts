@@ -13,7 +13,7 @@ export interface ModuleContext {
   rng?: Rng;
   /** int32 [B]: the task of each example (mixed-task batches). */
   taskIds?: tf.Tensor1D;
-  /** [B, d]: the (transformed) task embedding of each example. */
+  /** `[B, d]`: the (transformed) task embedding of each example. */
   taskEmbedding?: tf.Tensor2D;
   /** Named tensors a plug-in wants to pass down (e.g. the raw embedding z). */
   extras?: Record<string, tf.Tensor>;

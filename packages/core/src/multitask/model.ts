@@ -35,21 +35,21 @@ export interface MultiTaskOutputs {
   loss?: tf.Scalar;
   /** [T], 0 where a task is absent. */
   perTaskLoss?: tf.Tensor1D;
-  /** [B, C_max]: each row's own head; classes ≥ C_t are 0; a regression head's prediction is column 0. */
+  /** `[B, C_max]`: each row's own head; classes ≥ C_t are 0; a regression head's prediction is column 0. */
   logits: tf.Tensor2D;
   /**
-   * [B]: each row's uncertainty in [0, 1], for MT-Uncertainty sampling. Optional:
+   * `[B]`: each row's uncertainty in [0, 1], for MT-Uncertainty sampling. Optional:
    * without it MT-U takes the normalised entropy of each row's own head from
    * `logits` and `numLabelsPerTask` (`normalizedEntropy`); a model whose heads
    * are not softmax classifiers offers its own here.
    */
   normalizedEntropy?: tf.Tensor1D;
-  /** [N, S, Ctok_max]: token-classification logits of each row's own head (0 for rows of other kinds). */
+  /** `[N, S, Ctok_max]`: token-classification logits of each row's own head (0 for rows of other kinds). */
   tokenLogits?: tf.Tensor3D;
-  /** [N, S]: span-extraction start / end logits (0 for rows of other kinds). */
+  /** `[N, S]`: span-extraction start / end logits (0 for rows of other kinds). */
   startLogits?: tf.Tensor2D;
   endLogits?: tf.Tensor2D;
-  /** [N]: multiple choice, each row's choice score (softmax over an example's rows). */
+  /** `[N]`: multiple choice, each row's choice score (softmax over an example's rows). */
   choiceLogits?: tf.Tensor1D;
 }
 

@@ -24,7 +24,7 @@ import { normalizedEntropy, perExampleLoss, taskHeads, type HeadLayout } from '.
  * sentence-level tasks only computes exactly what it did before kinds existed.
  */
 export interface ObjectiveOutputs extends MultiTaskOutputs {
-  /** [N]: each row's loss (a token row: its sum over labelled tokens). */
+  /** `[N]`: each row's loss (a token row: its sum over labelled tokens). */
   perExampleLoss?: tf.Tensor1D;
 }
 

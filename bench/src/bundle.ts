@@ -20,17 +20,17 @@ export interface BundleCase {
 }
 
 /**
- * Budgets: the size measured once tfjs-core stopped being inlined into
- * @camtl/core's dist (issue 13: 202,121 and 1,234,902 bytes), plus about 25 %
- * headroom. A change that crosses one is a regression, or a reason to raise
- * the budget on purpose.
+ * Budgets: the size measured once @camtl/core's ESM dist became one file per
+ * module and stopped inlining tfjs-core (issue 13: 1,040 and 1,206,934 bytes),
+ * plus about 25 % headroom (a little more for the tiny minimal import). A
+ * change that crosses one is a regression, or a reason to raise the budget on purpose.
  */
 export const BUNDLE_CASES: readonly BundleCase[] = [
-  { name: 'minimal', entry: "export { Rng } from '@camtl/core';", budgetBytes: 250_000, needsEngine: false },
+  { name: 'minimal', entry: "export { Rng } from '@camtl/core';", budgetBytes: 1_500, needsEngine: false },
   {
     name: 'typical',
     entry: "export { BertModel, useBackend } from '@camtl/core';\nexport { useWebBackend } from '@camtl/backend-web';",
-    budgetBytes: 1_540_000,
+    budgetBytes: 1_500_000,
     needsEngine: true,
   },
 ];

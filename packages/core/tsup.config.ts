@@ -15,14 +15,16 @@ const shared: Options = {
 export default defineConfig(() => {
   rmSync('dist', { recursive: true, force: true });
   return [
-    // ESM: the main entry and @camtl/core/testing in one esbuild run, so they
-    // share chunks: a test and the code under test see one module instance
-    // (one backend and kernel-patch registry).
+    // ESM: every source module is its own file, so a bundler honouring
+    // "sideEffects": false keeps only the modules an import reaches (Rng alone
+    // pulls in no tfjs-core), and the main entry and @camtl/core/testing share
+    // them: a test and the code under test see one module instance.
     {
       ...shared,
-      entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
+      entry: ['src/**/*.ts', '!src/**/*.test.ts'],
       format: ['esm'],
       splitting: true,
+      dts: { entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' } },
     },
     // CJS: the main entry only; @camtl/core/testing is ESM only, since a CJS
     // copy of it would be a second instance of core.

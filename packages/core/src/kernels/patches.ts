@@ -22,8 +22,22 @@ export interface KernelPatch {
 }
 
 const MARK = '__camtlPatched';
-/** One registry per process, shared by core's ESM and CJS builds (shared.ts). */
-const registry: KernelPatch[] = processSingleton('kernelPatches', () => []);
+/**
+ * One registry per process, shared by core's ESM and CJS builds (shared.ts).
+ * Built on first use, with core's own patches in it, not when this module
+ * loads: an import of anything else from core then bundles no tfjs-core.
+ */
+let seeded = false;
+function patchRegistry(): KernelPatch[] {
+  const registry = processSingleton<KernelPatch[]>('kernelPatches', () => []);
+  if (seeded) return registry;
+  seeded = true;
+  for (const patch of [...stockFixes(), ...wasmSpeedups()]) {
+    const { kernelName, backendName } = patch;
+    if (!registry.some((p) => p.kernelName === kernelName && p.backendName === backendName)) registry.push(patch);
+  }
+  return registry;
+}
 
 /**
  * Adds a patch. A second patch for the same kernel and backend is refused, as
@@ -31,6 +45,7 @@ const registry: KernelPatch[] = processSingleton('kernelPatches', () => []);
  */
 export function registerKernelPatch(patch: KernelPatch): void {
   const { kernelName, backendName } = patch;
+  const registry = patchRegistry();
   if (registry.some((p) => p.kernelName === kernelName && p.backendName === backendName)) {
     throw new CamtlError(
       'BAD_CONFIG',
@@ -41,18 +56,8 @@ export function registerKernelPatch(patch: KernelPatch): void {
   registry.push(patch);
 }
 
-/**
- * core's own patches, registered when this module loads. A second copy of
- * core in the process (its CJS build beside the ESM one) shares the registry
- * and finds them there already: that is not the conflict registerKernelPatch refuses.
- */
-function registerBuiltIn(patch: KernelPatch): void {
-  const { kernelName, backendName } = patch;
-  if (!registry.some((p) => p.kernelName === kernelName && p.backendName === backendName)) registry.push(patch);
-}
-
 export function listKernelPatches(backendName?: string): KernelPatch[] {
-  return registry.filter((p) => backendName === undefined || p.backendName === backendName);
+  return patchRegistry().filter((p) => backendName === undefined || p.backendName === backendName);
 }
 
 /** Registers every patch for `backendName`; returns the kernels newly patched. */
@@ -122,49 +127,6 @@ function unsortedSegmentSum(stockless: string): KernelConfig {
   return { kernelName: 'UnsortedSegmentSum', backendName: stockless, kernelFunc };
 }
 
-registerBuiltIn({
-  kernelName: 'UnsortedSegmentSum',
-  backendName: 'wasm',
-  reason: 'missing on wasm; needed by the gradient of gather (embeddings)',
-  make: (stock) => stock ?? unsortedSegmentSum('wasm'),
-});
-registerBuiltIn({
-  kernelName: 'UnsortedSegmentSum',
-  backendName: 'cpu',
-  reason:
-    'the cpu kernel runs tensor ops once per segment: 51 s for the gradient of a 30522-row embedding; a scatter-add is O(elements)',
-  make: () => unsortedSegmentSum('cpu'),
-});
-for (const kernelName of ['BatchMatMul', '_FusedMatMul']) {
-  registerBuiltIn({
-    kernelName,
-    backendName: 'wasm',
-    reason:
-      'only batch-1, untransposed products reach XNNPACK on wasm (others are 10-50x slow); transpose and split batches',
-    make: wasmMatMul(kernelName, 'wasm'),
-  });
-}
-
-registerBuiltIn({
-  kernelName: 'Sum',
-  backendName: 'wasm',
-  reason:
-    'a sum over leading axes (bias and LayerNorm gradients) transposes its whole input first; use ones·x on XNNPACK',
-  make: wasmSum('wasm'),
-});
-
-registerBuiltIn({
-  kernelName: 'GatherV2',
-  backendName: 'wasm',
-  reason: 'an embedding lookup computes a strided offset per element; copy one contiguous row per index instead',
-  make: wasmGather('wasm'),
-});
-
-for (const { make, reason } of SIMD_KERNELS) {
-  const config = make('wasm');
-  registerBuiltIn({ kernelName: config.kernelName, backendName: 'wasm', reason, make: () => config });
-}
-
 /**
  * Identity (tf.clone, and the many gradients that pass dy through) copies the
  * whole tensor on wasm; tfjs data is immutable, so sharing the buffer with a
@@ -182,9 +144,62 @@ function sharedIdentity(stock: KernelConfig | undefined): KernelConfig {
   return { ...stock, kernelFunc };
 }
 
-registerBuiltIn({
-  kernelName: 'Identity',
-  backendName: 'wasm',
-  reason: 'copies the tensor on wasm (every clone and many gradients); share the buffer instead',
-  make: sharedIdentity,
-});
+/** core's own patches, the data patchRegistry() adds on first use (why each: its `reason`): kernels that are missing or pathological. */
+function stockFixes(): KernelPatch[] {
+  const patches: KernelPatch[] = [];
+  patches.push({
+    kernelName: 'UnsortedSegmentSum',
+    backendName: 'wasm',
+    reason: 'missing on wasm; needed by the gradient of gather (embeddings)',
+    make: (stock) => stock ?? unsortedSegmentSum('wasm'),
+  });
+  patches.push({
+    kernelName: 'UnsortedSegmentSum',
+    backendName: 'cpu',
+    reason:
+      'the cpu kernel runs tensor ops once per segment: 51 s for the gradient of a 30522-row embedding; a scatter-add is O(elements)',
+    make: () => unsortedSegmentSum('cpu'),
+  });
+  patches.push({
+    kernelName: 'Identity',
+    backendName: 'wasm',
+    reason: 'copies the tensor on wasm (every clone and many gradients); share the buffer instead',
+    make: sharedIdentity,
+  });
+  return patches;
+}
+
+/** ...and kernels that tfjs-backend-wasm runs far slower than they need to. */
+function wasmSpeedups(): KernelPatch[] {
+  const patches: KernelPatch[] = [];
+  for (const kernelName of ['BatchMatMul', '_FusedMatMul']) {
+    patches.push({
+      kernelName,
+      backendName: 'wasm',
+      reason:
+        'only batch-1, untransposed products reach XNNPACK on wasm (others are 10-50x slow); transpose and split batches',
+      make: wasmMatMul(kernelName, 'wasm'),
+    });
+  }
+
+  patches.push({
+    kernelName: 'Sum',
+    backendName: 'wasm',
+    reason:
+      'a sum over leading axes (bias and LayerNorm gradients) transposes its whole input first; use ones·x on XNNPACK',
+    make: wasmSum('wasm'),
+  });
+
+  patches.push({
+    kernelName: 'GatherV2',
+    backendName: 'wasm',
+    reason: 'an embedding lookup computes a strided offset per element; copy one contiguous row per index instead',
+    make: wasmGather('wasm'),
+  });
+
+  for (const { make, reason } of SIMD_KERNELS) {
+    const config = make('wasm');
+    patches.push({ kernelName: config.kernelName, backendName: 'wasm', reason, make: () => config });
+  }
+  return patches;
+}

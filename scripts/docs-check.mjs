@@ -1,5 +1,5 @@
 // Fails when the committed API reference (docs/api/) differs from what
-// `pnpm docs` generates from the current sources: run `pnpm docs` and commit.
+// `pnpm run docs` generates from the current sources: run `pnpm run docs` and commit.
 // Needs the packages built (TypeDoc reads the other packages' d.ts).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';

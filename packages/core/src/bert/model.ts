@@ -19,7 +19,7 @@ export interface BertInputs {
   tokenTypeIds?: tf.Tensor2D;
   /** [B, S] of 0/1; all ones when absent (HF default). */
   attentionMask?: tf.Tensor2D;
-  /** [B]: int class ids, or floats when numLabels = 1. */
+  /** `[B]`: int class ids, or floats when numLabels = 1. */
   labels?: tf.Tensor1D;
 }
 

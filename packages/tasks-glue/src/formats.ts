@@ -55,7 +55,7 @@ export function splitLines(text: string): { line: number; text: string }[] {
   return lines;
 }
 
-interface TsvLayout {
+export interface TsvLayout {
   index: Partial<Record<Role, number>>;
   where: Record<Role, string>;
   required: number;
@@ -68,8 +68,8 @@ function columnLabel(index: number, names: readonly string[] | undefined): strin
   return name !== undefined ? `${base} ("${name}")` : base;
 }
 
-/** Resolves header names to indices and works out what a valid row needs. */
-function tsvLayout(
+/** Resolves header names to indices and works out what a valid row needs (TSV and CSV alike). */
+export function tsvLayout(
   columns: Columns,
   names: readonly string[] | undefined,
   file: string,
@@ -109,19 +109,21 @@ export function parseTsv(text: string, file: string, columns: Columns, options: 
   let names = options.columnNames;
   if (options.header && lines.length > 0) names = lines.shift()!.text.split('\t');
   const layout = tsvLayout(columns, names, file, options.header);
-  return lines.map(({ line, text: row }) => {
-    const cells = row === '' ? [] : row.split('\t');
-    if (cells.length < layout.required) {
-      const got = cells.length === 0 ? 'an empty line' : `${cells.length}`;
-      return { line, error: `expected ${layout.required} tab-separated columns (${layout.expected}), got ${got}` };
-    }
-    const fields: Partial<Record<Role, string>> = {};
-    for (const role of ROLES) {
-      const i = layout.index[role];
-      if (i !== undefined) fields[role] = cells[i < 0 ? cells.length + i : i];
-    }
-    return { line, fields, where: layout.where };
-  });
+  return lines.map(({ line, text: row }) => cellsRow(line, row === '' ? [] : row.split('\t'), layout, 'tab'));
+}
+
+/** One row's cells as a RawRow: the roles' cells, or why there are too few. */
+export function cellsRow(line: number, cells: readonly string[], layout: TsvLayout, sep: 'tab' | 'comma'): RawRow {
+  if (cells.length < layout.required) {
+    const got = cells.length === 0 ? 'an empty line' : `${cells.length}`;
+    return { line, error: `expected ${layout.required} ${sep}-separated columns (${layout.expected}), got ${got}` };
+  }
+  const fields: Partial<Record<Role, string>> = {};
+  for (const role of ROLES) {
+    const i = layout.index[role];
+    if (i !== undefined) fields[role] = cells[i < 0 ? cells.length + i : i];
+  }
+  return { line, fields, where: layout.where };
 }
 
 /** A JSON value as the string a TSV would hold; undefined when absent or not scalar. */

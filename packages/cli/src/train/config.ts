@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import {
   CamtlError,
   REFERENCE_RECIPE,
@@ -246,28 +247,31 @@ export function resolveTrainConfig(fileConfig: Raw, flags: Raw, fileLabel = 'con
   return build(merged, preset, presetName);
 }
 
+const absolute = (p: string | undefined) => (p === undefined ? undefined : path.resolve(p));
+
 /**
  * The resolved configuration as a `--config` file (train-config.json): what
- * `camtl train --resume` reads back, with every value explicit.
+ * `camtl train --resume` reads back, with every value explicit, and the
+ * input paths absolute so that --resume works from any directory.
  */
 export function savedConfig(cfg: TrainConfig): ConfigLayer {
   const { decay, adamEpsilon, evalBatchSize, keepCheckpoints, earlyStoppingMinDelta } = cfg.trainer;
   return {
     preset: cfg.preset,
     output: cfg.output,
-    data: cfg.data,
+    data: absolute(cfg.data),
     tasks: cfg.tasks,
-    taskDefs: cfg.taskDefs,
+    taskDefs: cfg.taskDefs.map((f) => path.resolve(f)),
     limit: cfg.limit,
     dataFraction: cfg.dataFraction,
     skipBadRows: cfg.skipBadRows,
     backend: cfg.backend,
     model: {
-      ...{ from: cfg.model, variant: cfg.variant, architecture: cfg.architecture },
+      ...{ from: absolute(cfg.model), variant: cfg.variant, architecture: cfg.architecture },
       ...{ lossWeighting: cfg.lossWeighting, dropout: cfg.dropout, ...cfg.caMtl },
     },
     freeze: { range: cfg.freeze ? `${cfg.freeze[0]}-${cfg.freeze[1]}` : 'none', fixQuirk: cfg.fixQuirk },
-    sampler: { name: cfg.sampler, schedule: cfg.schedule, ...cfg.samplerOptions } as ConfigLayer['sampler'],
+    sampler: { name: cfg.sampler, schedule: absolute(cfg.schedule), ...cfg.samplerOptions } as ConfigLayer['sampler'],
     trainer: {
       ...recipeOf(cfg),
       ...{ maxSteps: cfg.maxSteps, evalEvery: cfg.evalEvery, saveEvery: cfg.saveEvery },
@@ -275,7 +279,7 @@ export function savedConfig(cfg: TrainConfig): ConfigLayer {
       ...{ decay, adamEpsilon, evalBatchSize, keepCheckpoints, earlyStoppingMinDelta },
     },
     tokenizer: {
-      ...{ truncation: cfg.truncation, from: cfg.tokenizerDir },
+      ...{ truncation: cfg.truncation, from: absolute(cfg.tokenizerDir) },
       ...{ docStride: cfg.docStride, maxQueryLength: cfg.maxQueryLength },
     },
   };

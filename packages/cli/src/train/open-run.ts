@@ -58,7 +58,7 @@ export async function openRun(values: Record<string, unknown>, fs: FileSystem): 
       `no data folder for ${modelDir}`,
       'pass --data DIR (the GLUE-layout folder the model was trained on)',
     );
-  const { model } = await loadMultiTaskModel(modelDir, fs);
+  const { model } = await loadMultiTaskModel(modelDir, fs, { strict: true }); // a missing tensor: an error naming it
   const tasks = resolveTasks(info?.data.kind ?? 'folder', [...model.config.tasks], info?.taskDefs ?? []);
   const tokenizer = await loadTokenizer(modelDir, fs);
   return {

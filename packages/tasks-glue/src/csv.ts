@@ -1,5 +1,5 @@
 import { CamtlError } from '@camtl/core';
-import { cellsRow, tsvLayout, type Columns, type RawRow, type TsvOptions } from './formats';
+import { cellsRow, oneLine, tsvLayout, type Columns, type RawRow, type TsvOptions } from './formats';
 
 /**
  * CSV as RFC 4180 writes it: comma-separated fields, a field in double quotes
@@ -100,7 +100,7 @@ export function parseCsv(text: string, file: string, columns: Columns, options: 
   let names = options.columnNames;
   if (options.header && records.length > 0) {
     const header = records.shift()!;
-    if (header.error) throw new CamtlError('BAD_FILE', `${file}:${header.line}: header: ${header.error}`);
+    if (header.error) throw new CamtlError('BAD_FILE', oneLine(`${file}:${header.line}: header: ${header.error}`));
     names = header.cells;
   }
   const layout = tsvLayout(columns, names, file, options.header);

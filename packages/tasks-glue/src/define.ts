@@ -13,7 +13,7 @@ import {
 import { parseCsv } from './csv';
 import { defineKindTask } from './define-kinds';
 import { checkSpecShape } from './spec-shape';
-import { parseJsonl, parseTsv, ROLES, type Columns, type RawRow } from './formats';
+import { oneLine, parseJsonl, parseTsv, ROLES, type Columns, type RawRow } from './formats';
 import { computeMetrics, defaultMetricNames, isMetricName, meanOrNull, type MetricName } from './metrics';
 
 /** One split's file, when it differs from the task-wide layout (e.g. a test file without labels). */
@@ -191,7 +191,8 @@ async function readSplit(
   const examples: Example[] = [];
   const skipped: SkippedRow[] = [];
   for (const row of rows) {
-    const reason = 'error' in row ? row.error : rowProblem(spec, row);
+    const problem = 'error' in row ? row.error : rowProblem(spec, row);
+    const reason = problem === undefined ? undefined : oneLine(problem);
     if (reason === undefined && 'fields' in row) examples.push(toExample(row.fields, row.line));
     else if (options?.skipBadRows) skipped.push({ line: row.line, reason: reason! });
     else throw badRowError(spec, path, { line: row.line, reason: reason! });

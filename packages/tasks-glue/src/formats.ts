@@ -84,7 +84,7 @@ export function tsvLayout(
     if (typeof ref === 'string' && i < 0) {
       const found = names && names.length > 0 ? names.join(', ') : 'no header';
       const at = fromHeader ? `${file}:1` : file;
-      throw new CamtlError('BAD_FILE', `${at}: expected a column "${ref}" in the header, found: ${found}`);
+      throw new CamtlError('BAD_FILE', oneLine(`${at}: expected a column "${ref}" in the header, found: ${found}`));
     }
     index[role] = i;
     where[role] = columnLabel(i, names);
@@ -126,6 +126,32 @@ export function cellsRow(line: number, cells: readonly string[], layout: TsvLayo
   return { line, fields, where: layout.where };
 }
 
+/**
+ * `text` (a bad row's reason, which may quote a field) on one line: control
+ * characters such as a tab or a line break inside a quoted value are escaped.
+ */
+export function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u2028\u2029]/g, (c) =>
+    c === '\t'
+      ? '\\t'
+      : c === '\n'
+        ? '\\n'
+        : c === '\r'
+          ? '\\r'
+          : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+/**
+ * JSON.parse's complaint as part of a one-line error: V8 quotes the text
+ * around the fault, line breaks and all, so control characters are escaped
+ * and the quote is cut short.
+ */
+export function jsonProblem(e: unknown): string {
+  const message = oneLine(String((e as Error)?.message ?? e));
+  return message.length > 120 ? `${message.slice(0, 120)}…` : message;
+}
+
 /** A JSON value as the string a TSV would hold; undefined when absent or not scalar. */
 function scalarText(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
@@ -138,7 +164,7 @@ function parseJsonLine(row: string): { value?: Record<string, unknown>; error?: 
   try {
     value = JSON.parse(row);
   } catch (e) {
-    return { error: `expected a JSON object, got invalid JSON (${(e as Error).message})` };
+    return { error: `expected a JSON object, got invalid JSON (${jsonProblem(e)})` };
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return {

@@ -4,7 +4,7 @@ import { BACKEND_FLAG } from '../backend';
 import { readJsonFile } from '../files';
 import { nodeFileSystem } from '@camtl/backend-node';
 import { CamtlError, type FileSystem } from '@camtl/core';
-import { resolveTrainConfig, type TrainConfig } from '../train/config';
+import { naming, resolveTrainConfig, type TrainConfig } from '../train/config';
 import { readTaskDef, resolveTasks } from '../train/data';
 import { configJsonSchema } from '../train/config-help';
 import { PRESET_NAMES, PRESETS } from '../train/presets';
@@ -25,21 +25,23 @@ async function readConfigFile(fs: FileSystem, file: string): Promise<Record<stri
  * checked before any work starts. A bad value there is a usage error (exit 2),
  * as a bad flag is; a damaged saved run (--resume) is a failure (exit 1).
  */
-async function commandLineConfig(values: Record<string, unknown>, fs: FileSystem): Promise<TrainConfig> {
+export async function commandLineConfig(values: Record<string, unknown>, fs: FileSystem): Promise<TrainConfig> {
   try {
     const file = stringFlag(values, 'config');
     const fileConfig = file ? await readConfigFile(fs, file) : {};
     const flags = { ...values, config: undefined, help: undefined, 'help-config': undefined };
     const cfg = resolveTrainConfig(fileConfig, flags, file);
-    const specs = await Promise.all(cfg.taskDefs.map((def) => readTaskDef(def, fs)));
-    resolveTasks(cfg.data === undefined ? 'synthetic' : 'folder', cfg.tasks, specs); // an unknown task name
+    const where = file ? `${file} with the flags` : undefined;
+    const specs = await naming(where, () => Promise.all(cfg.taskDefs.map((def) => readTaskDef(def, fs))));
+    naming(where, () => resolveTasks(cfg.data === undefined ? 'synthetic' : 'folder', cfg.tasks, specs)); // unknown names
     return cfg;
   } catch (e) {
     throw asUsageError(e);
   }
 }
 
-async function resumeConfig(values: Record<string, unknown>, fs: FileSystem): Promise<TrainConfig> {
+/** The saved configuration of the run in --output (or --config's output), for --resume. */
+export async function resumeConfig(values: Record<string, unknown>, fs: FileSystem): Promise<TrainConfig> {
   let output = stringFlag(values, 'output');
   if (output === undefined) {
     const file = stringFlag(values, 'config');

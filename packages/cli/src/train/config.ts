@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import {
   CamtlError,
   REFERENCE_RECIPE,
+  isCamtlError,
   parseLayerRange,
   type LossWeighting,
   type PairTruncation,
@@ -243,8 +244,25 @@ export function resolveTrainConfig(fileConfig: Raw, flags: Raw, fileLabel = 'con
   const start = data === undefined ? 'synthetic' : scratch ? 'scratch' : 'checkpoint';
   const layers = [defaultsLayer(start), preset?.layer ?? {}, file, cli];
   const merged = layers.reduce((a, b) => mergeLayers(a, b));
-  check(LAYER_SCHEMA, merged, { label: 'the merged configuration' });
-  return build(merged, preset, presetName);
+  const where = Object.keys(fileConfig).length > 0 ? `${fileLabel} with the flags` : undefined;
+  return naming(where, () => {
+    check(LAYER_SCHEMA, merged, { label: where ?? 'the merged configuration' });
+    return build(merged, preset, presetName);
+  });
+}
+
+/** `f()` (sync or async), its errors about options from several sources naming the config file among them (`where`). */
+export function naming<T>(where: string | undefined, f: () => T): T {
+  const rename = (e: unknown): never => {
+    if (!where || !isCamtlError(e) || e.message.startsWith(where)) throw e;
+    throw new CamtlError(e.code, `${where}: ${e.message}`, e.hint);
+  };
+  try {
+    const r = f();
+    return r instanceof Promise ? (r.catch(rename) as T) : r;
+  } catch (e) {
+    return rename(e);
+  }
 }
 
 const absolute = (p: string | undefined) => (p === undefined ? undefined : path.resolve(p));

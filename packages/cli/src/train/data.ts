@@ -41,6 +41,7 @@ const TASK_DEF_HINT =
  * columns, labels), so a bad file is one line naming it and the field.
  */
 export async function readTaskDef(file: string, fs: FileSystem): Promise<TaskSpec> {
+  if (!(await fs.exists(file))) throw new CamtlError('NOT_FOUND', `${file}: no such --task-def file`, TASK_DEF_HINT);
   return checkTaskDef(await fs.readText(file), file);
 }
 

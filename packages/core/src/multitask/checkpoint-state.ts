@@ -39,13 +39,25 @@ function checkOptimizer(opt: unknown, file: string): void {
     if (!isCount(v)) fail(file, `optimizer.paramSteps.${k}`, 'a step number', v);
 }
 
+/** The fields every sampler's state has (the sampler checks the rest, and its kind, when it is restored). */
+function checkSampler(sampler: unknown, file: string): void {
+  if (!isObject(sampler)) fail(file, 'sampler', 'an object', sampler);
+  if (sampler.kind !== undefined && typeof sampler.kind !== 'string')
+    fail(file, 'sampler.kind', 'a sampler name', sampler.kind);
+  if (sampler.batches !== undefined && !isCount(sampler.batches))
+    fail(file, 'sampler.batches', 'a non-negative integer', sampler.batches);
+  const rng = sampler.rng;
+  if (rng !== undefined && (!Array.isArray(rng) || rng.length !== 4 || !rng.every(isUint32)))
+    fail(file, 'sampler.rng', 'four unsigned 32-bit integers', rng);
+}
+
 /** The parsed trainer_state.json `value` of `file`, checked. */
 export function checkTrainerState(value: unknown, file: string): TrainerState {
   if (!isObject(value)) fail(file, '(top level)', 'a JSON object', value);
   if (value.version !== 1) fail(file, 'version', '1', value.version);
   for (const k of ['step', 'epoch', 'updates', 'evalsWithoutImprovement', 'examplesSeen'] as const)
     if (!isCount(value[k])) fail(file, k, 'a non-negative integer', value[k]);
-  if (!isObject(value.sampler)) fail(file, 'sampler', 'an object', value.sampler);
+  checkSampler(value.sampler, file);
   const rng = value.dropoutRng;
   if (!Array.isArray(rng) || rng.length !== 4 || !rng.every(isUint32))
     fail(file, 'dropoutRng', 'four unsigned 32-bit integers', rng);

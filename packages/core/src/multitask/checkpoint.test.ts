@@ -21,7 +21,7 @@ function state(step: number, examplesSeen = step * 8): TrainerState {
     step,
     epoch: 1,
     updates: step,
-    sampler: { kind: 'toy' },
+    sampler: { kind: 'toy', batches: 1, rng: [1, 2, 3, 4] },
     dropoutRng: [1, 2, 3, 4],
     best: null,
     evalsWithoutImprovement: 0,

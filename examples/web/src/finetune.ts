@@ -147,8 +147,12 @@ export async function fineTune(loaded: LoadedModel, data: SuiteData, o: FineTune
     stopSignal: o.signal,
     runInfo: { backend: 'browser' },
   });
-  total = trainer.totalSteps;
-  await nextFrame();
-  const result = await trainer.run();
-  return { steps: result.steps, reason: result.reason, seconds: (performance.now() - started) / 1000 };
+  try {
+    total = trainer.totalSteps;
+    await nextFrame();
+    const result = await trainer.run();
+    return { steps: result.steps, reason: result.reason, seconds: (performance.now() - started) / 1000 };
+  } finally {
+    trainer.dispose(); // the optimiser moments, also when the page stops before run() starts
+  }
 }

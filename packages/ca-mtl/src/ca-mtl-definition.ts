@@ -19,6 +19,7 @@ import {
   type ModuleContext,
   type ParamSpec,
   type Params,
+  checkTokenInputs,
 } from '@camtl/core';
 import {
   checkTaskIds,
@@ -188,6 +189,7 @@ export class CaMtlDefinition {
   }
 
   private checkInputs(inputs: CaMtlInputs): void {
+    checkTokenInputs(inputs.inputIds, { token_type_ids: inputs.tokenTypeIds, attention_mask: inputs.attentionMask });
     const [B, S] = inputs.inputIds.shape;
     if (inputs.taskIds.shape[0] !== B) {
       throw new CamtlError('BAD_INPUT', `task ids: ${inputs.taskIds.shape[0]} for a batch of ${B}`);

@@ -88,6 +88,8 @@ describeEachBackend('CA-MTL presets', () => {
       expect(maxAbsDiff(entropy(short.logits), entropy(full.logits))).toBeLessThan(1e-5);
       expect(Math.abs(short.loss!.dataSync()[0] - full.loss!.dataSync()[0])).toBeLessThan(1e-5);
       expect(() => model.forward(batch([17], [0], 17))).toThrow(/sequence length 17 .* max_seq_length 16/);
+      const ragged = { ...xs, attentionMask: tf.ones([4, 8], 'int32') as tf.Tensor2D };
+      expect(() => model.forward(ragged)).toThrow(/attention_mask: shape \[4, 8\] differs from input_ids \[4, 9\]/);
       model.dispose();
     });
 

@@ -169,7 +169,7 @@ describe('camtl train --data-fraction', () => {
     const r = await run('train', ...TINY, '--data-fraction', '0.25', '--output', out);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('data fraction: 0.25 of each train split (seeded subset, seed 0)');
-    expect(r.stderr).toMatch(/synthetic-polarity train: 240 examples \(6 used\)/);
+    expect(r.stderr).toMatch(/synthetic-polarity train: 6 \/ 240 examples/);
     expect(json(join(out, 'run.json')).dataFraction).toBe(0.25);
     const bad = await run('train', '--data-fraction', '0', '--output', out);
     expect(bad.code).toBe(2); // a bad flag value: a usage error

@@ -65,6 +65,16 @@ export function reportError(e: unknown, io: CliIO): number {
   return EXIT.failure;
 }
 
+/** The flags; -h/--help anywhere wins over a bad flag next to it (`camtl train --bogus -h` shows the help). */
+function parseFlagsOrHelp(cmd: CommandSpec, argv: string[]): ReturnType<typeof parseFlags> {
+  try {
+    return parseFlags(cmd, argv);
+  } catch (e) {
+    if (isUsageError(e) && (argv.includes('--help') || argv.includes('-h'))) return { help: true };
+    throw e;
+  }
+}
+
 /** Runs `camtl <argv…>` and returns the exit code. */
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
   const [name, ...rest] = argv;
@@ -73,7 +83,12 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     return 0;
   }
   if (name === '--help' || name === '-h' || name === 'help') {
-    io.stdout(topHelp());
+    const topic = rest[0] === undefined ? undefined : COMMANDS.find((c) => c.name === rest[0]);
+    if (rest[0] !== undefined && !topic) {
+      io.stderr(`error: no command "${rest[0]}" (commands: ${COMMANDS.map((c) => c.name).join(', ')})\n`);
+      return EXIT.usage;
+    }
+    io.stdout(topic ? helpText(topic) : topHelp()); // `camtl help train` = `camtl train --help`
     return 0;
   }
   if (!name) {
@@ -86,7 +101,7 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     return EXIT.usage;
   }
   try {
-    const values = parseFlags(cmd, rest);
+    const values = parseFlagsOrHelp(cmd, rest);
     if (values.help) {
       io.stdout(helpText(cmd));
       return 0;

@@ -9,6 +9,7 @@ import '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 
 export { CamtlError, isCamtlError, type CamtlErrorCode } from './errors';
+export { checkSchema, describeValue, jsonPath, parseJsonText, type CheckSchemaOptions } from './schema';
 export { Rng, type RngState } from './rng';
 export { formatBackendSummary, useBackend } from './backend';
 export {
@@ -102,7 +103,7 @@ export {
 } from './plugins';
 
 // BERT
-export { bertConfigToJson, parseBertConfig, type BertConfig } from './bert/config';
+export { BERT_CONFIG_LIMITS, bertConfigToJson, parseBertConfig, type BertConfig } from './bert/config';
 export {
   bertAttention,
   mergeHeads,
@@ -112,7 +113,7 @@ export {
   splitHeads,
   type ScaledDotProductOptions,
 } from './bert/attention';
-export { additiveMask, bertEmbeddings, checkSequenceLength, embeddingSpecs } from './bert/embeddings';
+export { additiveMask, bertEmbeddings, checkSequenceLength, checkTokenInputs, embeddingSpecs } from './bert/embeddings';
 export {
   bertPooler,
   classifierHead,
@@ -177,7 +178,9 @@ export {
   type SerializeOptions,
 } from './io';
 export {
+  BERT_ENCODER_WEIGHT,
   checkMatch,
+  describeCreated,
   loadBertModel,
   saveBertModel,
   storeFromCheckpoint,
@@ -193,6 +196,7 @@ export {
   HF_NO_DECAY,
   clipByGlobalNorm,
   globalNorm,
+  gradsByParamName,
   hasNonFinite,
   hfNoDecay,
   lrAt,
@@ -223,6 +227,7 @@ export {
   longestFirstLengths,
   parseTokenizerJson,
   parseVocab,
+  TOKENIZER_LIMITS,
   tokenizerConfigOptions,
   vocabConfig,
   type AddedToken,
@@ -311,6 +316,21 @@ export {
 export { multiTaskObjective, type ObjectiveOptions, type ObjectiveOutputs } from './multitask/objective';
 export { checkTaskKind, parseTaskKinds, taskKindsToJson } from './multitask/task-kinds';
 export { MultiTaskModelBase, multiTaskConfigToJson, type MultiTaskConfigBase } from './multitask/model-base';
+export {
+  MULTI_TASK_BERT_MODEL,
+  MultiTaskBert,
+  MultiTaskBertDefinition,
+  createMultiTaskBert,
+  isMultiTaskBertConfig,
+  loadMultiTaskBert,
+  multiTaskBert,
+  multiTaskBertConfigToJson,
+  multiTaskBertWithReport,
+  parseMultiTaskBertConfig,
+  type MultiTaskBertConfig,
+  type MultiTaskBertOptions,
+  type MultiTaskBertOutputs,
+} from './multitask/multi-task-bert';
 export { REFERENCE_RECIPE, type TrainingRecipe } from './multitask/recipe';
 export {
   collate,
@@ -368,4 +388,11 @@ export {
 export { TrainLog } from './multitask/train-log';
 export { SCHEDULE_FILE, ScheduleLog, parseSchedule, scheduleLine, type ScheduleLine } from './multitask/schedule-log';
 export { variablesFor } from './multitask/absent-heads';
-export type { TrainLogRecord, TrainProgress, TrainerOptions, TrainerRecipe } from './multitask/trainer-options';
+export type {
+  EvalProgress,
+  TrainLogRecord,
+  TrainProgress,
+  TrainStepProgress,
+  TrainerOptions,
+  TrainerRecipe,
+} from './multitask/trainer-options';

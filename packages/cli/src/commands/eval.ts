@@ -3,7 +3,7 @@ import type { CommandSpec } from '../args';
 import { stringFlag } from '../args';
 import { BACKEND_FLAG, selectBackend } from '../backend';
 import { nodeFileSystem } from '@camtl/backend-node';
-import { ProgressBar } from '../progress';
+import { ProgressBar, progressStream } from '../progress';
 import { openRun, readRunSplit, RUN_FLAGS } from '../train/open-run';
 import { parseSelectBy, runSelection, SELECT_BY_FLAG } from '../train/select-by';
 import { CONVENTION_TITLES } from './glue-score';
@@ -58,7 +58,7 @@ export const evalCommand: CommandSpec = {
       }
     }
     const total = sets.reduce((a, s) => a + s.rows.length, 0);
-    const bar = new ProgressBar({ label: 'eval', total });
+    const bar = new ProgressBar({ label: 'eval', total, stream: progressStream(io) });
     let before = 0;
     const result = await evaluate(run.model, sets, {
       batchSize: Number(stringFlag(values, 'batch-size') ?? 64),

@@ -169,7 +169,7 @@ export interface SplitSummary {
   split: string;
   count: number;
   skipped: number;
-  /** Rows trained on, when --data-fraction keeps fewer than `count`. */
+  /** Examples the run uses, when --limit or --data-fraction keeps fewer than the file's `count`. */
   used?: number;
 }
 
@@ -203,15 +203,19 @@ export async function readSplits(
   for (const [t, task] of source.tasks.entries()) {
     const read = async (split: string) => {
       const r = await task.read(await taskDataDir(source.dir, task, fs), split, fs, { skipBadRows: o.skipBadRows });
-      out.summary.push({ task: task.name, split, count: r.examples.length, skipped: r.skipped.length });
+      const summary: SplitSummary = { task: task.name, split, count: r.examples.length, skipped: r.skipped.length };
+      out.summary.push(summary);
       const examples = o.limit !== undefined ? r.examples.slice(0, o.limit) : r.examples;
+      if (examples.length < r.examples.length) summary.used = examples.length;
       const encoding = { truncation: o.truncation, docStride: o.docStride, maxQueryLength: o.maxQueryLength };
       const rows = encodeExamples(tokenizer, examples, task, t, o.maxSeqLength, encoding);
       return { rows, examples };
     };
     const all = (await read('train')).rows; // each row's index = its position (encodeExamples), kept by the subset
+    const summary = out.summary[out.summary.length - 1]; // train's
     const train = fractionOf(all, o.dataFraction ?? 1, o.seed ?? 0, t);
-    if (train.length < all.length) out.summary[out.summary.length - 1].used = train.length;
+    // Counted in examples, as the file's count is: a long span example's windows are one.
+    if (train.length < all.length) summary.used = new Set(train.map((r, i) => r.example ?? r.index ?? i)).size;
     out.train.push(train);
     for (const [i, split] of task.devSplits.entries()) {
       out.dev.push({

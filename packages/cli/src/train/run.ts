@@ -3,7 +3,6 @@ import {
   Trainer,
   type FileSystem,
   type SamplerFactory,
-  type TrainProgress,
   type TrainResult,
   type TrainerOptions,
 } from '@camtl/core';
@@ -13,7 +12,7 @@ import { parseLog, renderReport, summaryTable } from '@camtl/report';
 import type { CliIO } from '../args';
 import { selectBackend } from '../backend';
 import { nodeFileSystem } from '@camtl/backend-node';
-import { ProgressBar } from '../progress';
+import { splitSummaryLine, trainProgress } from '../progress';
 import type { TrainConfig } from './config';
 import { prepareData, prepareTokenizer, readSplits, type DataSource, type PreparedSplits } from './data';
 import { trainSampler } from './replay';
@@ -109,18 +108,6 @@ function interruptible(io: CliIO): { signal: { stopped: boolean }; release: () =
   return { signal, release: () => process.off('SIGINT', onSigint) };
 }
 
-function progressReporter(io: CliIO): (p: TrainProgress) => void {
-  let bar: ProgressBar | undefined;
-  return (p) => {
-    const stream = { write: (t: string) => io.stderr(t), isTTY: io.isTTY ?? process.stderr.isTTY };
-    bar ??= new ProgressBar({ label: 'train', total: p.totalSteps, stream });
-    if (p.phase === 'eval')
-      return io.stderr((io.isTTY ?? process.stderr.isTTY) ? '' : `evaluating at step ${p.step}\n`);
-    bar.update(p.step, { epoch: String(p.epoch), loss: p.loss.toFixed(4), 'ex/s': p.examplesPerSecond.toFixed(0) });
-    if (p.step === p.totalSteps) bar.done();
-  };
-}
-
 /** " without a, b" for an ablated model (the start line names what was removed). */
 const ablation = (model: CamtlMultiTaskModel) => {
   const without = model instanceof CaMtlModel ? (model.config.options.without ?? []) : [];
@@ -147,11 +134,7 @@ function describeStart(
   );
   if (cfg.dataFraction < 1)
     io.stderr(`  data fraction: ${cfg.dataFraction} of each train split (seeded subset, seed ${cfg.seed})\n`);
-  for (const row of splits.summary) {
-    const used = row.used !== undefined ? ` (${row.used} used)` : '';
-    const skipped = row.skipped ? `, ${row.skipped} bad rows skipped` : '';
-    io.stderr(`  ${row.task} ${row.split}: ${row.count} examples${used}${skipped}\n`);
-  }
+  for (const row of splits.summary) io.stderr(`${splitSummaryLine(row)}\n`);
 }
 
 /**
@@ -222,7 +205,7 @@ function trainerOptions(cfg: TrainConfig, p: Prepared, signal: { stopped: boolea
     selectBy: runSelection(p.source.tasks, cfg.selectBy),
     resume: cfg.resume,
     stopSignal: signal,
-    onProgress: progressReporter(io),
+    onProgress: trainProgress(io),
     runInfo: runInfo(cfg, p),
   };
 }

@@ -1,5 +1,7 @@
+import * as z from 'zod/mini';
 import { CamtlError } from '../errors';
 import { activationNames } from '../modules/basic';
+import { checkSchema, describeValue } from '../schema';
 
 /** The fields of a HF BertConfig that camtl uses (camelCase), plus the raw JSON. */
 export interface BertConfig {
@@ -25,86 +27,127 @@ export interface BertConfig {
 
 type Raw = Record<string, unknown>;
 
-function num(raw: Raw, key: string, source: string, fallback?: number): number {
-  const v = raw[key] ?? fallback;
-  if (typeof v !== 'number' || !Number.isFinite(v)) {
-    throw new CamtlError('BAD_CONFIG', `${source}: "${key}" must be a number, got ${JSON.stringify(raw[key])}`);
-  }
-  return v;
+/**
+ * Upper bounds well above any published BERT (bert-large: 24 layers, 1024
+ * hidden, 4096 intermediate; multilingual vocabularies ~250k) but low enough
+ * that a typo or a hostile file fails here instead of exhausting memory.
+ */
+export const BERT_CONFIG_LIMITS = {
+  vocab_size: 1_000_000,
+  hidden_size: 16_384,
+  num_hidden_layers: 256,
+  num_attention_heads: 1_024,
+  intermediate_size: 65_536,
+  max_position_embeddings: 65_536,
+  type_vocab_size: 1_024,
+  num_labels: 100_000,
+  /** Elements of the largest single weight (word embeddings, say): 2 GiB of float32. */
+  tensor_elements: 2 ** 29,
+} as const;
+
+const L = BERT_CONFIG_LIMITS;
+// Bounds first: the first issue is the one reported, and z.int() alone would cite 2^53 - 1.
+const int = (max: number) => z.number().check(z.maximum(max), z.minimum(1), z.int());
+const probability = z.number().check(z.minimum(0), z.lt(1));
+
+let schema: ReturnType<typeof buildSchema> | undefined;
+
+/** Only the fields camtl reads are checked; anything else HF writes passes through untouched. */
+function buildSchema() {
+  const [first, ...rest] = activationNames();
+  return z.looseObject({
+    vocab_size: int(L.vocab_size),
+    hidden_size: z.optional(int(L.hidden_size)),
+    num_hidden_layers: z.optional(int(L.num_hidden_layers)),
+    num_attention_heads: z.optional(int(L.num_attention_heads)),
+    intermediate_size: z.optional(int(L.intermediate_size)),
+    hidden_act: z.optional(z.enum([first, ...rest])),
+    hidden_dropout_prob: z.optional(probability),
+    attention_probs_dropout_prob: z.optional(probability),
+    max_position_embeddings: z.optional(int(L.max_position_embeddings)),
+    type_vocab_size: z.optional(int(L.type_vocab_size)),
+    initializer_range: z.optional(z.number().check(z.minimum(0))),
+    // Above float32's smallest normal: a smaller eps is 0 in float32, and a constant row gives NaN.
+    layer_norm_eps: z.optional(z.number().check(z.gte(1e-38), z.maximum(1))),
+    pad_token_id: z.optional(z.nullable(z.number().check(z.int(), z.minimum(0)))),
+    num_labels: z.optional(int(L.num_labels)),
+    id2label: z.optional(
+      z
+        .record(z.string(), z.string())
+        .check(z.refine((m) => Object.keys(m).length <= L.num_labels, `must have at most ${L.num_labels} labels`)),
+    ),
+    architectures: z.optional(z.array(z.string()).check(z.maxLength(64))),
+  });
 }
 
-function positiveInt(raw: Raw, key: string, source: string, fallback?: number): number {
-  const v = num(raw, key, source, fallback);
-  if (!Number.isInteger(v) || v < 1) {
-    throw new CamtlError('BAD_CONFIG', `${source}: "${key}" must be a positive integer, got ${v}`);
-  }
-  return v;
-}
-
-function probability(raw: Raw, key: string, source: string): number {
-  const v = num(raw, key, source, 0.1);
-  if (v < 0 || v >= 1) throw new CamtlError('BAD_CONFIG', `${source}: "${key}" must be in [0, 1), got ${v}`);
-  return v;
-}
-
-function numLabelsOf(raw: Raw, source: string): number {
-  if (raw.num_labels !== undefined) return positiveInt(raw, 'num_labels', source);
-  const id2label = raw.id2label;
-  if (id2label && typeof id2label === 'object') return Math.max(1, Object.keys(id2label).length);
-  return 2; // HF's PretrainedConfig default
-}
-
-/** Validates a HF BERT config.json; every error names `source` and the field. */
-export function parseBertConfig(raw: unknown, source = 'config.json'): BertConfig {
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new CamtlError('BAD_CONFIG', `${source}: expected a JSON object`);
-  }
-  const r = raw as Raw;
+function checkSupported(r: Raw, source: string): void {
   if (r.model_type !== undefined && r.model_type !== 'bert') {
     throw new CamtlError(
       'UNSUPPORTED',
-      `${source}: model_type "${String(r.model_type)}" is not supported (only "bert")`,
+      `${source}: model_type ${describeValue(r.model_type)} is not supported (only "bert")`,
     );
   }
   const pet = r.position_embedding_type ?? 'absolute';
   if (pet !== 'absolute') {
     throw new CamtlError(
       'UNSUPPORTED',
-      `${source}: position_embedding_type "${String(pet)}" is not supported (only "absolute")`,
+      `${source}: position_embedding_type ${describeValue(pet)} is not supported (only "absolute")`,
     );
   }
-  const hiddenAct = String(r.hidden_act ?? 'gelu');
-  if (!activationNames().includes(hiddenAct)) {
-    throw new CamtlError(
-      'BAD_CONFIG',
-      `${source}: unknown hidden_act "${hiddenAct}"`,
-      `use one of: ${activationNames().join(', ')}`,
-    );
-  }
-  const cfg: BertConfig = {
-    vocabSize: positiveInt(r, 'vocab_size', source),
-    hiddenSize: positiveInt(r, 'hidden_size', source, 768),
-    numHiddenLayers: positiveInt(r, 'num_hidden_layers', source, 12),
-    numAttentionHeads: positiveInt(r, 'num_attention_heads', source, 12),
-    intermediateSize: positiveInt(r, 'intermediate_size', source, 3072),
-    hiddenAct,
-    hiddenDropoutProb: probability(r, 'hidden_dropout_prob', source),
-    attentionProbsDropoutProb: probability(r, 'attention_probs_dropout_prob', source),
-    maxPositionEmbeddings: positiveInt(r, 'max_position_embeddings', source, 512),
-    typeVocabSize: positiveInt(r, 'type_vocab_size', source, 2),
-    initializerRange: num(r, 'initializer_range', source, 0.02),
-    layerNormEps: num(r, 'layer_norm_eps', source, 1e-12),
-    padTokenId: num(r, 'pad_token_id', source, 0),
-    numLabels: numLabelsOf(r, source),
-    id2label: (r.id2label as Record<string, string> | undefined) ?? undefined,
-    raw: r,
+}
+
+function numLabelsOf(r: { num_labels?: number; id2label?: Record<string, string> }): number {
+  if (r.num_labels !== undefined) return r.num_labels;
+  if (r.id2label) return Math.max(1, Object.keys(r.id2label).length);
+  return 2; // HF's PretrainedConfig default
+}
+
+/** Relations between fields, and the size of the largest weight, which no single bound covers. */
+function checkRelations(cfg: BertConfig, source: string): void {
+  const fail = (message: string): never => {
+    throw new CamtlError('BAD_CONFIG', `${source}: ${message}`, `fix that field in ${source}`);
   };
   if (cfg.hiddenSize % cfg.numAttentionHeads !== 0) {
-    throw new CamtlError(
-      'BAD_CONFIG',
-      `${source}: hidden_size ${cfg.hiddenSize} is not a multiple of num_attention_heads ${cfg.numAttentionHeads}`,
+    fail(`hidden_size: ${cfg.hiddenSize} is not a multiple of num_attention_heads ${cfg.numAttentionHeads}`);
+  }
+  if (cfg.padTokenId >= cfg.vocabSize) {
+    fail(`pad_token_id: ${cfg.padTokenId} is not below vocab_size ${cfg.vocabSize}`);
+  }
+  const largest = Math.max(cfg.vocabSize, cfg.maxPositionEmbeddings, cfg.intermediateSize) * cfg.hiddenSize;
+  if (largest > L.tensor_elements) {
+    fail(
+      `hidden_size: ${cfg.hiddenSize} times vocab_size, max_position_embeddings or intermediate_size gives a weight of ${largest} elements, over the ${L.tensor_elements} camtl allows`,
     );
   }
+}
+
+/** Validates a HF BERT config.json; every error names `source` and the field's JSON path. */
+export function parseBertConfig(raw: unknown, source = 'config.json'): BertConfig {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new CamtlError('BAD_CONFIG', `${source}: expected a JSON object, got ${describeValue(raw)}`);
+  }
+  checkSupported(raw as Raw, source);
+  schema ??= buildSchema();
+  const r = checkSchema(schema, raw, source);
+  const cfg: BertConfig = {
+    vocabSize: r.vocab_size,
+    hiddenSize: r.hidden_size ?? 768,
+    numHiddenLayers: r.num_hidden_layers ?? 12,
+    numAttentionHeads: r.num_attention_heads ?? 12,
+    intermediateSize: r.intermediate_size ?? 3072,
+    hiddenAct: r.hidden_act ?? 'gelu',
+    hiddenDropoutProb: r.hidden_dropout_prob ?? 0.1,
+    attentionProbsDropoutProb: r.attention_probs_dropout_prob ?? 0.1,
+    maxPositionEmbeddings: r.max_position_embeddings ?? 512,
+    typeVocabSize: r.type_vocab_size ?? 2,
+    initializerRange: r.initializer_range ?? 0.02,
+    layerNormEps: r.layer_norm_eps ?? 1e-12,
+    padTokenId: r.pad_token_id ?? 0,
+    numLabels: numLabelsOf(r),
+    id2label: r.id2label,
+    raw: raw as Raw,
+  };
+  checkRelations(cfg, source);
   return cfg;
 }
 

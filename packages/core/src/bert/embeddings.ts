@@ -32,6 +32,45 @@ export function checkSequenceLength(seqLen: number, c: BertConfig): void {
   }
 }
 
+/** The shape of a 2-D tensor, by duck typing: a tensor of another tfjs-core copy is not an instance of ours. */
+function shape2d(t: unknown): number[] | undefined {
+  const shape = (t as { shape?: unknown } | null)?.shape;
+  return Array.isArray(shape) && shape.length === 2 ? (shape as number[]) : undefined;
+}
+
+function shapeOf(t: unknown): string {
+  const shape = (t as { shape?: unknown } | null)?.shape;
+  return Array.isArray(shape) ? `[${shape.join(', ')}]` : 'no tensor';
+}
+
+/**
+ * input_ids must be a non-empty [B, S] tensor and every other per-token input
+ * the same shape: tfjs would otherwise fail deep inside (a slice or broadcast
+ * error naming none of them), or broadcast a mask silently.
+ */
+export function checkTokenInputs(inputIds: unknown, others: Record<string, unknown>): void {
+  const ids = shape2d(inputIds);
+  if (!ids || ids[0] === 0 || ids[1] === 0) {
+    throw new CamtlError(
+      'BAD_INPUT',
+      `BERT input_ids: expected a [batch, sequence] tensor with at least one token, got ${shapeOf(inputIds)}`,
+      'tokenize each text to at least [CLS] [SEP] and batch them as a 2-D int32 tensor',
+    );
+  }
+  for (const [name, t] of Object.entries(others)) {
+    if (t === undefined) continue;
+    const shape = shape2d(t);
+    const same = shape !== undefined && shape[0] === ids[0] && shape[1] === ids[1];
+    if (!same) {
+      throw new CamtlError(
+        'SHAPE_MISMATCH',
+        `BERT ${name}: shape ${shapeOf(t)} differs from input_ids [${ids.join(', ')}]`,
+        `give ${name} the shape of input_ids (or leave it out)`,
+      );
+    }
+  }
+}
+
 /** HF BertEmbeddings: word + position (arange) + token type, LayerNorm, dropout. */
 export function bertEmbeddings(
   p: Params,
@@ -40,6 +79,7 @@ export function bertEmbeddings(
   c: BertConfig,
   ctx: ModuleContext,
 ): tf.Tensor3D {
+  checkTokenInputs(inputIds, { token_type_ids: tokenTypeIds });
   const [, S] = inputIds.shape;
   checkSequenceLength(S, c);
   const words = tf.gather(p.get('word_embeddings.weight'), inputIds); // [B, S, H]

@@ -1,7 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CamtlError } from '../errors';
 import type { FileSystem } from '../io/fs';
-import { loadHfCheckpoint, matchParameters, saveHfCheckpoint, type HfCheckpoint, type ParameterMatch } from '../io';
+import {
+  loadHfCheckpoint,
+  matchParameters,
+  saveHfCheckpoint,
+  summarizeNames,
+  type HfCheckpoint,
+  type ParameterMatch,
+} from '../io';
 import { initTensor } from '../params/init';
 import { instantiate, specShapes, type ParamSpec } from '../params/spec';
 import { ParamStore } from '../params/store';
@@ -11,7 +18,10 @@ import { BertDefinition, BertModel, type BertModelOptions } from './model';
 import { bertTaskHeadOf } from './task-model';
 
 export interface LoadReport {
-  /** Expected parameters the checkpoint lacked, initialised fresh. */
+  /**
+   * Parameters the checkpoint lacked, created fresh (a non-strict load for
+   * training: a new head, adapters); always empty for a strict load.
+   */
   initialized: string[];
   /** Checkpoint tensors no parameter uses. */
   unexpected: string[];
@@ -22,7 +32,11 @@ export interface LoadReport {
 export interface LoadOptions extends BertModelOptions {
   /** Seed for parameters the checkpoint lacks (e.g. a new classifier). */
   seed?: number;
-  /** Fail instead of initialising missing parameters. */
+  /**
+   * Default true: every parameter must be in the checkpoint, as inference
+   * needs. false (training) creates the missing ones other than the encoder's
+   * own weights and lists them in `report.initialized`.
+   */
   strict?: boolean;
   /** Override the label count (a new classifier head). */
   numLabels?: number;
@@ -33,7 +47,25 @@ function listNames(names: string[], max = 4): string {
   return names.length > max ? `${shown} and ${names.length - max} more` : shown;
 }
 
-/** Throws on shape mismatches (and, when strict, on missing keys), naming tensors. */
+/**
+ * The weights of a plain BERT encoder (embeddings and layers, not the
+ * pooler). A model built on a checkpoint never starts these from random:
+ * their absence means a wrong config (e.g. no num_hidden_layers, so 12
+ * layers) or a broken file, and would give silently wrong outputs.
+ */
+export const BERT_ENCODER_WEIGHT =
+  /^(bert\.)?(embeddings\.(word_embeddings|position_embeddings|token_type_embeddings|LayerNorm)|encoder\.layer\.\d+\.(attention\.self\.(query|key|value)|attention\.output\.(dense|LayerNorm)|intermediate\.dense|output\.(dense|LayerNorm)))\.(weight|bias)$/;
+
+function missingError(file: string, names: string[], what: string, hint?: string): CamtlError {
+  return new CamtlError('MISSING_KEYS', `${file}: missing ${names.length} ${what}: ${listNames(names)}`, hint);
+}
+
+/**
+ * Throws, naming tensors, on shape mismatches; on any missing tensor when
+ * `strict`; else on a missing encoder weight (only heads and other new
+ * parts may be created). When strict, an unused encoder-layer tensor (a
+ * config with fewer layers than the weights) is an error too.
+ */
 export function checkMatch(match: ParameterMatch, file: string, strict: boolean): void {
   if (match.mismatched.length > 0) {
     const m = match.mismatched[0];
@@ -44,11 +76,31 @@ export function checkMatch(match: ParameterMatch, file: string, strict: boolean)
     );
   }
   if (strict && match.missing.length > 0) {
-    throw new CamtlError(
-      'MISSING_KEYS',
-      `${file}: missing ${match.missing.length} tensor(s): ${listNames(match.missing)}`,
+    throw missingError(file, match.missing, 'tensor(s)', 'check that config.json belongs to these weights');
+  }
+  const encoder = match.missing.filter((n) => BERT_ENCODER_WEIGHT.test(n));
+  if (encoder.length > 0) {
+    throw missingError(
+      file,
+      encoder,
+      'encoder tensor(s)',
+      'a checkpoint to start from must hold every encoder weight its config.json describes (check num_hidden_layers)',
     );
   }
+  const extra = strict ? match.unexpected.filter((n) => /(^|\.)encoder\.layer\.\d+\./.test(n)) : [];
+  if (extra.length > 0) {
+    throw new CamtlError(
+      'BAD_CONFIG',
+      `${file}: ${extra.length} encoder tensor(s) unused by the model, e.g. ${listNames(extra, 2)}`,
+      'config.json describes fewer layers than the weights hold: check num_hidden_layers',
+    );
+  }
+}
+
+/** One line listing the parameters a (training) load created, or undefined when it created none. */
+export function describeCreated(report: LoadReport): string | undefined {
+  if (report.initialized.length === 0) return undefined;
+  return `created ${report.initialized.length} new parameter(s) not in the checkpoint: ${summarizeNames(report.initialized)}`;
 }
 
 /** Builds a store from specs, taking each tensor from the checkpoint when present. */
@@ -72,7 +124,8 @@ export function storeFromCheckpoint(
 /**
  * A model's weights from its specs: from a checkpoint when given (matched by
  * name and shape; tensors matching `ignore` set aside; missing ones freshly
- * initialised unless `strict`), else all freshly initialised from `seed`.
+ * initialised unless `strict`, except encoder weights, see checkMatch), else
+ * all freshly initialised from `seed`. Loaders for inference pass strict: true.
  */
 export function storeFromSpecs(
   specs: ParamSpec[],
@@ -111,7 +164,7 @@ export async function loadBertModel(
   const definition = new BertDefinition(config, { classifier: hasClassifier(ckpt), ...options });
   const specs = definition.specs();
   const match = matchParameters(specShapes(specs), ckpt.tensors);
-  checkMatch(match, ckpt.files.join(', ') || dir, options.strict ?? false);
+  checkMatch(match, ckpt.files.join(', ') || dir, options.strict ?? true);
   const store = storeFromCheckpoint(specs, ckpt, match, options.seed ?? 0);
   const report = { initialized: match.missing, unexpected: match.unexpected, ignored: match.ignored };
   return { model: new BertModel(definition, store), report };

@@ -8,7 +8,7 @@ import { summarizeStore, type ParamSummary } from '../params/summary';
 import { checkSpecification, type AttentionFactory, type LayerModule } from '../plugins';
 import { bertAttention } from './attention';
 import type { BertConfig } from './config';
-import { additiveMask, bertEmbeddings, embeddingSpecs } from './embeddings';
+import { additiveMask, bertEmbeddings, checkTokenInputs, embeddingSpecs } from './embeddings';
 import { bertPooler, classifierHead, sequenceClassificationLoss } from './heads';
 import { bertLayer, layerNormModule, linearSpecs, mount, type BertLayerParts } from './layer';
 
@@ -105,6 +105,7 @@ export class BertDefinition {
   forward(root: Params, inputs: BertInputs, ctx: ModuleContext, options: { clsOnly?: boolean } = {}): BertOutputs {
     const p = root.at('bert');
     const ids = inputs.inputIds;
+    checkTokenInputs(ids, { token_type_ids: inputs.tokenTypeIds, attention_mask: inputs.attentionMask });
     const types = inputs.tokenTypeIds ?? (tf.zerosLike(ids) as tf.Tensor2D);
     const mask = inputs.attentionMask ? additiveMask(inputs.attentionMask) : undefined; // [B, 1, 1, S]
     let h = bertEmbeddings(p.at('embeddings'), ids, types, this.config, ctx); // [B, S, H]

@@ -44,7 +44,7 @@ export async function loadBertTaskModel(
   const ignore = head === 'multiple-choice' ? [] : [/^(bert\.)?pooler\./];
   const { store, report } = storeFromSpecs(definition.specs(), ckpt, {
     ignore,
-    strict: options.strict,
+    strict: options.strict ?? true,
     seed: options.seed,
   });
   return { model: new BertTaskModel(definition, store), report };

@@ -33,6 +33,16 @@ export interface ObjectiveOptions {
   lossWeighting?: LossWeighting;
 }
 
+/**
+ * The per-task heads and the multi-task loss of a batch that mixes tasks:
+ * `encoded` is the encoder's sequence output [N, S, H] and pooled [CLS] output
+ * [N, H]; `root` holds the `headSpecs` parameters (and `lossWeightingSpecs`'
+ * when `options.lossWeighting` is 'uncertainty'); `layout` is
+ * `headLayout(numLabels, kinds)`. Returns each row's logits from its own head
+ * and, when the batch has labels, `loss` (the unweighted mean over the tasks
+ * present, as the reference), `perTaskLoss` and `perExampleLoss`. This is what
+ * a custom `MultiTaskModel.forward` returns after running its encoder.
+ */
 export function multiTaskObjective(
   root: Params,
   encoded: { sequence: tf.Tensor3D; pooled: tf.Tensor2D },

@@ -105,7 +105,14 @@ export function headParameterNames(numTasks: number, kinds?: readonly TaskKind[]
   });
 }
 
-/** Every task's head: `decoders.t.model` for sentence-level tasks, HF's module names for the other kinds. */
+/**
+ * The parameters of every task's head: `decoders.t.model` for sentence-level
+ * tasks, HF's module names for the other kinds. To put per-task heads on your
+ * own encoder, add these to its specs (`instantiate` / `storeFromSpecs`), build
+ * a `headLayout(numLabels, kinds)` once, and call `multiTaskObjective` (heads +
+ * loss) or `taskHeads` (sentence logits only) in its forward; `multiTaskBert`
+ * is that composition over BERT.
+ */
 export function headSpecs(numLabels: number[], hidden: number, std: number, kinds?: readonly TaskKind[]): ParamSpec[] {
   const layout = headLayout(numLabels, kinds);
   return [
@@ -117,7 +124,11 @@ export function headSpecs(numLabels: number[], hidden: number, std: number, kind
   ];
 }
 
-/** Logits [B, C_max] of each row's own task head. */
+/**
+ * Logits [B, C_max] of each row's own sentence-level task head, from the
+ * pooled output [B, H] (parameters from `headSpecs` under `root`). `rate` is the
+ * dropout before the heads (0.1 in the reference), active when `ctx.training`.
+ */
 export function taskHeads(
   root: Params,
   pooled: tf.Tensor2D,

@@ -12,14 +12,26 @@ import type { TaskDefinition } from './tasks';
 /** A log record (JSONL line); the shapes are those @camtl/report reads. */
 export type TrainLogRecord = Record<string, unknown> & { type: string };
 
-export interface TrainProgress {
+/** A training step just ended: its batch loss and throughput. */
+export interface TrainStepProgress {
+  phase: 'train';
   step: number;
   totalSteps: number;
   epoch: number;
   loss: number;
   examplesPerSecond: number;
-  phase: 'train' | 'eval';
 }
+
+/** An evaluation of the dev sets starts after `step` (no loss: none is computed for a batch here). */
+export interface EvalProgress {
+  phase: 'eval';
+  step: number;
+  totalSteps: number;
+  epoch: number;
+}
+
+/** What `onProgress` receives; narrow on `phase` before reading `loss`. */
+export type TrainProgress = TrainStepProgress | EvalProgress;
 
 /** The recipe's hyper-parameters the trainer uses (maxSeqLength is the tokenizer's and the model's). */
 export type TrainerRecipe = Omit<TrainingRecipe, 'maxSeqLength'>;

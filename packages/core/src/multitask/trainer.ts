@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import { CamtlError } from '../errors';
 import { loadHfCheckpoint } from '../io/checkpoint';
 import { checkSpecification } from '../plugins';
 import { AdamW, GradientAccumulator, lrAt, warmupStepsFromRatio } from '../optim';
@@ -68,18 +69,25 @@ export class Trainer {
   private readonly schedule: ScheduleLog;
   private state: TrainerState;
   private lastEval?: EvalResult;
+  private disposed = false;
 
   constructor(options: TrainerOptions) {
     const o = (this.options = resolveTrainerOptions(options));
     this.vars = o.model.store.trainable();
-    // zeroIfSeen: an absent task's head (no gradient) stays put until its task first appears (absent-heads.ts).
-    this.optimizer = new AdamW(this.vars, {
-      weightDecay: o.weightDecay,
-      eps: o.adamEpsilon,
-      missingGrads: 'zeroIfSeen',
-    });
+    // The sampler first: it may refuse its context, and then no optimiser moments are left behind.
     this.sampler = checkSpecification('sampler', o.sampler(samplerContext(o)));
-    this.accumulator = new GradientAccumulator(o.gradientAccumulation);
+    this.accumulator = new GradientAccumulator(o.gradientAccumulation); // holds nothing until add()
+    try {
+      // zeroIfSeen: an absent task's head (no gradient) stays put until its task first appears (absent-heads.ts).
+      this.optimizer = new AdamW(this.vars, {
+        weightDecay: o.weightDecay,
+        eps: o.adamEpsilon,
+        missingGrads: 'zeroIfSeen',
+      });
+    } catch (e) {
+      this.sampler.dispose?.();
+      throw e;
+    }
     this.dropoutRng = new Rng(o.seed + 1);
     this.log = new TrainLog(o.fs, o.fs.join(o.outputDir, 'train.jsonl'));
     this.schedule = new ScheduleLog(o.fs, o.fs.join(o.outputDir, SCHEDULE_FILE));
@@ -121,6 +129,8 @@ export class Trainer {
    * what it holds on the device (see dispose()).
    */
   async run(): Promise<TrainResult> {
+    if (this.disposed)
+      throw new CamtlError('BAD_INPUT', 'Trainer: run() after dispose()', 'a trainer runs once; build a new Trainer');
     try {
       const o = this.options;
       await o.fs.mkdirp(this.checkpointRoot);
@@ -142,11 +152,15 @@ export class Trainer {
   }
 
   /**
-   * Frees the optimiser moments, any accumulated gradients and the sampler's
-   * device state (not the model, which the caller owns). Idempotent; for a
-   * trainer that is built but never run.
+   * Frees everything the trainer holds on the device: the AdamW moments, any
+   * accumulated gradients and the sampler's state (MT-U's score averages) —
+   * not the model, which the caller owns. run() calls it when it ends, however
+   * it ends; call it yourself for a trainer built and never run, or in a
+   * `finally` next to run(). Idempotent.
    */
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     this.sampler.dispose?.();
     this.optimizer.dispose();
     this.accumulator.dispose();
@@ -273,14 +287,7 @@ export class Trainer {
       await this.checkpoint();
       return;
     }
-    o.onProgress?.({
-      step: this.state.step,
-      totalSteps: this.totalSteps,
-      epoch: this.state.epoch,
-      loss: Number.NaN,
-      examplesPerSecond: 0,
-      phase: 'eval',
-    });
+    o.onProgress?.({ phase: 'eval', step: this.state.step, totalSteps: this.totalSteps, epoch: this.state.epoch });
     const result = await evaluate(o.model, o.dev, { batchSize: o.evalBatchSize, padding: o.padding });
     this.sampler.onEvaluate?.();
     this.lastEval = result;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CamtlError } from '../errors';
 import { fusedAdamWUpdate } from './adamw-fused';
-import { type GradMap, sameShape, shapeStr, toGradMap } from './grads';
+import { type GradMap, namedGrads, sameShape, shapeStr } from './grads';
 
 /**
  * The no-decay list of HF's run_glue and CA-MTL's
@@ -72,12 +72,14 @@ type Config = Required<Omit<AdamWOptions, 'lr' | 'noDecay'>> & { lr?: number };
  */
 export class AdamW {
   private readonly slots = new Map<string, Slot>();
+  private readonly params: Map<string, tf.Variable>;
   private readonly cfg: Config;
   private steps = 0;
   private disposed = false;
 
   constructor(params: Map<string, tf.Variable>, options: AdamWOptions = {}) {
     this.cfg = resolveOptions(options);
+    this.params = new Map(params);
     const skipDecay = noDecayPredicate(options.noDecay);
     for (const [name, param] of params) {
       // Checked before allocating anything, so a throw leaks no moments.
@@ -103,8 +105,11 @@ export class AdamW {
   }
 
   /**
-   * One update. `grads` stay owned by the caller; every gradient is checked
-   * before any parameter moves, so a bad one leaves the optimiser untouched.
+   * One update. `grads` are keyed by parameter name, or are
+   * `tf.variableGrads(f, vars).grads` as they come (keyed by the tfjs names of
+   * these parameters' variables; see `gradsByParamName`). They stay owned by
+   * the caller; every gradient is checked before any parameter moves, so a bad
+   * one leaves the optimiser untouched.
    */
   step(grads: GradMap, lr?: number): void {
     this.assertLive();
@@ -116,7 +121,7 @@ export class AdamW {
         'pass it to step(grads, lr) or set options.lr',
       );
     }
-    const work = this.collect(toGradMap(grads));
+    const work = this.collect(namedGrads(this.params, grads, 'AdamW'));
     this.steps++;
     for (const [slot, g] of work) {
       slot.t++;
@@ -197,14 +202,7 @@ export class AdamW {
   /** Validates `grads` and pairs each parameter to update with its gradient. */
   private collect(grads: Map<string, tf.Tensor>): Array<[Slot, tf.Tensor | null]> {
     for (const [name, g] of grads) {
-      const s = this.slots.get(name);
-      if (!s) {
-        throw new CamtlError(
-          'BAD_INPUT',
-          `AdamW: gradient for unknown parameter "${name}"`,
-          'pass gradients only for the parameters the optimiser was built with',
-        );
-      }
+      const s = this.slots.get(name)!; // namedGrads has rejected unknown names
       if (g.isDisposed) throw new CamtlError('BAD_INPUT', `AdamW: gradient of "${name}" is disposed`);
       if (!sameShape(g.shape, s.param.shape)) {
         throw new CamtlError(

@@ -6,5 +6,5 @@ export type { ScheduleSpec } from './schedule';
 export { clipByGlobalNorm, globalNorm, hasNonFinite } from './clip';
 export type { ClipResult } from './clip';
 export { GradientAccumulator } from './accumulate';
-export { toGradMap } from './grads';
+export { gradsByParamName, toGradMap } from './grads';
 export type { GradMap } from './grads';

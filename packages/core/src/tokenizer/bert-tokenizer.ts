@@ -3,6 +3,7 @@
  * semantics in dependency-free TypeScript, for Node and browsers.
  */
 import { CamtlError } from '../errors';
+import { describeValue } from '../schema';
 import { AddedVocabulary } from './added-vocabulary';
 import { bertNormalize, bertNormalizeAligned, type AlignedText } from './normalizer';
 import { bertPreTokenize, bertPreTokenizeSpans } from './pretokenizer';
@@ -35,10 +36,13 @@ export class BertTokenizer {
   private readonly addedByContent = new Map<string, AddedToken>();
   private readonly addedById = new Map<number, AddedToken>();
   private readonly vocabById = new Map<number, string>();
+  private readonly source: string;
 
-  constructor(config: BertTokenizerConfig) {
+  /** `source` (the file it came from) names it in errors. */
+  constructor(config: BertTokenizerConfig, source = 'tokenizer') {
     this.config = config;
-    this.wordPiece = new WordPiece(config.vocab, config.wordPiece);
+    this.source = source;
+    this.wordPiece = new WordPiece(config.vocab, config.wordPiece, source);
     for (const t of config.addedTokens) {
       this.addedByContent.set(t.content, t);
       this.addedById.set(t.id, t);
@@ -58,12 +62,12 @@ export class BertTokenizer {
 
   /** From a HF tokenizer.json (text or parsed); `source` names it in errors. */
   static fromTokenizerJson(json: string | object, source = 'tokenizer.json'): BertTokenizer {
-    return new BertTokenizer(parseTokenizerJson(json, source));
+    return new BertTokenizer(parseTokenizerJson(json, source), source);
   }
 
   /** From a BERT vocab.txt (one token per line, id = line number). */
-  static fromVocab(vocabText: string, options: VocabOptions = {}): BertTokenizer {
-    return new BertTokenizer(vocabConfig(vocabText, options));
+  static fromVocab(vocabText: string, options: VocabOptions = {}, source = 'vocab.txt'): BertTokenizer {
+    return new BertTokenizer(vocabConfig(vocabText, options, source), source);
   }
 
   /** The BertNormalizer output for the whole text (added tokens are not set apart). */
@@ -197,7 +201,10 @@ export class BertTokenizer {
   private requireToken(token: string, role: string): SpecialToken {
     const id = this.tokenToId(token);
     if (id === undefined) {
-      throw new CamtlError('BAD_CONFIG', `the ${role} token "${token}" is not in the vocabulary`);
+      throw new CamtlError(
+        'BAD_CONFIG',
+        `${this.source}: the ${role} token ${describeValue(token)} is not in the vocabulary`,
+      );
     }
     return { token, id };
   }

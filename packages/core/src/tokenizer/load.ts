@@ -31,7 +31,7 @@ export async function loadTokenizer(dir: string, fs: FileSystem): Promise<BertTo
   const vocabPath = fs.join(dir, 'vocab.txt');
   if (await fs.exists(vocabPath)) {
     const options = await readVocabOptions(fs, fs.join(dir, 'tokenizer_config.json'));
-    return new BertTokenizer(vocabConfig(await readText(fs, vocabPath), options, vocabPath));
+    return new BertTokenizer(vocabConfig(await readText(fs, vocabPath), options, vocabPath), vocabPath);
   }
   throw new CamtlError(
     'NOT_FOUND',

@@ -9,12 +9,14 @@ export function numSpecialTokens(isPair: boolean): number {
   return isPair ? 3 : 2;
 }
 
+// Element by element: push(...seq.ids) spreads every id onto the call stack,
+// which overflows at ~120k tokens (encode without maxLength).
 function appendSequence(out: Encoding, seq: SequenceEncoding, typeId: number): void {
-  out.ids.push(...seq.ids);
-  out.tokens.push(...seq.tokens);
-  out.wordIds.push(...seq.wordIds);
-  if (out.offsets) out.offsets.push(...(seq.offsets ?? seq.ids.map(() => null)));
   for (let i = 0; i < seq.ids.length; i++) {
+    out.ids.push(seq.ids[i]);
+    out.tokens.push(seq.tokens[i]);
+    out.wordIds.push(seq.wordIds[i]);
+    out.offsets?.push(seq.offsets?.[i] ?? null);
     out.typeIds.push(typeId);
     out.attentionMask.push(1);
     out.specialTokensMask.push(0);

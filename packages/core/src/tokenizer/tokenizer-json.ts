@@ -4,8 +4,18 @@
  * BertProcessing or its TemplateProcessing equivalent): anything else would
  * tokenize differently, so it is refused rather than approximated.
  */
+import type * as z from 'zod/mini';
 import { CamtlError } from '../errors';
+import { checkSchema, describeValue, jsonPath, parseJsonText } from '../schema';
 import { DEFAULT_BERT_NORMALIZER } from './normalizer';
+import {
+  BERT_PROCESSING_SCHEMA,
+  checkDistinctIds,
+  checkSpecialId,
+  knownIds,
+  ROOT_SCHEMA,
+  TEMPLATE_PROCESSING_SCHEMA,
+} from './tokenizer-schema';
 import type {
   AddedToken,
   BertNormalizerOptions,
@@ -26,35 +36,36 @@ function describeType(section: unknown): string {
   return isObject(section) && typeof section.type === 'string' ? `"${section.type}"` : 'one without a "type"';
 }
 
-export function parseJsonText(text: string, source: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new CamtlError('BAD_FILE', `${source}: not valid JSON (${(e as Error).message})`);
-  }
-}
+export { parseJsonText } from '../schema';
 
 export function parseTokenizerJson(json: string | object, source: string): BertTokenizerConfig {
-  const root = typeof json === 'string' ? parseJsonText(json, source) : json;
-  if (!isObject(root)) throw new CamtlError('BAD_FILE', `${source}: expected a JSON object`);
+  const parsed = typeof json === 'string' ? parseJsonText(json, source) : json;
+  if (!isObject(parsed)) {
+    throw new CamtlError('BAD_FILE', `${source}: expected a JSON object, got ${describeValue(parsed)}`);
+  }
+  checkTypes(parsed, source);
+  const root = checkSchema(ROOT_SCHEMA, parsed, source, { code: 'BAD_FILE', hint: HINT });
   const { vocab, options } = readModel(root.model, source);
-  checkPreTokenizer(root.pre_tokenizer, source);
-  const { cls, sep } = readPostProcessor(root.post_processor, source);
-  const padding = isObject(root.padding) ? root.padding : {};
+  const addedTokens = readAddedTokens(root.added_tokens);
+  const { cls, sep } = readPostProcessor(parsed, source, knownIds(vocab, addedTokens));
   return {
     vocab,
-    normalizer: readNormalizer(root.normalizer, source),
+    normalizer: readNormalizer(root.normalizer),
     wordPiece: options,
-    addedTokens: readAddedTokens(root.added_tokens, source),
+    addedTokens,
     cls,
     sep,
-    padToken: typeof padding.pad_token === 'string' ? padding.pad_token : '[PAD]',
+    padToken: root.padding?.pad_token ?? '[PAD]',
     maskToken: '[MASK]',
     decoder: readDecoder(root.decoder, options.continuingSubwordPrefix),
   };
 }
 
-function readModel(model: unknown, source: string): { vocab: Map<string, number>; options: WordPieceOptions } {
+const HINT = 'compare it with a tokenizer.json saved by transformers (tokenizer.save_pretrained)';
+
+/** The pipeline parts camtl implements; any other is refused rather than approximated. */
+function checkTypes(root: Json, source: string): void {
+  const model = root.model;
   if (!isObject(model)) throw new CamtlError('BAD_FILE', `${source}: no "model" section`);
   if (model.type !== 'WordPiece') {
     throw new CamtlError(
@@ -62,39 +73,36 @@ function readModel(model: unknown, source: string): { vocab: Map<string, number>
       `${source}: the tokenizer model is ${describeType(model)}, but only WordPiece (BERT) tokenizers are supported`,
     );
   }
-  if (!isObject(model.vocab)) throw new CamtlError('BAD_FILE', `${source}: model.vocab is not an object`);
-  const vocab = new Map<string, number>();
-  for (const [token, id] of Object.entries(model.vocab)) {
-    if (!Number.isInteger(id) || (id as number) < 0) {
-      throw new CamtlError('BAD_FILE', `${source}: model.vocab["${token}"] is ${JSON.stringify(id)}, not a token id`);
-    }
-    vocab.set(token, id as number);
-  }
-  const options: WordPieceOptions = {
-    unkToken: typeof model.unk_token === 'string' ? model.unk_token : '[UNK]',
-    continuingSubwordPrefix:
-      typeof model.continuing_subword_prefix === 'string' ? model.continuing_subword_prefix : '##',
-    maxInputCharsPerWord: Number.isInteger(model.max_input_chars_per_word)
-      ? (model.max_input_chars_per_word as number)
-      : 100,
-  };
-  return { vocab, options };
-}
-
-function readNormalizer(n: unknown, source: string): BertNormalizerOptions | null {
-  if (n === null || n === undefined) return null;
-  if (!isObject(n) || n.type !== 'BertNormalizer') {
+  const n = root.normalizer;
+  if (n !== null && n !== undefined && (!isObject(n) || n.type !== 'BertNormalizer')) {
     throw new CamtlError(
       'UNSUPPORTED',
       `${source}: normalizer ${describeType(n)} is not supported (only BertNormalizer)`,
     );
   }
-  const flag = (v: unknown, fallback: boolean) => (typeof v === 'boolean' ? v : fallback);
+  checkPreTokenizer(root.pre_tokenizer, source);
+}
+
+type Root = z.infer<typeof ROOT_SCHEMA>;
+
+function readModel(model: Root['model'], source: string): { vocab: Map<string, number>; options: WordPieceOptions } {
+  const vocab = new Map(Object.entries(model.vocab));
+  checkDistinctIds(vocab, source);
+  const options: WordPieceOptions = {
+    unkToken: model.unk_token ?? '[UNK]',
+    continuingSubwordPrefix: model.continuing_subword_prefix ?? '##',
+    maxInputCharsPerWord: model.max_input_chars_per_word ?? 100,
+  };
+  return { vocab, options };
+}
+
+function readNormalizer(n: Root['normalizer']): BertNormalizerOptions | null {
+  if (n === null || n === undefined) return null;
   return {
-    cleanText: flag(n.clean_text, DEFAULT_BERT_NORMALIZER.cleanText),
-    handleChineseChars: flag(n.handle_chinese_chars, DEFAULT_BERT_NORMALIZER.handleChineseChars),
-    stripAccents: typeof n.strip_accents === 'boolean' ? n.strip_accents : null,
-    lowercase: flag(n.lowercase, DEFAULT_BERT_NORMALIZER.lowercase),
+    cleanText: n.clean_text ?? DEFAULT_BERT_NORMALIZER.cleanText,
+    handleChineseChars: n.handle_chinese_chars ?? DEFAULT_BERT_NORMALIZER.handleChineseChars,
+    stripAccents: n.strip_accents ?? null,
+    lowercase: n.lowercase ?? DEFAULT_BERT_NORMALIZER.lowercase,
   };
 }
 
@@ -107,32 +115,41 @@ function checkPreTokenizer(p: unknown, source: string): void {
   }
 }
 
-function readAddedTokens(list: unknown, source: string): AddedToken[] {
-  if (list === undefined || list === null) return [];
-  if (!Array.isArray(list)) throw new CamtlError('BAD_FILE', `${source}: added_tokens is not an array`);
-  return list.map((t, i) => {
-    if (!isObject(t) || typeof t.content !== 'string' || !Number.isInteger(t.id)) {
-      throw new CamtlError('BAD_FILE', `${source}: added_tokens[${i}] needs a string "content" and an integer "id"`);
-    }
-    return {
-      id: t.id as number,
-      content: t.content,
-      singleWord: t.single_word === true,
-      lstrip: t.lstrip === true,
-      rstrip: t.rstrip === true,
-      // HF's default: special tokens are not normalized, others are.
-      normalized: typeof t.normalized === 'boolean' ? t.normalized : t.special !== true,
-      special: t.special === true,
-    };
-  });
+function readAddedTokens(list: Root['added_tokens']): AddedToken[] {
+  return (list ?? []).map((t) => ({
+    id: t.id,
+    content: t.content,
+    singleWord: t.single_word === true,
+    lstrip: t.lstrip === true,
+    rstrip: t.rstrip === true,
+    // HF's default: special tokens are not normalized, others are.
+    normalized: typeof t.normalized === 'boolean' ? t.normalized : t.special !== true,
+    special: t.special === true,
+  }));
 }
 
-function readPostProcessor(p: unknown, source: string): { cls: SpecialToken; sep: SpecialToken } {
+function readPostProcessor(root: Json, source: string, known: Set<number>): { cls: SpecialToken; sep: SpecialToken } {
+  const p = root.post_processor;
   if (isObject(p) && p.type === 'BertProcessing') {
-    return { cls: tokenPair(p.cls, 'cls', source), sep: tokenPair(p.sep, 'sep', source) };
+    const { cls, sep } = checkSchema(BERT_PROCESSING_SCHEMA, root, source, {
+      code: 'BAD_FILE',
+      hint: HINT,
+    }).post_processor;
+    checkSpecialId(cls[1], 'post_processor.cls[1]', known, source);
+    checkSpecialId(sep[1], 'post_processor.sep[1]', known, source);
+    return { cls: { token: cls[0], id: cls[1] }, sep: { token: sep[0], id: sep[1] } };
   }
   if (isObject(p) && p.type === 'TemplateProcessing') {
-    const found = bertTemplateSpecials(p);
+    const { special_tokens } = checkSchema(TEMPLATE_PROCESSING_SCHEMA, root, source, {
+      code: 'BAD_FILE',
+      hint: HINT,
+    }).post_processor;
+    for (const [name, entry] of Object.entries(special_tokens)) {
+      entry.ids.forEach((id, i) =>
+        checkSpecialId(id, `post_processor.special_tokens${jsonPath([name])}.ids[${i}]`, known, source),
+      );
+    }
+    const found = bertTemplateSpecials(p, special_tokens);
     if (found) return found;
     throw new CamtlError(
       'UNSUPPORTED',
@@ -145,15 +162,10 @@ function readPostProcessor(p: unknown, source: string): { cls: SpecialToken; sep
   );
 }
 
-function tokenPair(v: unknown, name: string, source: string): SpecialToken {
-  if (!Array.isArray(v) || typeof v[0] !== 'string' || !Number.isInteger(v[1])) {
-    throw new CamtlError('BAD_FILE', `${source}: post_processor.${name} should be ["token", id]`);
-  }
-  return { token: v[0], id: v[1] };
-}
+type SpecialEntries = Record<string, { ids: number[]; tokens: string[] }>;
 
 /** [CLS]/[SEP] of a TemplateProcessing that is exactly BERT's, or null. */
-function bertTemplateSpecials(p: Json): { cls: SpecialToken; sep: SpecialToken } | null {
+function bertTemplateSpecials(p: Json, specials: SpecialEntries): { cls: SpecialToken; sep: SpecialToken } | null {
   const piece = (x: unknown): string => {
     if (!isObject(x)) return '?';
     const s = x.SpecialToken ?? x.Sequence;
@@ -167,23 +179,18 @@ function bertTemplateSpecials(p: Json): { cls: SpecialToken; sep: SpecialToken }
   const expectSingle = [`T:${c}:0`, 'S:A:0', `T:${s}:0`];
   const expectPair = [...expectSingle, 'S:B:1', `T:${s}:1`];
   if (single.join('|') !== expectSingle.join('|') || pair.join('|') !== expectPair.join('|')) return null;
-  const specials = isObject(p.special_tokens) ? p.special_tokens : {};
   const resolve = (name: string): SpecialToken | null => {
-    const entry = specials[name];
-    if (!isObject(entry) || !Array.isArray(entry.ids) || entry.ids.length !== 1) return null;
-    const tokens = Array.isArray(entry.tokens) ? entry.tokens : [name];
-    return { token: String(tokens[0]), id: entry.ids[0] as number };
+    const entry = Object.hasOwn(specials, name) ? specials[name] : undefined;
+    if (!entry || entry.ids.length !== 1) return null;
+    return { token: entry.tokens[0] ?? name, id: entry.ids[0] };
   };
   const cls = resolve(c);
   const sep = resolve(s);
   return cls && sep ? { cls, sep } : null;
 }
 
-function readDecoder(d: unknown, modelPrefix: string): WordPieceDecoderOptions {
+function readDecoder(d: Root['decoder'], modelPrefix: string): WordPieceDecoderOptions {
   // BERT files always carry a WordPiece decoder; without one, decode as BERT would.
-  if (!isObject(d) || d.type !== 'WordPiece') return { prefix: modelPrefix, cleanup: true };
-  return {
-    prefix: typeof d.prefix === 'string' ? d.prefix : modelPrefix,
-    cleanup: typeof d.cleanup === 'boolean' ? d.cleanup : true,
-  };
+  if (!d || d.type !== 'WordPiece') return { prefix: modelPrefix, cleanup: true };
+  return { prefix: d.prefix ?? modelPrefix, cleanup: d.cleanup ?? true };
 }

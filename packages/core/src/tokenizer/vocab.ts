@@ -5,6 +5,7 @@
  * (or tokenizer_config.json, see `tokenizerConfigOptions`).
  */
 import { CamtlError } from '../errors';
+import { TOKENIZER_LIMITS as L } from './tokenizer-schema';
 import type { AddedToken, BertTokenizerConfig } from './types';
 
 export type SpecialTokenRole = 'pad' | 'unk' | 'cls' | 'sep' | 'mask';
@@ -30,19 +31,53 @@ const DEFAULT_SPECIALS: Record<SpecialTokenRole, string> = {
   mask: '[MASK]',
 };
 
-const TRAILING_WHITESPACE = /\p{White_Space}+$/u;
+const WHITE_SPACE = /^\p{White_Space}$/u;
 
-/** Token → line number. As HF's WordPiece::read_file: trailing whitespace trimmed, a later duplicate wins. */
-export function parseVocab(text: string): Map<string, number> {
-  const lines = text.split('\n');
-  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+/** Trailing Unicode White_Space removed by a backward scan (a /\s+$/ regex is quadratic on long blank runs). */
+function trimEndWhiteSpace(line: string): string {
+  let end = line.length;
+  while (end > 0 && WHITE_SPACE.test(line[end - 1])) end--;
+  return end === line.length ? line : line.slice(0, end);
+}
+
+/**
+ * Token → line number. As HF's WordPiece::read_file: trailing whitespace
+ * trimmed, and a later duplicate wins (kept, not refused: HF loads such
+ * files, and the earlier line's id then never comes out of encode). Bounded
+ * in lines and line length (TOKENIZER_LIMITS), each error naming file:line.
+ */
+export function parseVocab(text: string, source = 'vocab.txt'): Map<string, number> {
   const vocab = new Map<string, number>();
-  lines.forEach((line, index) => vocab.set(line.replace(TRAILING_WHITESPACE, ''), index));
+  let start = 0;
+  for (let index = 0; start < text.length; index++) {
+    const end = text.indexOf('\n', start);
+    const stop = end === -1 ? text.length : end;
+    if (index >= L.vocabLines) {
+      throw new CamtlError(
+        'BAD_FILE',
+        `${source}: more than ${L.vocabLines} lines`,
+        'a vocab.txt holds one token per line',
+      );
+    }
+    const token = trimEndWhiteSpace(text.slice(start, stop));
+    if (token.length > L.tokenChars) {
+      throw new CamtlError(
+        'BAD_FILE',
+        `${source}:${index + 1}: a token of ${token.length} characters, more than the ${L.tokenChars} allowed`,
+        'a vocab.txt holds one token per line',
+      );
+    }
+    vocab.set(token, index);
+    start = stop + 1;
+  }
   return vocab;
 }
 
 export function vocabConfig(vocabText: string, options: VocabOptions = {}, source = 'vocab.txt'): BertTokenizerConfig {
-  const vocab = parseVocab(vocabText);
+  if (typeof vocabText !== 'string') {
+    throw new CamtlError('BAD_INPUT', `${source}: expected the file's text, got ${typeof vocabText}`);
+  }
+  const vocab = parseVocab(vocabText, source);
   const names = { ...DEFAULT_SPECIALS, ...options.specialTokens };
   const idOf = (role: SpecialTokenRole): number => {
     const id = vocab.get(names[role]);

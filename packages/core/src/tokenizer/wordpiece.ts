@@ -17,10 +17,13 @@ export class WordPiece {
   // No vocabulary entry is longer than this, so longer candidates are skipped unseen.
   private readonly maxPieceChars: number;
 
-  constructor(vocab: Map<string, number>, options: WordPieceOptions) {
+  constructor(vocab: Map<string, number>, options: WordPieceOptions, source = 'WordPiece') {
     const unkId = vocab.get(options.unkToken);
     if (unkId === undefined) {
-      throw new CamtlError('BAD_CONFIG', `WordPiece: the unknown token "${options.unkToken}" is not in the vocabulary`);
+      throw new CamtlError(
+        'BAD_CONFIG',
+        `${source}: the unknown token ${JSON.stringify(options.unkToken)} is not in the vocabulary`,
+      );
     }
     this.vocab = vocab;
     this.options = options;
@@ -32,12 +35,15 @@ export class WordPiece {
 
   /** The pieces of one pre-tokenized word; a word that cannot be covered is one [UNK]. */
   tokenize(word: string): ModelToken[] {
-    const chars = Array.from(word);
-    if (chars.length > this.options.maxInputCharsPerWord) return [this.unk];
+    // at[i]: the UTF-16 offset of code point i, so candidates are native slices (no per-candidate join).
+    const at: number[] = [];
+    for (let i = 0; i < word.length; i += word.codePointAt(i)! > 0xffff ? 2 : 1) at.push(i);
+    if (at.length > this.options.maxInputCharsPerWord) return [this.unk];
+    at.push(word.length);
     const pieces: ModelToken[] = [];
     let start = 0;
-    while (start < chars.length) {
-      const found = this.longestPieceAt(chars, start);
+    while (start < at.length - 1) {
+      const found = this.longestPieceAt(word, at, start);
       if (!found) return [this.unk];
       pieces.push(found.token);
       start = found.end;
@@ -45,10 +51,10 @@ export class WordPiece {
     return pieces;
   }
 
-  private longestPieceAt(chars: string[], start: number): { token: ModelToken; end: number } | null {
+  private longestPieceAt(word: string, at: number[], start: number): { token: ModelToken; end: number } | null {
     const prefix = start > 0 ? this.options.continuingSubwordPrefix : '';
-    for (let end = Math.min(chars.length, start + this.maxPieceChars); end > start; end--) {
-      const value = prefix + chars.slice(start, end).join('');
+    for (let end = Math.min(at.length - 1, start + this.maxPieceChars); end > start; end--) {
+      const value = prefix + word.slice(at[start], at[end]);
       const id = this.vocab.get(value);
       if (id !== undefined) return { token: { id, value }, end };
     }

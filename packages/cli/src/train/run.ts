@@ -55,22 +55,9 @@ async function createModel(
       `${cfg.model}: ${report.unexpected.length} tensor(s) fit no ${modelName(cfg)} parameter, e.g. ${report.unexpected[0]}`,
     );
   }
-  const missing = cfg.model ? report.initialized.find(isPretrainedBertName) : undefined;
-  if (missing !== undefined) {
-    model.dispose();
-    throw new CamtlError(
-      'MISSING_KEYS',
-      `${cfg.model}: missing tensor ${missing}, a weight of the pretrained BERT itself`,
-      'only the new parts (adapters, task heads) may start from random weights: use a complete BERT checkpoint',
-    );
-  }
+  // core's loader already refuses a BERT missing one of its own weights: what it created is new parts only.
   return { model: withDropout(model, cfg.dropout), created: cfg.model ? report.initialized : [] };
 }
-
-/** HF BERT's own parameter names: a checkpoint to start from must have them all. */
-const PRETRAINED_BERT =
-  /^bert\.(embeddings\.(word_embeddings|position_embeddings|token_type_embeddings)\.weight|embeddings\.LayerNorm\.(weight|bias)|encoder\.layer\.\d+\.(attention\.self\.(query|key|value)|attention\.output\.dense|attention\.output\.LayerNorm|intermediate\.dense|output\.dense|output\.LayerNorm)\.(weight|bias))$/;
-export const isPretrainedBertName = (name: string): boolean => PRETRAINED_BERT.test(name);
 
 /** "N tensor(s) …: a.layer.N.x, b": the new parameters grouped (layer and task numbers as N, no weight/bias). */
 export function describeNew(names: readonly string[]): string {

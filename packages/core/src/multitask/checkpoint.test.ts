@@ -2,9 +2,11 @@ import '@tensorflow/tfjs-backend-cpu';
 import { describe, expect, it } from 'vitest';
 import { isCamtlError } from '../errors';
 import { memoryFileSystem, type FileSystem } from '../io/fs';
+import { serializeSafetensors } from '../io/safetensors';
 import { ToyModel } from '../testing/toy-multitask';
 import {
   LATEST,
+  OPTIMIZER_FILE,
   STATE_FILE,
   latestCheckpoint,
   loadTrainingCheckpoint,
@@ -82,7 +84,8 @@ describe('training checkpoints', () => {
     const fs = memoryFileSystem();
     await saveTrainingCheckpoint(ROOT, model, opt(), state(2), fs);
     const dir = `${ROOT}/checkpoint-0000002`;
-    const cases: Array<[string, string, RegExp]> = [
+    const other = serializeSafetensors([{ name: 'x', shape: [1], data: new Float32Array([1]) }]);
+    const cases: Array<[string, string | Uint8Array, RegExp]> = [
       [`${ROOT}/${LATEST}`, 'null', /latest\.json: "path" must name a checkpoint folder/],
       [`${ROOT}/${LATEST}`, '{"step":2,"path":"../x"}', /latest\.json: "path"/],
       [`${dir}/${STATE_FILE}`, '{"version":1,', /trainer_state\.json: not valid JSON/],
@@ -91,6 +94,8 @@ describe('training checkpoints', () => {
       [`${dir}/${STATE_FILE}`, JSON.stringify({ ...state(2), optimizer: null }), /optimizer: expected/],
       [`${dir}/${STATE_FILE}`, JSON.stringify({ ...state(2), dropoutRng: [1, 2] }), /dropoutRng: expected/],
       [`${dir}/${STATE_FILE}`, JSON.stringify({ ...state(2), best: { step: null } }), /best\.step: expected/],
+      [`${dir}/model.safetensors`, other, /model\.safetensors: missing tensor emb\.weight \(it has optimizer state\)/],
+      [`${dir}/${OPTIMIZER_FILE}`, other, /optimizer\.safetensors: tensor "x" is not an AdamW moment/],
     ];
     for (const [file, text, message] of cases) {
       const copy = memoryFileSystem();
@@ -102,7 +107,7 @@ describe('training checkpoints', () => {
           () => undefined,
           (err: unknown) => err,
         );
-      expect(isCamtlError(e), text).toBe(true);
+      expect(isCamtlError(e), String(e)).toBe(true);
       expect((e as Error).message).toMatch(message);
       expect((e as Error).message).not.toContain('\n');
     }

@@ -150,15 +150,38 @@ export async function loadTrainingCheckpoint(
   fs: FileSystem,
 ): Promise<{ state: TrainerState; optimizer: AdamWState }> {
   const state = checkTrainerState(await readJson(fs, fs.join(dir, STATE_FILE)), fs.join(dir, STATE_FILE));
-  const file = await readSafetensors(await fs.open(fs.join(dir, OPTIMIZER_FILE)));
+  const optimizerFile = fs.join(dir, OPTIMIZER_FILE);
+  const file = await readSafetensors(await fs.open(optimizerFile));
   const m = new Map<string, Float32Array>();
   const v = new Map<string, Float32Array>();
   for (const name of file.entries.keys()) {
-    const target = name.startsWith('m.') ? m : v;
-    target.set(name.slice(2), await file.float32(name));
+    if (!/^[mv]\./.test(name))
+      throw new CamtlError(
+        'BAD_FILE',
+        `${optimizerFile}: tensor "${name}" is not an AdamW moment (m.* or v.*)`,
+        DAMAGED,
+      );
+    (name.startsWith('m.') ? m : v).set(name.slice(2), await file.float32(name));
   }
+  await checkModelHasMoments(dir, [...m.keys(), ...v.keys()], fs);
   const paramSteps = new Map(Object.entries(state.optimizer.paramSteps));
   return { state, optimizer: { step: state.optimizer.step, m, v, paramSteps } };
+}
+
+const DAMAGED =
+  'the checkpoint is damaged: delete its folder (and latest.json if it points there) and resume from an earlier one';
+
+/**
+ * Every parameter with optimiser moments is in the checkpoint's model file:
+ * a weight missing there would otherwise be restored as the fresh model's.
+ */
+async function checkModelHasMoments(dir: string, names: readonly string[], fs: FileSystem): Promise<void> {
+  const modelFile = fs.join(dir, 'model.safetensors');
+  if (!(await fs.exists(modelFile))) return; // a sharded or missing model: its loader names what is wrong
+  const { entries } = await readSafetensors(await fs.open(modelFile));
+  const missing = names.find((n) => !entries.has(n));
+  if (missing !== undefined)
+    throw new CamtlError('MISSING_KEYS', `${modelFile}: missing tensor ${missing} (it has optimizer state)`, DAMAGED);
 }
 
 /** Removes all but the newest `keep` checkpoints, never the best one. */

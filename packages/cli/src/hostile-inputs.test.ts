@@ -1,4 +1,4 @@
-import { cpSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { nodeFileSystem } from '@camtl/backend-node';
@@ -189,5 +189,53 @@ describe('camtl train --resume and camtl eval on damaged or moved runs', () => {
     const r = await run('eval', '--model', join(copy, 'model'), '--backend', 'cpu');
     expect(r.code).toBe(1);
     expect(errorLine(r.stderr)).toMatch(/run\.json: data: expected object, got null/);
+  });
+});
+
+describe('--task-def with "format": "csv" (RFC 4180)', () => {
+  it('trains on it, skipping a bad row by file:line, and camtl data lists that row', async () => {
+    const bert = await tinyBertFolder('cpu');
+    const data = tmp();
+    mkdirSync(join(data, 'mine'));
+    const rows = [
+      '"A fine, sturdy pan",pos',
+      '"It said ""broken""\non arrival",neg',
+      'Works well,pos',
+      'odd row,maybe',
+    ];
+    writeFileSync(join(data, 'mine', 'train.csv'), ['text,label', ...rows, ...rows].join('\r\n') + '\r\n');
+    writeFileSync(join(data, 'mine', 'dev.csv'), ['text,label', ...rows.slice(0, 3)].join('\n'));
+    const def = join(data, 'mine.json');
+    const spec = { name: 'mine', kind: 'classification', labels: ['neg', 'pos'], format: 'csv' };
+    writeFileSync(
+      def,
+      JSON.stringify({
+        ...spec,
+        files: { train: 'mine/train.csv', dev: 'mine/dev.csv' },
+        columns: { textA: 'text', label: 'label' },
+      }),
+    );
+    const flags = ['--max-steps', '2', '--batch-size', '2', '--max-length', '32', '--backend', 'cpu'];
+    const out = join(tmp(), 'run');
+    const r = await run(
+      'train',
+      '--model',
+      bert,
+      '--data',
+      data,
+      '--task-def',
+      def,
+      '--skip-bad-rows',
+      '--output',
+      out,
+      ...flags,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/mine train: 6 examples, 2 bad rows skipped/);
+    const d = await run('data', '--glue', data, '--task', 'mine', '--task-def', def, '--json');
+    expect(d.code, d.stderr).toBe(0);
+    const skipped = JSON.parse(d.stdout).skipped as { line: number; reason: string }[];
+    expect(skipped.map((s) => s.line)).toEqual([6, 11]); // a quoted line break makes a row two lines long
+    expect(skipped[0].reason).toMatch(/expected a label in \{neg, pos\}/);
   });
 });

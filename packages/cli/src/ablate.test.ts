@@ -172,7 +172,7 @@ describe('camtl train --data-fraction', () => {
     expect(r.stderr).toMatch(/synthetic-polarity train: 6 \/ 240 examples/);
     expect(json(join(out, 'run.json')).dataFraction).toBe(0.25);
     const bad = await run('train', '--data-fraction', '0', '--output', out);
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2); // a bad flag value: a usage error
     expect(bad.stderr).toMatch(/^error: --data-fraction: expected a number from 0\.001 to 1, got 0 \(/);
   }, 60_000);
 });

@@ -49,6 +49,11 @@ export function usageError(message: string, hint?: string): CamtlError {
   return Object.assign(new CamtlError('BAD_INPUT', message, hint), { [USAGE]: true });
 }
 
+/** `e` marked as a usage error (a bad flag value or --config/--task-def file: exit 2), when it is camtl's own. */
+export function asUsageError(e: unknown): unknown {
+  return e instanceof CamtlError ? Object.assign(e, { [USAGE]: true }) : e;
+}
+
 export function isUsageError(e: unknown): boolean {
   return !!(e as Record<symbol, unknown> | null)?.[USAGE];
 }

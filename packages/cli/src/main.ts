@@ -41,6 +41,9 @@ function topHelp(): string {
   ];
   for (const c of COMMANDS) lines.push(`  ${c.name.padEnd(10)} ${c.summary}`);
   lines.push('', 'Run "camtl <command> --help" for the options of a command, "camtl --version" for the version.');
+  lines.push(
+    'Exit codes: 0 done, 1 a failure, 2 a usage error (a bad flag, or a bad --config / --task-def file), 130 stopped by Ctrl-C after a checkpoint.',
+  );
   return lines.join('\n') + '\n';
 }
 

@@ -120,23 +120,25 @@ describe('camtl train / eval / predict / submit on GLUE-layout data', () => {
     expect(mnli.slice(1).every((l) => /\t(entailment|neutral|contradiction)$/.test(l))).toBe(true);
   });
 
-  it('clear one-line errors: data without a model, an unknown task, nothing to resume', async () => {
-    for (const [argv, pattern] of [
-      [['train', '--data', GLUE], /--data .* needs --model/],
+  it('clear one-line errors: data without a model, an unknown task (usage: 2), nothing to resume (1)', async () => {
+    for (const [argv, pattern, code] of [
+      [['train', '--data', GLUE], /--data .* needs --model/, 2],
       [
         ['train', '--model', bert, '--data', GLUE, '--tasks', 'nope', '--output', join(tmp(), 'x')],
         /unknown task "nope"/,
+        2,
       ],
-      [['train', '--resume', '--output', join(tmp(), 'empty')], /no run to resume/],
-      [['eval', '--model', join(tmp(), 'none')], /model folder not found/],
-      [['eval', '--model', join(tmp(), 'none'), '--select-by', 'best'], /--select-by: expected paper or mean/],
+      [['train', '--resume', '--output', join(tmp(), 'empty')], /no run to resume/, 1],
+      [['eval', '--model', join(tmp(), 'none')], /model folder not found/, 1],
+      [['eval', '--model', join(tmp(), 'none'), '--select-by', 'best'], /--select-by: expected paper or mean/, 1],
       [
         ['train', '--model', bert, '--data', GLUE, '--select-by', 'best'],
         /--select-by: expected "paper" \| "mean", got "best"/,
+        2,
       ],
     ] as const) {
       const r = await run(...argv);
-      expect(r.code).toBe(1);
+      expect(r.code, argv.join(' ')).toBe(code);
       expect(r.stderr.trim().split('\n').pop()).toMatch(pattern);
     }
   });

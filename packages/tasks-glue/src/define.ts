@@ -10,8 +10,10 @@ import {
   TASK_KINDS,
   type TaskKind,
 } from '@camtl/core';
+import { parseCsv } from './csv';
 import { defineKindTask } from './define-kinds';
-import { parseJsonl, parseTsv, ROLES, type Columns, type RawRow } from './formats';
+import { checkSpecShape } from './spec-shape';
+import { oneLine, parseJsonl, parseTsv, ROLES, type Columns, type RawRow } from './formats';
 import { computeMetrics, defaultMetricNames, isMetricName, meanOrNull, type MetricName } from './metrics';
 
 /** One split's file, when it differs from the task-wide layout (e.g. a test file without labels). */
@@ -19,9 +21,9 @@ export interface FileSpec {
   /** Relative to the data folder, '/'-separated. */
   path: string;
   columns?: Columns;
-  /** TSV: whether line 1 is a header (skipped, and used to resolve column names). */
+  /** TSV/CSV: whether line 1 is a header (skipped, and used to resolve column names). */
   header?: boolean;
-  /** TSV without a header: column names for error messages. */
+  /** TSV/CSV without a header: column names for error messages. */
   columnNames?: readonly string[];
 }
 
@@ -30,15 +32,18 @@ export interface TaskSpec {
   kind: TaskKind;
   /** Classification: the label strings as written in the files, in class-id order; token classification: the tags. */
   labels?: readonly string[];
-  /** conll: token classification; squad (v1.1 JSON), mrqa: span extraction (see define-kinds.ts). */
-  format: 'tsv' | 'jsonl' | 'conll' | 'squad' | 'mrqa';
+  /**
+   * tsv (GLUE's: split on tabs, quotes are text), csv (RFC 4180: commas, quoted fields), jsonl;
+   * conll: token classification; squad (v1.1 JSON), mrqa: span extraction (see define-kinds.ts).
+   */
+  format: 'tsv' | 'csv' | 'jsonl' | 'conll' | 'squad' | 'mrqa';
   /** The dataset folder the files are in, when the task belongs to a known dataset. */
   dataset?: string;
   /** Split → file; usually train, dev and test. */
   files: Readonly<Record<string, string | FileSpec>>;
-  /** TSV: header names or 0-based indices (negative: from the end); JSONL: keys. Not needed by conll/squad/mrqa. */
+  /** TSV/CSV: header names or 0-based indices (negative: from the end); JSONL: keys. Not needed by conll/squad/mrqa. */
   columns?: Columns;
-  /** TSV: whether files start with a header line (default true). */
+  /** TSV/CSV: whether files start with a header line (default true). */
   header?: boolean;
   columnNames?: readonly string[];
   /** Default: classification ['accuracy'], regression ['pearson', 'spearman']. */
@@ -87,8 +92,8 @@ function checkSpec(spec: TaskSpec): void {
   } else if (spec.kind !== 'regression') {
     throw configError(spec, `kind must be one of ${TASK_KINDS.join(', ')}, got "${spec.kind}"`);
   }
-  if (spec.format !== 'tsv' && spec.format !== 'jsonl') {
-    throw configError(spec, `a ${spec.kind} task reads format "tsv" or "jsonl", got "${spec.format}"`);
+  if (spec.format !== 'tsv' && spec.format !== 'csv' && spec.format !== 'jsonl') {
+    throw configError(spec, `a ${spec.kind} task reads format "tsv", "csv" or "jsonl", got "${spec.format}"`);
   }
   if (spec.columns?.textA === undefined) throw configError(spec, 'columns need textA');
   if (Object.keys(spec.files).length === 0) throw configError(spec, 'no files given');
@@ -176,14 +181,18 @@ async function readSplit(
     );
   }
   const text = await fs.readText(path);
+  const table = { header: file.header!, columnNames: file.columnNames };
   const rows =
     spec.format === 'jsonl'
       ? parseJsonl(text, file.columns!)
-      : parseTsv(text, path, file.columns!, { header: file.header!, columnNames: file.columnNames });
+      : spec.format === 'csv'
+        ? parseCsv(text, path, file.columns!, table)
+        : parseTsv(text, path, file.columns!, table);
   const examples: Example[] = [];
   const skipped: SkippedRow[] = [];
   for (const row of rows) {
-    const reason = 'error' in row ? row.error : rowProblem(spec, row);
+    const problem = 'error' in row ? row.error : rowProblem(spec, row);
+    const reason = problem === undefined ? undefined : oneLine(problem);
     if (reason === undefined && 'fields' in row) examples.push(toExample(row.fields, row.line));
     else if (options?.skipBadRows) skipped.push({ line: row.line, reason: reason! });
     else throw badRowError(spec, path, { line: row.line, reason: reason! });
@@ -229,7 +238,7 @@ function makeScore(spec: TaskSpec, names: readonly MetricName[]): (m: MetricValu
  * it is: pass it wherever a TaskDefinition goes.
  */
 export function defineTask(spec: TaskSpec): DefinedTask {
-  if (!spec.name) throw new CamtlError('BAD_CONFIG', 'defineTask: a task needs a name');
+  checkSpecShape(spec);
   const files = normaliseFiles(spec);
   if (spec.kind !== 'classification' && spec.kind !== 'regression') {
     if (!TASK_KINDS.includes(spec.kind)) checkSpec(spec); // throws, naming the kinds

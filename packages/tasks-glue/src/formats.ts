@@ -55,7 +55,7 @@ export function splitLines(text: string): { line: number; text: string }[] {
   return lines;
 }
 
-interface TsvLayout {
+export interface TsvLayout {
   index: Partial<Record<Role, number>>;
   where: Record<Role, string>;
   required: number;
@@ -68,8 +68,8 @@ function columnLabel(index: number, names: readonly string[] | undefined): strin
   return name !== undefined ? `${base} ("${name}")` : base;
 }
 
-/** Resolves header names to indices and works out what a valid row needs. */
-function tsvLayout(
+/** Resolves header names to indices and works out what a valid row needs (TSV and CSV alike). */
+export function tsvLayout(
   columns: Columns,
   names: readonly string[] | undefined,
   file: string,
@@ -84,7 +84,7 @@ function tsvLayout(
     if (typeof ref === 'string' && i < 0) {
       const found = names && names.length > 0 ? names.join(', ') : 'no header';
       const at = fromHeader ? `${file}:1` : file;
-      throw new CamtlError('BAD_FILE', `${at}: expected a column "${ref}" in the header, found: ${found}`);
+      throw new CamtlError('BAD_FILE', oneLine(`${at}: expected a column "${ref}" in the header, found: ${found}`));
     }
     index[role] = i;
     where[role] = columnLabel(i, names);
@@ -109,19 +109,47 @@ export function parseTsv(text: string, file: string, columns: Columns, options: 
   let names = options.columnNames;
   if (options.header && lines.length > 0) names = lines.shift()!.text.split('\t');
   const layout = tsvLayout(columns, names, file, options.header);
-  return lines.map(({ line, text: row }) => {
-    const cells = row === '' ? [] : row.split('\t');
-    if (cells.length < layout.required) {
-      const got = cells.length === 0 ? 'an empty line' : `${cells.length}`;
-      return { line, error: `expected ${layout.required} tab-separated columns (${layout.expected}), got ${got}` };
-    }
-    const fields: Partial<Record<Role, string>> = {};
-    for (const role of ROLES) {
-      const i = layout.index[role];
-      if (i !== undefined) fields[role] = cells[i < 0 ? cells.length + i : i];
-    }
-    return { line, fields, where: layout.where };
-  });
+  return lines.map(({ line, text: row }) => cellsRow(line, row === '' ? [] : row.split('\t'), layout, 'tab'));
+}
+
+/** One row's cells as a RawRow: the roles' cells, or why there are too few. */
+export function cellsRow(line: number, cells: readonly string[], layout: TsvLayout, sep: 'tab' | 'comma'): RawRow {
+  if (cells.length < layout.required) {
+    const got = cells.length === 0 ? 'an empty line' : `${cells.length}`;
+    return { line, error: `expected ${layout.required} ${sep}-separated columns (${layout.expected}), got ${got}` };
+  }
+  const fields: Partial<Record<Role, string>> = {};
+  for (const role of ROLES) {
+    const i = layout.index[role];
+    if (i !== undefined) fields[role] = cells[i < 0 ? cells.length + i : i];
+  }
+  return { line, fields, where: layout.where };
+}
+
+/**
+ * `text` (a bad row's reason, which may quote a field) on one line: control
+ * characters such as a tab or a line break inside a quoted value are escaped.
+ */
+export function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u2028\u2029]/g, (c) =>
+    c === '\t'
+      ? '\\t'
+      : c === '\n'
+        ? '\\n'
+        : c === '\r'
+          ? '\\r'
+          : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+/**
+ * JSON.parse's complaint as part of a one-line error: V8 quotes the text
+ * around the fault, line breaks and all, so control characters are escaped
+ * and the quote is cut short.
+ */
+export function jsonProblem(e: unknown): string {
+  const message = oneLine(String((e as Error)?.message ?? e));
+  return message.length > 120 ? `${message.slice(0, 120)}…` : message;
 }
 
 /** A JSON value as the string a TSV would hold; undefined when absent or not scalar. */
@@ -136,7 +164,7 @@ function parseJsonLine(row: string): { value?: Record<string, unknown>; error?: 
   try {
     value = JSON.parse(row);
   } catch (e) {
-    return { error: `expected a JSON object, got invalid JSON (${(e as Error).message})` };
+    return { error: `expected a JSON object, got invalid JSON (${jsonProblem(e)})` };
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return {

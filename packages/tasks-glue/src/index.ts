@@ -22,6 +22,7 @@ export {
   type MetricName,
 } from './metrics';
 export { parseJsonl, parseTsv, splitLines, type ColumnRef, type Columns, type RawRow, type Role } from './formats';
+export { parseCsv } from './csv';
 export { defineTask, parseNumber, type DefinedTask, type FileSpec, type TaskSpec } from './define';
 export {
   GLUE_ALIASES,

@@ -6,7 +6,7 @@ import {
   type ReadResult,
   type SkippedRow,
 } from '@camtl/core';
-import { splitLines } from './formats';
+import { jsonProblem, oneLine, splitLines } from './formats';
 
 /**
  * Reading JSONL files whose records are nested (SuperGLUE's MultiRC passages,
@@ -102,7 +102,7 @@ function parseRecord(text: string): JsonRecord {
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new RecordProblem(`expected a JSON object, got invalid JSON (${(e as Error).message})`);
+    throw new RecordProblem(`expected a JSON object, got invalid JSON (${jsonProblem(e)})`);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new RecordProblem(`expected a JSON object, got ${Array.isArray(value) ? 'an array' : describe(value)}`);
@@ -156,9 +156,9 @@ export async function readJsonlSplit(a: JsonlSplitArgs, toExamples: RecordReader
       if (!(e instanceof RecordProblem)) throw e;
       if (!a.options?.skipBadRows) {
         const hint = 'read with skipBadRows: true (the CLI: --skip-bad-rows) to skip malformed rows and list them';
-        throw new CamtlError('BAD_FILE', `${path}:${line}: ${e.message}`, hint);
+        throw new CamtlError('BAD_FILE', `${path}:${line}: ${oneLine(e.message)}`, hint);
       }
-      skipped.push({ line, reason: e.message });
+      skipped.push({ line, reason: oneLine(e.message) });
     }
   }
   const unlabelled = examples.filter((e) => e.label === undefined).length;

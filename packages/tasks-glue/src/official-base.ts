@@ -7,7 +7,7 @@ import {
   type ReadResult,
   type SkippedRow,
 } from '@camtl/core';
-import { splitLines } from './formats';
+import { jsonProblem, oneLine, splitLines } from './formats';
 import { accuracy } from './metrics';
 import { classJson, spanJson, tagsJson } from './official-json';
 import type { DatasetName, OfficialTask } from './official-task';
@@ -32,7 +32,8 @@ export class Rows {
   quirk(name: string, n = 1): void {
     if (n > 0) this.quirks[name] = (this.quirks[name] ?? 0) + n;
   }
-  bad(line: number, reason: string): void {
+  bad(line: number, problem: string): void {
+    const reason = oneLine(problem);
     if (!this.options?.skipBadRows) {
       throw new CamtlError(
         'BAD_FILE',
@@ -213,7 +214,7 @@ export function jsonLines(
     try {
       obj = JSON.parse(row);
     } catch (e) {
-      rows.bad(line, `expected a JSON object, got invalid JSON (${(e as Error).message})`);
+      rows.bad(line, `expected a JSON object, got invalid JSON (${jsonProblem(e)})`);
       continue;
     }
     if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) rows.bad(line, 'expected a JSON object');

@@ -1,3 +1,4 @@
+import { jsonProblem } from './formats';
 import type { SpanAnswer } from '@camtl/core';
 import { codePointToUtf16 } from './offsets';
 import { official, spanTask, type Rows } from './official-base';
@@ -57,7 +58,7 @@ export function parseSquad(text: string, rows: Rows): void {
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    rows.bad(1, `expected SQuAD JSON, got invalid JSON (${(e as Error).message})`);
+    rows.bad(1, `expected SQuAD JSON, got invalid JSON (${jsonProblem(e)})`);
     return;
   }
   const articles = isObject(doc) ? list(doc.data, rows, '"data"') : list(undefined, rows, '"data"');

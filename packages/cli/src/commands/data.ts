@@ -1,10 +1,10 @@
 import { CamtlError, type FileSystem, type TaskDefinition } from '@camtl/core';
 import { formatInspection, inspectSplit, taskMetrics, type OfficialTask } from '@camtl/tasks-glue';
 import type { CommandSpec } from '../args';
-import { stringFlag } from '../args';
+import { asUsageError, stringFlag } from '../args';
 import { readJsonFile } from '../files';
 import { nodeFileSystem } from '@camtl/backend-node';
-import { findTask, knownTasks } from '../train/data';
+import { findTask, knownTasks, readTaskDef } from '../train/data';
 
 /** "dev"/"test" also name MNLI's matched splits, so the same command works for every GLUE task. */
 function resolveSplit(task: TaskDefinition, split: string): string {
@@ -100,7 +100,10 @@ export const dataCommand: CommandSpec = {
       );
     const defFile = stringFlag(values, 'task-def');
     const disk = nodeFileSystem();
-    const specs = defFile ? [(await readJsonFile(disk, defFile)) as never] : [];
+    // A bad --task-def file is a usage error naming it, as in camtl train.
+    const specs = defFile
+      ? [await readTaskDef(defFile, disk).catch((e: unknown) => Promise.reject(asUsageError(e)))]
+      : [];
     const task = findTask(knownTasks(specs), name);
     const split = resolveSplit(task, stringFlag(values, 'split') ?? 'train');
     const fs = file ? splitFileAt(disk, disk.join(dir, task.splits[split]), file) : disk;

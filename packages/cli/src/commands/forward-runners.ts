@@ -108,7 +108,7 @@ export async function forwardCaMtl(
   inputFile: string,
   fs: FileSystem,
 ): Promise<ForwardResult> {
-  const { model } = await loadMultiTaskModel(dir, fs);
+  const { model } = await loadMultiTaskModel(dir, fs, { strict: true }); // a missing tensor is an error, never random weights
   const cfg = model.config;
   const inputs = parseForwardInputs(raw, inputFile, cfg.bert, { numTasks: cfg.tasks.length, floatLabels: true });
   try {

@@ -1,21 +1,61 @@
 import type { CommandSpec, FlagSpec } from '../args';
-import { stringFlag } from '../args';
+import { asUsageError, stringFlag } from '../args';
 import { BACKEND_FLAG } from '../backend';
 import { readJsonFile } from '../files';
 import { nodeFileSystem } from '@camtl/backend-node';
 import { CamtlError, type FileSystem } from '@camtl/core';
-import { resolveTrainConfig } from '../train/config';
+import { naming, resolveTrainConfig, type TrainConfig } from '../train/config';
+import { readTaskDef, resolveTasks } from '../train/data';
 import { configJsonSchema } from '../train/config-help';
 import { PRESET_NAMES, PRESETS } from '../train/presets';
 import { runTraining } from '../train/run';
-import { CONFIG_FILE, readTrainConfig } from '../train/run-info';
+import { CONFIG_FILE, damagedConfigError, readTrainConfig } from '../train/run-info';
 import { SELECT_BY_FLAG } from '../train/select-by';
 
 async function readConfigFile(fs: FileSystem, file: string): Promise<Record<string, unknown>> {
+  if (!(await fs.exists(file))) throw new CamtlError('NOT_FOUND', `${file}: no such --config file`);
   const json = await readJsonFile(fs, file);
   if (typeof json !== 'object' || json === null || Array.isArray(json))
     throw new CamtlError('BAD_CONFIG', `${file}: expected a JSON object of options`, 'see camtl train --help-config');
   return json as Record<string, unknown>;
+}
+
+/**
+ * The configuration from --config and the flags, and every --task-def file
+ * checked before any work starts. A bad value there is a usage error (exit 2),
+ * as a bad flag is; a damaged saved run (--resume) is a failure (exit 1).
+ */
+export async function commandLineConfig(values: Record<string, unknown>, fs: FileSystem): Promise<TrainConfig> {
+  try {
+    const file = stringFlag(values, 'config');
+    const fileConfig = file ? await readConfigFile(fs, file) : {};
+    const flags = { ...values, config: undefined, help: undefined, 'help-config': undefined };
+    const cfg = resolveTrainConfig(fileConfig, flags, file);
+    const where = file ? `${file} with the flags` : undefined;
+    const specs = await naming(where, () => Promise.all(cfg.taskDefs.map((def) => readTaskDef(def, fs))));
+    naming(where, () => resolveTasks(cfg.data === undefined ? 'synthetic' : 'folder', cfg.tasks, specs)); // unknown names
+    return cfg;
+  } catch (e) {
+    throw asUsageError(e);
+  }
+}
+
+/** The saved configuration of the run in --output (or --config's output), for --resume. */
+export async function resumeConfig(values: Record<string, unknown>, fs: FileSystem): Promise<TrainConfig> {
+  let output = stringFlag(values, 'output');
+  if (output === undefined) {
+    const file = stringFlag(values, 'config');
+    const fileConfig = file
+      ? await readConfigFile(fs, file).catch((e: unknown) => Promise.reject(asUsageError(e)))
+      : {};
+    output = typeof fileConfig.output === 'string' ? fileConfig.output : 'camtl-run';
+  }
+  const saved = await readTrainConfig(output, fs);
+  try {
+    return resolveTrainConfig(saved, { resume: true, backend: values.backend, output }, fs.join(output, CONFIG_FILE));
+  } catch (e) {
+    throw damagedConfigError(e, output);
+  }
 }
 
 const s = (value: string, description: string): FlagSpec => ({ type: 'string', value, description });
@@ -28,7 +68,7 @@ export const trainCommand: CommandSpec = {
   flags: {
     config: s(
       'FILE.json',
-      'a JSON object: any of these options, plus the sections model, freeze, sampler, trainer, tokenizer (flags win; see --help-config)',
+      'a JSON object: any of these options, plus the sections model, freeze, sampler, trainer, tokenizer (flags win; see --help-config; a bad file, like a bad flag, exits 2)',
     ),
     preset: s(
       PRESET_NAMES.join('|'),
@@ -45,7 +85,10 @@ export const trainCommand: CommandSpec = {
       'LIST',
       'tasks or suites (glue, superglue, paper-24, scitail, snli) to train, in task-id order (default: the reference 9 GLUE tasks / the synthetic suite)',
     ),
-    'task-def': s('FILE.json', 'a custom task definition (defineTask JSON); comma-separate several'),
+    'task-def': s(
+      'FILE.json',
+      'a custom task definition (defineTask JSON: name, kind, format tsv|csv|jsonl|conll|squad|mrqa, files, columns); comma-separate several',
+    ),
     // No flag defaults where a config file may set the value: a default would override it.
     output: s('DIR', 'where the run goes: train.jsonl, report.html, checkpoints/, model/ (default camtl-run)'),
     variant: s('base|large', 'the CA-MTL layout (default base)'),
@@ -127,15 +170,7 @@ export const trainCommand: CommandSpec = {
       return 0;
     }
     const fs = nodeFileSystem();
-    const file = stringFlag(values, 'config');
-    const fileConfig = file ? await readConfigFile(fs, file) : {};
-    const flags = { ...values, config: undefined, help: undefined, 'help-config': undefined };
-    if (values.resume) {
-      const output = stringFlag(values, 'output') ?? String(fileConfig.output ?? 'camtl-run');
-      const saved = await readTrainConfig(output, fs);
-      const cfg = resolveTrainConfig(saved, { resume: true, backend: values.backend, output }, CONFIG_FILE);
-      return runTraining(cfg, io);
-    }
-    return runTraining(resolveTrainConfig(fileConfig, flags, file), io);
+    const cfg = values.resume ? await resumeConfig(values, fs) : await commandLineConfig(values, fs);
+    return runTraining(cfg, io);
   },
 };

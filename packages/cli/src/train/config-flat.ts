@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { samplerNames } from '@camtl/sampler';
 import {
   FREEZE_SECTION,
+  LIMITS,
   LAYER_RANGE,
   MODEL_SECTION,
   SAMPLER_SECTION,
@@ -38,7 +39,6 @@ export interface ConfigLayer {
   tokenizer?: TokenizerSection;
 }
 
-const count = () => z.number().int().min(1);
 const text = () => z.string().min(1);
 /** Flags arrive as strings, and older config files wrote numbers so too: converted to numbers, then checked. */
 const numeric = () => z.union([z.number(), z.string()]).describe('a number (a numeric string is read as one)');
@@ -51,7 +51,7 @@ export const LAYER_SCHEMA = z.strictObject({
   data: text().optional(),
   tasks: z.array(text()).min(1).optional(),
   taskDefs: z.array(text()).optional(),
-  limit: count().optional(),
+  limit: z.number().int().min(1).max(LIMITS.steps).optional(),
   dataFraction: z.number().optional(),
   skipBadRows: z.boolean().optional(),
   resume: z.boolean().optional(),

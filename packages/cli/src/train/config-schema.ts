@@ -17,8 +17,23 @@ import type { SamplerName, SamplerOptionsByName } from '@camtl/sampler';
  * its section; the `Covers` checks at the end make a missing one a type error.
  */
 
-const count = () => z.number().int().min(1);
-const nonNegative = () => z.number().min(0);
+/**
+ * Upper bounds on sizes: far above any real run, low enough that a typo
+ * (1e12) is a one-line error rather than an allocation that runs away.
+ */
+export const LIMITS = {
+  /** Steps, evaluations, epochs, counters. */
+  steps: 1e9,
+  /** Examples per batch, candidates, chunk sizes, block counts and widths. */
+  batch: 65_536,
+  /** Tokens per example (BERT's position table is 512; long-context models reach a few thousand). */
+  tokens: 16_384,
+  /** Learning rate, weight decay, clipping norm, temperature. */
+  scale: 1e6,
+} as const;
+
+const count = (max: number = LIMITS.steps) => z.number().int().min(1).max(max);
+const nonNegative = () => z.number().min(0).max(LIMITS.scale);
 const rate = () => z.number().min(0).lt(1);
 const names = <T extends string>(values: readonly T[]) => z.enum(values as [T, ...T[]]);
 
@@ -26,8 +41,8 @@ const names = <T extends string>(values: readonly T[]) => z.enum(values as [T, .
 export const CA_MTL_OPTIONS = {
   attention: z
     .strictObject({
-      blocks: count().optional().describe('number of diagonal blocks N (default ⌊H/L⌋ ≥ 1)'),
-      blockSize: count().optional().describe('block width c instead of N'),
+      blocks: count(LIMITS.batch).optional().describe('number of diagonal blocks N (default ⌊H/L⌋ ≥ 1)'),
+      blockSize: count(LIMITS.batch).optional().describe('block width c instead of N'),
       perHead: z.boolean().optional().describe('one bias per attention head'),
     })
     .optional(),
@@ -44,7 +59,7 @@ export const CA_MTL_OPTIONS = {
     .optional(),
   bottleneck: z
     .strictObject({
-      size: count().optional().describe('adapter width (default ⌊H/3⌋)'),
+      size: count(LIMITS.batch).optional().describe('adapter width (default ⌊H/3⌋)'),
       activation: names(activationNames()).optional().describe('between down and up (default none)'),
     })
     .optional(),
@@ -78,7 +93,7 @@ export const MODEL_SECTION = z
 export const LAYER_RANGE = z.union([
   z.literal('none'),
   z.string().regex(/^\s*\d+\s*(-\s*\d+\s*)?$/, 'expected a layer range such as 0-4, or "none"'),
-  z.tuple([z.number().int().min(0), z.number().int().min(0)]),
+  z.tuple([z.number().int().min(0).max(LIMITS.batch), z.number().int().min(0).max(LIMITS.batch)]),
 ]);
 
 export const FREEZE_SECTION = z
@@ -100,8 +115,8 @@ const REGRESSION = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('prior'), value: z.number().min(0).max(1).optional() }),
   z.strictObject({
     kind: z.literal('mc-dropout'),
-    samples: z.number().int().min(2).optional(),
-    referenceVariance: z.number().positive().optional(),
+    samples: z.number().int().min(2).max(LIMITS.batch).optional(),
+    referenceVariance: z.number().positive().max(LIMITS.scale).optional(),
     momentum: rate().optional(),
   }),
   z.strictObject({ kind: z.literal('borrow'), from: z.string().min(1).optional() }),
@@ -111,11 +126,13 @@ const REGRESSION = z.discriminatedUnion('kind', [
 export const SAMPLER_OPTIONS = {
   'mt-uncertainty': {
     ...EPOCH_LENGTH,
-    candidatesPerTask: count().optional().describe('candidates drawn from every task each step (default: the batch)'),
+    candidatesPerTask: count(LIMITS.batch)
+      .optional()
+      .describe('candidates drawn from every task each step (default: the batch)'),
     score: z.enum(['reference', 'paper']).optional(),
     regression: REGRESSION.optional().describe('the uncertainty of regression heads'),
     scoreWithDropout: z.boolean().optional().describe('score with dropout on (the reference scores in train mode)'),
-    scoreChunkSize: count()
+    scoreChunkSize: count(LIMITS.batch)
       .optional()
       .describe('candidates per scoring forward (default: chosen per step to pad least)'),
     scoreMode: z
@@ -130,11 +147,16 @@ export const SAMPLER_OPTIONS = {
       .number()
       .int()
       .min(0)
+      .max(LIMITS.batch)
       .optional()
       .describe("every task's best N candidates are chosen first each step (default 1, camtl; 0 = the plain top-b)"),
   },
   proportional: { ...EPOCH_LENGTH },
-  temperature: { ...EPOCH_LENGTH, ...BATCHES, T: z.number().positive().optional().describe('p_t ∝ n_t^(1/T)') },
+  temperature: {
+    ...EPOCH_LENGTH,
+    ...BATCHES,
+    T: z.number().positive().max(LIMITS.scale).optional().describe('p_t ∝ n_t^(1/T)'),
+  },
   annealed: { ...EPOCH_LENGTH, ...BATCHES },
   'round-robin': { ...EPOCH_LENGTH, ...BATCHES },
   uniform: { ...EPOCH_LENGTH, ...BATCHES },
@@ -158,23 +180,29 @@ export const SAMPLER_SECTION = z
 export const TRAINER_SECTION = z
   .strictObject({
     epochs: count().optional(),
-    batchSize: count().optional(),
-    learningRate: z.number().positive().optional(),
+    batchSize: count(LIMITS.batch).optional(),
+    learningRate: z.number().positive().max(LIMITS.scale).optional(),
     warmupRatio: rate().optional(),
     weightDecay: nonNegative().optional(),
     maxGradNorm: nonNegative().optional(),
-    gradientAccumulation: count().optional(),
-    maxSeqLength: z.number().int().min(3).optional().describe('tokens per example, and the attention-bias length L'),
-    seed: z.number().int().min(0).optional(),
+    gradientAccumulation: count(LIMITS.batch).optional(),
+    maxSeqLength: z
+      .number()
+      .int()
+      .min(3)
+      .max(LIMITS.tokens)
+      .optional()
+      .describe('tokens per example, and the attention-bias length L'),
+    seed: z.number().int().min(0).max(0xffffffff).optional(),
     maxSteps: count().optional(),
     decay: z.enum(['linear', 'cosine', 'constant']).optional(),
-    adamEpsilon: z.number().positive().optional(),
+    adamEpsilon: z.number().positive().max(1).optional(),
     padding: z
       .enum(['longest', 'max'])
       .optional()
       .describe("dynamic, or every batch to maxSeqLength (the reference's)"),
     evalEvery: count().optional(),
-    evalBatchSize: count().optional(),
+    evalBatchSize: count(LIMITS.batch).optional(),
     saveEvery: count().optional(),
     keepCheckpoints: count().optional(),
     earlyStoppingPatience: count().optional(),
@@ -202,11 +230,18 @@ export const TOKENIZER_SECTION = z.strictObject({
     .number()
     .int()
     .min(1)
+    .max(LIMITS.tokens)
     .optional()
     .describe(
       'span extraction: tokens shared by two windows of a long context (default 128, less when it does not fit)',
     ),
-  maxQueryLength: z.number().int().min(1).optional().describe('span extraction: question tokens kept (default 64)'),
+  maxQueryLength: z
+    .number()
+    .int()
+    .min(1)
+    .max(LIMITS.tokens)
+    .optional()
+    .describe('span extraction: question tokens kept (default 64)'),
 });
 
 export type ModelSection = z.infer<typeof MODEL_SECTION>;

@@ -112,7 +112,9 @@ describe('--config sections', () => {
     for (const flags of [{ preset: 'reference' }, { preset: 'paper', variant: 'large' }, { freeze: 'none' }, {}]) {
       const cfg = resolveTrainConfig({ ...GLUE, sampler: { name: 'mt-uncertainty', candidatesPerTask: 3 } }, flags);
       const saved = JSON.parse(JSON.stringify(savedConfig(cfg)));
-      expect(resolveTrainConfig(saved, {}, 'train-config.json')).toEqual(cfg);
+      // with its input paths absolute, so that --resume works from any directory
+      const absolute = { data: resolve(cfg.data!), model: resolve(cfg.model!) };
+      expect(resolveTrainConfig(saved, {}, 'train-config.json')).toEqual({ ...cfg, ...absolute });
     }
     // a flat train-config.json of an older camtl is read too
     const old = { output: 'r', model: './bert', data: './glue', variant: 'base', freeze: [0, 4], sampler: 'uniform' };
@@ -169,7 +171,7 @@ describe('config errors are one line naming the key path', () => {
   });
 
   it('real data still needs a model', () => {
-    expect(errorOf({ data: './glue' })).toMatch(/^--data \.\/glue needs --model/);
+    expect(errorOf({ data: './glue' })).toMatch(/^run\.json with the flags: --data \.\/glue needs --model/);
   });
 });
 

@@ -1,6 +1,8 @@
+import * as path from 'node:path';
 import {
   CamtlError,
   REFERENCE_RECIPE,
+  isCamtlError,
   parseLayerRange,
   type LossWeighting,
   type PairTruncation,
@@ -242,32 +244,52 @@ export function resolveTrainConfig(fileConfig: Raw, flags: Raw, fileLabel = 'con
   const start = data === undefined ? 'synthetic' : scratch ? 'scratch' : 'checkpoint';
   const layers = [defaultsLayer(start), preset?.layer ?? {}, file, cli];
   const merged = layers.reduce((a, b) => mergeLayers(a, b));
-  check(LAYER_SCHEMA, merged, { label: 'the merged configuration' });
-  return build(merged, preset, presetName);
+  const where = Object.keys(fileConfig).length > 0 ? `${fileLabel} with the flags` : undefined;
+  return naming(where, () => {
+    check(LAYER_SCHEMA, merged, { label: where ?? 'the merged configuration' });
+    return build(merged, preset, presetName);
+  });
 }
+
+/** `f()` (sync or async), its errors about options from several sources naming the config file among them (`where`). */
+export function naming<T>(where: string | undefined, f: () => T): T {
+  const rename = (e: unknown): never => {
+    if (!where || !isCamtlError(e) || e.message.startsWith(where)) throw e;
+    throw new CamtlError(e.code, `${where}: ${e.message}`, e.hint);
+  };
+  try {
+    const r = f();
+    return r instanceof Promise ? (r.catch(rename) as T) : r;
+  } catch (e) {
+    return rename(e);
+  }
+}
+
+const absolute = (p: string | undefined) => (p === undefined ? undefined : path.resolve(p));
 
 /**
  * The resolved configuration as a `--config` file (train-config.json): what
- * `camtl train --resume` reads back, with every value explicit.
+ * `camtl train --resume` reads back, with every value explicit, and the
+ * input paths absolute so that --resume works from any directory.
  */
 export function savedConfig(cfg: TrainConfig): ConfigLayer {
   const { decay, adamEpsilon, evalBatchSize, keepCheckpoints, earlyStoppingMinDelta } = cfg.trainer;
   return {
     preset: cfg.preset,
     output: cfg.output,
-    data: cfg.data,
+    data: absolute(cfg.data),
     tasks: cfg.tasks,
-    taskDefs: cfg.taskDefs,
+    taskDefs: cfg.taskDefs.map((f) => path.resolve(f)),
     limit: cfg.limit,
     dataFraction: cfg.dataFraction,
     skipBadRows: cfg.skipBadRows,
     backend: cfg.backend,
     model: {
-      ...{ from: cfg.model, variant: cfg.variant, architecture: cfg.architecture },
+      ...{ from: absolute(cfg.model), variant: cfg.variant, architecture: cfg.architecture },
       ...{ lossWeighting: cfg.lossWeighting, dropout: cfg.dropout, ...cfg.caMtl },
     },
     freeze: { range: cfg.freeze ? `${cfg.freeze[0]}-${cfg.freeze[1]}` : 'none', fixQuirk: cfg.fixQuirk },
-    sampler: { name: cfg.sampler, schedule: cfg.schedule, ...cfg.samplerOptions } as ConfigLayer['sampler'],
+    sampler: { name: cfg.sampler, schedule: absolute(cfg.schedule), ...cfg.samplerOptions } as ConfigLayer['sampler'],
     trainer: {
       ...recipeOf(cfg),
       ...{ maxSteps: cfg.maxSteps, evalEvery: cfg.evalEvery, saveEvery: cfg.saveEvery },
@@ -275,7 +297,7 @@ export function savedConfig(cfg: TrainConfig): ConfigLayer {
       ...{ decay, adamEpsilon, evalBatchSize, keepCheckpoints, earlyStoppingMinDelta },
     },
     tokenizer: {
-      ...{ truncation: cfg.truncation, from: cfg.tokenizerDir },
+      ...{ truncation: cfg.truncation, from: absolute(cfg.tokenizerDir) },
       ...{ docStride: cfg.docStride, maxQueryLength: cfg.maxQueryLength },
     },
   };

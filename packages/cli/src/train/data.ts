@@ -2,6 +2,7 @@ import {
   BertTokenizer,
   CamtlError,
   encodeExamples,
+  isCamtlError,
   loadTokenizer,
   type EncodedExample,
   type EvalSet,
@@ -32,17 +33,31 @@ export interface DataSource {
   seed?: number;
 }
 
-async function readTaskDef(file: string, fs: FileSystem): Promise<TaskSpec> {
+const TASK_DEF_HINT =
+  'a task definition is a JSON object for defineTask: name, kind, format, files, columns (see the README)';
+
+/**
+ * A --task-def file, parsed and checked by defineTask (shape, kind, format,
+ * columns, labels), so a bad file is one line naming it and the field.
+ */
+export async function readTaskDef(file: string, fs: FileSystem): Promise<TaskSpec> {
+  if (!(await fs.exists(file))) throw new CamtlError('NOT_FOUND', `${file}: no such --task-def file`, TASK_DEF_HINT);
+  return checkTaskDef(await fs.readText(file), file);
+}
+
+/** The task definition `text` of `file`, checked. */
+export function checkTaskDef(text: string, file: string): TaskSpec {
   let spec: TaskSpec;
   try {
-    spec = JSON.parse(await fs.readText(file)) as TaskSpec;
+    spec = JSON.parse(text) as TaskSpec;
   } catch (e) {
-    if ((e as { code?: string }).code) throw e;
-    throw new CamtlError(
-      'BAD_FILE',
-      `${file}: not valid JSON`,
-      'a task definition is a JSON object for defineTask (see the README)',
-    );
+    throw new CamtlError('BAD_FILE', `${file}: not valid JSON (${(e as Error).message.split('\n')[0]})`, TASK_DEF_HINT);
+  }
+  try {
+    defineTask(spec);
+  } catch (e) {
+    if (!isCamtlError(e)) throw e;
+    throw new CamtlError(e.code, `${file}: ${e.message}`, e.hint ?? TASK_DEF_HINT);
   }
   return spec;
 }

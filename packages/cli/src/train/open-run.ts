@@ -13,7 +13,7 @@ import { loadMultiTaskModel, type CamtlMultiTaskModel } from '@camtl/ca-mtl';
 import { stringFlag, type FlagSpec } from '../args';
 import { resolveTasks } from './data';
 import { taskDataDir } from './task-dirs';
-import { readRunInfo, type RunInfo } from './run-info';
+import { readRunInfo, runDataDir, type RunInfo } from './run-info';
 
 /** A trained model with what it needs to read data: for eval, predict and submit. */
 export interface OpenRun {
@@ -48,15 +48,17 @@ export async function openRun(values: Record<string, unknown>, fs: FileSystem): 
       'train one first (camtl train), or pass --model DIR',
     );
   }
-  const info = await readRunInfo(path.dirname(path.resolve(modelDir)), fs);
-  const dataDir = stringFlag(values, 'data') ?? stringFlag(values, 'glue') ?? info?.data.dir;
+  const runDir = path.dirname(path.resolve(modelDir));
+  const info = await readRunInfo(runDir, fs);
+  const dataDir =
+    stringFlag(values, 'data') ?? stringFlag(values, 'glue') ?? (info && (await runDataDir(info, runDir, fs)));
   if (!dataDir)
     throw new CamtlError(
       'BAD_INPUT',
       `no data folder for ${modelDir}`,
       'pass --data DIR (the GLUE-layout folder the model was trained on)',
     );
-  const { model } = await loadMultiTaskModel(modelDir, fs);
+  const { model } = await loadMultiTaskModel(modelDir, fs, { strict: true }); // a missing tensor: an error naming it
   const tasks = resolveTasks(info?.data.kind ?? 'folder', [...model.config.tasks], info?.taskDefs ?? []);
   const tokenizer = await loadTokenizer(modelDir, fs);
   return {

@@ -26,12 +26,12 @@ async function createModel(
   source: DataSource,
   fs: FileSystem,
   vocabSize: number,
-): Promise<CamtlMultiTaskModel> {
+): Promise<{ model: CamtlMultiTaskModel; created: string[] }> {
   if (cfg.model && (await isCaMtlCheckpoint(cfg.model, fs))) {
     const tasks = source.tasks.map((t) => t.name);
     const model = await loadCaMtlForTraining(cfg.model, { tasks, maxSeqLength: cfg.maxSeqLength }, fs);
     if (cfg.freeze) model.freeze(cfg.freeze, { fixQuirk: cfg.fixQuirk });
-    return withDropout(model, cfg.dropout);
+    return { model: withDropout(model, cfg.dropout), created: [] };
   }
   const { model, report } = await createMultiTaskModel({
     architecture: cfg.architecture,
@@ -55,7 +55,16 @@ async function createModel(
       `${cfg.model}: ${report.unexpected.length} tensor(s) fit no ${modelName(cfg)} parameter, e.g. ${report.unexpected[0]}`,
     );
   }
-  return withDropout(model, cfg.dropout);
+  // core's loader already refuses a BERT missing one of its own weights: what it created is new parts only.
+  return { model: withDropout(model, cfg.dropout), created: cfg.model ? report.initialized : [] };
+}
+
+/** "N tensor(s) …: a.layer.N.x, b": the new parameters grouped (layer and task numbers as N, no weight/bias). */
+export function describeNew(names: readonly string[]): string {
+  const group = (n: string) => n.replace(/\.\d+(?=\.|$)/g, '.N').replace(/\.(weight|bias)$/, '');
+  const groups = [...new Set(names.map(group))];
+  const shown = groups.slice(0, 8).join(', ') + (groups.length > 8 ? `, … (${groups.length} groups)` : '');
+  return `${names.length} tensor(s), random init: ${shown}`;
 }
 
 /** The small BERT of a run from scratch: the synthetic suite's, sized to the tokenizer and the longest input. */
@@ -209,8 +218,9 @@ export async function runTraining(cfg: TrainConfig, io: CliIO): Promise<number> 
   const tokenizer = await prepareTokenizer(source, cfg.model, fs, cfg.tokenizerDir);
   const splits = await readSplits(source, tokenizer, cfg, fs);
   const sampler = await trainSampler(cfg, fs); // before the model: a bad schedule fails fast
-  const model = await createModel(cfg, source, fs, tokenizer.vocabSize);
+  const { model, created } = await createModel(cfg, source, fs, tokenizer.vocabSize);
   describeStart(cfg, source, model, report.backend, splits, io);
+  if (created.length > 0) io.stderr(`  new parameters: ${describeNew(created)}\n`);
   await writeRunInfo(cfg, source, fs);
   const { signal, release } = interruptible(io);
   try {

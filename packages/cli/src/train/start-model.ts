@@ -29,7 +29,7 @@ export async function loadCaMtlForTraining(
   run: { tasks: readonly string[]; maxSeqLength: number },
   fs: FileSystem,
 ): Promise<CaMtlModel> {
-  const { model } = await loadCaMtl(dir, fs);
+  const { model } = await loadCaMtl(dir, fs, { strict: true }); // all its weights: none new
   const theirs = model.config.tasks;
   if (theirs.length !== run.tasks.length || theirs.some((t, i) => t !== run.tasks[i])) {
     model.dispose();

@@ -6,6 +6,7 @@ import type { RngState } from '../rng';
 import type { MultiTaskModel } from './model';
 import type { SamplerState } from './sampler';
 import type { BestEvaluation } from './selection';
+import { checkTrainerState } from './checkpoint-state';
 
 /**
  * A training checkpoint is a directory: the model (config.json +
@@ -34,6 +35,9 @@ export const LATEST = 'latest.json';
 export const BEST = 'best.json';
 export const STATE_FILE = 'trainer_state.json';
 export const OPTIMIZER_FILE = 'optimizer.safetensors';
+/** Name parts of an unfinished save's folder and of a replaced checkpoint's, before it is deleted. */
+const TMP_MARK = '.tmp-';
+const OLD_MARK = '.old-';
 
 export function checkpointName(step: number): string {
   return `checkpoint-${String(step).padStart(7, '0')}`;
@@ -55,7 +59,8 @@ export async function saveTrainingCheckpoint(
   fs: FileSystem,
 ): Promise<string> {
   const name = checkpointName(state.step);
-  const tmp = fs.join(root, `${name}.tmp-${Date.now().toString(36)}`);
+  const stamp = Date.now().toString(36);
+  const tmp = fs.join(root, `${name}${TMP_MARK}${stamp}`);
   await fs.mkdirp(tmp);
   try {
     await model.save(tmp, fs);
@@ -64,14 +69,43 @@ export async function saveTrainingCheckpoint(
       serializeSafetensors(momentTensors(optimizer), { format: 'camtl-adamw' }),
     );
     await fs.writeFileAtomic(fs.join(tmp, STATE_FILE), JSON.stringify(state, null, 1));
-    await fs.remove(fs.join(root, name)); // a re-save of the same step replaces it
-    await fs.rename(tmp, fs.join(root, name));
   } catch (e) {
     await fs.remove(tmp).catch(() => undefined);
     throw e;
   }
+  await replaceFolder(root, name, tmp, stamp, fs);
   await fs.writeFileAtomic(fs.join(root, LATEST), JSON.stringify({ step: state.step, path: name }) + '\n');
+  await removeAside(root, name, fs);
   return name;
+}
+
+/**
+ * A re-save of the same step: the old folder is renamed aside (not deleted),
+ * the new one renamed in, and only then is the old one removed (removeAside).
+ * A kill between the two renames leaves the old folder under `.old-`, which
+ * latestCheckpoint renames back, so latest.json never points at nothing.
+ */
+async function replaceFolder(root: string, name: string, tmp: string, stamp: string, fs: FileSystem): Promise<void> {
+  const target = fs.join(root, name);
+  if (await fs.exists(target)) await fs.rename(target, fs.join(root, `${name}${OLD_MARK}${stamp}`));
+  await fs.rename(tmp, target);
+}
+
+async function removeAside(root: string, name: string, fs: FileSystem): Promise<void> {
+  for (const n of await fs.list(root)) if (n.startsWith(`${name}${OLD_MARK}`)) await fs.remove(fs.join(root, n));
+}
+
+/**
+ * Puts back a checkpoint a kill left renamed aside (see replaceFolder): when
+ * `name` is missing, its newest `.old-` copy becomes `name` again.
+ */
+async function recoverAside(root: string, name: string, fs: FileSystem): Promise<void> {
+  if (await fs.exists(fs.join(root, name, STATE_FILE))) return;
+  const aside = (await fs.list(root)).filter((n) => n.startsWith(`${name}${OLD_MARK}`)).sort();
+  const newest = aside.at(-1);
+  if (newest === undefined || !(await fs.exists(fs.join(root, newest, STATE_FILE)))) return;
+  await fs.remove(fs.join(root, name));
+  await fs.rename(fs.join(root, newest), fs.join(root, name));
 }
 
 async function readJson(fs: FileSystem, file: string): Promise<unknown> {
@@ -91,8 +125,16 @@ async function readJson(fs: FileSystem, file: string): Promise<unknown> {
 export async function latestCheckpoint(root: string, fs: FileSystem): Promise<string | undefined> {
   const pointer = fs.join(root, LATEST);
   if (!(await fs.exists(pointer))) return undefined;
-  const { path } = (await readJson(fs, pointer)) as { path?: string };
-  if (typeof path !== 'string' || !(await fs.exists(fs.join(root, path, STATE_FILE)))) {
+  const { path } = ((await readJson(fs, pointer)) as { path?: unknown } | null) ?? {};
+  if (typeof path !== 'string' || !/^checkpoint-\d+$/.test(path)) {
+    throw new CamtlError(
+      'BAD_FILE',
+      `${pointer}: "path" must name a checkpoint folder (checkpoint-NNNNNNN), got ${JSON.stringify(path) ?? 'nothing'}`,
+      `delete ${pointer} to start over`,
+    );
+  }
+  await recoverAside(root, path, fs);
+  if (!(await fs.exists(fs.join(root, path, STATE_FILE)))) {
     throw new CamtlError(
       'BAD_FILE',
       `${pointer}: points to a missing checkpoint "${path}"`,
@@ -107,18 +149,39 @@ export async function loadTrainingCheckpoint(
   dir: string,
   fs: FileSystem,
 ): Promise<{ state: TrainerState; optimizer: AdamWState }> {
-  const state = (await readJson(fs, fs.join(dir, STATE_FILE))) as TrainerState;
-  if (state?.version !== 1)
-    throw new CamtlError('BAD_FILE', `${fs.join(dir, STATE_FILE)}: unknown trainer state version`);
-  const file = await readSafetensors(await fs.open(fs.join(dir, OPTIMIZER_FILE)));
+  const state = checkTrainerState(await readJson(fs, fs.join(dir, STATE_FILE)), fs.join(dir, STATE_FILE));
+  const optimizerFile = fs.join(dir, OPTIMIZER_FILE);
+  const file = await readSafetensors(await fs.open(optimizerFile));
   const m = new Map<string, Float32Array>();
   const v = new Map<string, Float32Array>();
   for (const name of file.entries.keys()) {
-    const target = name.startsWith('m.') ? m : v;
-    target.set(name.slice(2), await file.float32(name));
+    if (!/^[mv]\./.test(name))
+      throw new CamtlError(
+        'BAD_FILE',
+        `${optimizerFile}: tensor "${name}" is not an AdamW moment (m.* or v.*)`,
+        DAMAGED,
+      );
+    (name.startsWith('m.') ? m : v).set(name.slice(2), await file.float32(name));
   }
+  await checkModelHasMoments(dir, [...m.keys(), ...v.keys()], fs);
   const paramSteps = new Map(Object.entries(state.optimizer.paramSteps));
   return { state, optimizer: { step: state.optimizer.step, m, v, paramSteps } };
+}
+
+const DAMAGED =
+  'the checkpoint is damaged: delete its folder (and latest.json if it points there) and resume from an earlier one';
+
+/**
+ * Every parameter with optimiser moments is in the checkpoint's model file:
+ * a weight missing there would otherwise be restored as the fresh model's.
+ */
+async function checkModelHasMoments(dir: string, names: readonly string[], fs: FileSystem): Promise<void> {
+  const modelFile = fs.join(dir, 'model.safetensors');
+  if (!(await fs.exists(modelFile))) return; // a sharded or missing model: its loader names what is wrong
+  const { entries } = await readSafetensors(await fs.open(modelFile));
+  const missing = names.find((n) => !entries.has(n));
+  if (missing !== undefined)
+    throw new CamtlError('MISSING_KEYS', `${modelFile}: missing tensor ${missing} (it has optimizer state)`, DAMAGED);
 }
 
 /** Removes all but the newest `keep` checkpoints, never the best one. */
@@ -130,8 +193,9 @@ export async function pruneCheckpoints(root: string, keep: number, fs: FileSyste
   for (const name of names.slice(0, Math.max(0, names.length - keep))) {
     if (name !== bestPath) await fs.remove(fs.join(root, name));
   }
-  // Temporary directories of interrupted saves are garbage.
-  for (const name of (await fs.list(root)).filter((n) => /\.tmp-/.test(n))) await fs.remove(fs.join(root, name));
+  // Unfinished saves and replaced checkpoints of interrupted saves are garbage once a save completed.
+  const garbage = (n: string) => n.includes(TMP_MARK) || n.includes(OLD_MARK);
+  for (const name of (await fs.list(root)).filter(garbage)) await fs.remove(fs.join(root, name));
 }
 
 /**
@@ -154,7 +218,10 @@ export async function exportBestModel(
   } else {
     await model.save(tmp, fs);
   }
-  await fs.remove(target);
+  // The new folder goes in before the old one goes (a kill between the renames leaves target.old-*).
+  const aside = `${target}${OLD_MARK}${Date.now().toString(36)}`;
+  if (await fs.exists(target)) await fs.rename(target, aside);
   await fs.rename(tmp, target);
+  await fs.remove(aside);
   return target;
 }

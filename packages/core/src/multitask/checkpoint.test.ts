@@ -1,6 +1,7 @@
 import '@tensorflow/tfjs-backend-cpu';
 import { describe, expect, it } from 'vitest';
 import { isCamtlError } from '../errors';
+import { saveHfCheckpoint } from '../io/checkpoint';
 import { memoryFileSystem, type FileSystem } from '../io/fs';
 import { serializeSafetensors } from '../io/safetensors';
 import { ToyModel } from '../testing/toy-multitask';
@@ -11,6 +12,7 @@ import {
   latestCheckpoint,
   loadTrainingCheckpoint,
   pruneCheckpoints,
+  restoreModelWeights,
   saveTrainingCheckpoint,
   type TrainerState,
 } from './checkpoint';
@@ -112,5 +114,27 @@ describe('training checkpoints', () => {
       expect((e as Error).message).not.toContain('\n');
     }
     model.store.dispose();
+  });
+});
+
+describe('restoreModelWeights', () => {
+  it('restores every parameter, and names the file and tensors when the checkpoint lacks some', async () => {
+    const fs = memoryFileSystem();
+    const saved = new ToyModel(1);
+    const fresh = new ToyModel(2);
+    const tensors = await saved.store.toTensors();
+    await saveHfCheckpoint('ck', { config: {}, tensors }, fs);
+    await restoreModelWeights(fresh.store, 'ck', fs);
+    for (const name of saved.store.names()) {
+      expect(Array.from(await fresh.store.get(name).data())).toEqual(Array.from(tensors.get(name)!.data));
+    }
+    const dropped = saved.store.names()[0];
+    tensors.delete(dropped);
+    await saveHfCheckpoint('partial', { config: {}, tensors }, fs);
+    const err = await restoreModelWeights(fresh.store, 'partial', fs).catch((e: unknown) => e);
+    expect(isCamtlError(err)).toBe(true);
+    expect((err as Error).message).toBe(`partial/model.safetensors: missing 1 tensor(s) the model has: ${dropped}`);
+    saved.store.dispose();
+    fresh.store.dispose();
   });
 });

@@ -1,7 +1,9 @@
 import { CamtlError } from '../errors';
+import { loadHfCheckpoint } from '../io/checkpoint';
 import type { FileSystem } from '../io/fs';
 import { readSafetensors, serializeSafetensors } from '../io/safetensors';
 import type { AdamWState } from '../optim';
+import type { ParamStore } from '../params/store';
 import type { RngState } from '../rng';
 import type { MultiTaskModel } from './model';
 import type { SamplerState } from './sampler';
@@ -166,6 +168,28 @@ export async function loadTrainingCheckpoint(
   await checkModelHasMoments(dir, [...m.keys(), ...v.keys()], fs);
   const paramSteps = new Map(Object.entries(state.optimizer.paramSteps));
   return { state, optimizer: { step: state.optimizer.step, m, v, paramSteps } };
+}
+
+/**
+ * Puts a checkpoint's weights into `store`, strictly: a parameter missing from
+ * the file (a frozen one has no optimiser state to betray it) would otherwise
+ * keep the fresh model's random value, and the resumed run would silently differ.
+ */
+export async function restoreModelWeights(store: ParamStore, dir: string, fs: FileSystem): Promise<void> {
+  const weights = await loadHfCheckpoint(dir, fs);
+  const missing = store.names().filter((n) => !weights.tensors.has(n));
+  if (missing.length > 0) {
+    const list = missing.slice(0, 3).join(', ') + (missing.length > 3 ? ', …' : '');
+    throw new CamtlError(
+      'MISSING_KEYS',
+      `${weights.files[0] ?? dir}: missing ${missing.length} tensor(s) the model has: ${list}`,
+      'resume with the model and tasks this run started with, or delete this checkpoint folder (and latest.json if it points there) and resume from an earlier one',
+    );
+  }
+  for (const name of store.names()) {
+    const t = weights.tensors.get(name)!;
+    store.assign(name, t.shape, t.data);
+  }
 }
 
 const DAMAGED =

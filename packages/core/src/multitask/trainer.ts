@@ -1,6 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { CamtlError } from '../errors';
-import { loadHfCheckpoint } from '../io/checkpoint';
 import { checkSpecification } from '../plugins';
 import { AdamW, GradientAccumulator, lrAt, warmupStepsFromRatio } from '../optim';
 import { Rng } from '../rng';
@@ -10,6 +9,7 @@ import {
   latestCheckpoint,
   loadTrainingCheckpoint,
   pruneCheckpoints,
+  restoreModelWeights,
   saveTrainingCheckpoint,
   type TrainerState,
 } from './checkpoint';
@@ -342,11 +342,7 @@ export class Trainer {
     const dir = await latestCheckpoint(this.checkpointRoot, o.fs);
     if (!dir) return false;
     const { state, optimizer } = await loadTrainingCheckpoint(dir, o.fs);
-    const weights = await loadHfCheckpoint(dir, o.fs);
-    for (const name of o.model.store.names()) {
-      const t = weights.tensors.get(name);
-      if (t) o.model.store.assign(name, t.shape, t.data);
-    }
+    await restoreModelWeights(o.model.store, dir, o.fs);
     this.optimizer.setState(optimizer);
     await this.sampler.setState(state.sampler);
     this.dropoutRng.setState(state.dropoutRng);

@@ -60,11 +60,11 @@ describe('camtl train: a bad --config or --task-def file is a one-line usage err
 
   const spec = { name: 'mine', kind: 'classification', labels: ['a', 'b'], format: 'tsv', files: { train: 't.tsv' } };
   it.each([
-    ['null', null, /null-def\.json: task definition: \(top level\): expected a JSON object/],
+    ['null', null, /null-def\.json: task definition: \(root\): expected an object, got null/],
     [
       'no files',
       { ...spec, files: undefined },
-      /no files-def\.json: task definition "mine": files: expected an object/,
+      /no files-def\.json: task definition "mine": files: missing \(expected an object\)/,
     ],
     ['no columns', spec, /no columns-def\.json: task "mine": columns need textA/],
     [
@@ -166,12 +166,12 @@ describe('camtl train --resume and camtl eval on damaged or moved runs', () => {
       '{"trainer": {"batchSize": null}}',
       /train-config\.json: trainer\.batchSize: expected number/,
     ],
-    [STATE, 'null', /trainer_state\.json: \(top level\): expected a JSON object/],
+    [STATE, 'null', /trainer_state\.json: \(root\): expected an object, got null/],
     [STATE, '{"version": 1, "step"', /trainer_state\.json: not valid JSON/],
     [
       STATE,
       () => JSON.stringify({ ...state(), epoch: null }),
-      /trainer_state\.json: epoch: expected a non-negative integer, got null/,
+      /trainer_state\.json: epoch: expected a finite number, got null/,
     ],
     [STATE, () => JSON.stringify({ ...state(), optimizer: { step: 2, paramSteps: null } }), /optimizer\.paramSteps/],
     ['checkpoints/latest.json', '{"path": null}', /latest\.json: "path" must name a checkpoint folder/],

@@ -88,7 +88,10 @@ function problem(issue: Issue, value: unknown): string {
       return inner ? `this key ${problem(inner, key)}` : `invalid key`;
     }
     case 'invalid_union':
-      return `got ${got}, which matches none of the allowed forms`;
+      // A union's own error (z.union([...], 'a path or {path, …}')) says what the forms are.
+      return issue.message && issue.message !== 'Invalid input'
+        ? `expected ${issue.message}, got ${got}`
+        : `got ${got}, which matches none of the allowed forms`;
     default:
       return issue.message && issue.message !== 'Invalid input'
         ? `${issue.message}, got ${got}`

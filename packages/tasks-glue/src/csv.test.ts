@@ -64,18 +64,19 @@ describe('defineTask: CSV (RFC 4180)', () => {
 describe('task definition shapes', () => {
   const base = { name: 't', kind: 'classification', labels: ['a', 'b'], format: 'tsv', files: { train: 'x.tsv' } };
   it.each([
-    [null, /\(top level\): expected a JSON object/],
-    [[1, 2], /\(top level\)/],
-    [{ ...base, files: undefined }, /"t": files: expected an object of split/],
+    [null, /\(root\): expected an object, got null/],
+    [[1, 2], /\(root\): expected an object, got an array of 2/],
+    [{ ...base, files: undefined }, /"t": files: missing \(expected an object\)/],
     [{ ...base, files: { train: null } }, /files\.train: expected a file path/],
-    [{ ...base, files: { train: { columns: {} } } }, /files\.train\.path: expected a string/],
+    [{ ...base, files: { train: { columns: {} } } }, /files\.train\.path: missing \(expected a string\)/],
     [{ ...base, columns: null }, /columns: expected an object/],
     [{ ...base, columns: { textA: {} } }, /columns\.textA: expected a column name or an integer index/],
-    [{ ...base, columns: { text: 'x' } }, /columns\.text: unknown key/],
-    [{ ...base, labels: 'ab' }, /labels: expected a list of strings/],
+    [{ ...base, columns: { text: 'x' } }, /columns: unknown key\(s\) "text"/],
+    [{ ...base, labels: 'ab' }, /labels: expected an array, got "ab"/],
     [{ ...base, name: 3 }, /name: expected a string/],
-    [{ ...base, header: 'yes' }, /header: expected true or false/],
-    [{ ...base, colums: {} }, /colums: unknown key/],
+    [{ ...base, header: 'yes' }, /header: expected a boolean, got "yes"/],
+    [{ ...base, colums: {} }, /unknown key\(s\) "colums"/],
+    [{ ...base, files: {} }, /files: must name a file per split/],
   ])('%j is a one-line CamtlError', (spec, message) => {
     let e: unknown;
     try {

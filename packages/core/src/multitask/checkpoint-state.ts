@@ -1,67 +1,52 @@
-import { CamtlError } from '../errors';
+import * as z from 'zod/mini';
+import { checkSchema } from '../schema';
 import type { TrainerState } from './checkpoint';
 
 /**
- * trainer_state.json as read back by --resume, checked field by field so a
+ * trainer_state.json as read back by --resume, checked by a schema so a
  * damaged or hand-edited file is a one-line error naming the file and the
- * field, not a TypeError deep in the Trainer. The sampler checks its own state.
+ * field, not a TypeError deep in the Trainer. The sampler checks the rest of
+ * its own state (its kind's fields) when it is restored.
  */
 
-type Raw = Record<string, unknown>;
+// Bounds before z.int(): the first issue is the one reported.
+const count = z.number().check(z.minimum(0), z.maximum(Number.MAX_SAFE_INTEGER), z.int());
+const uint32 = z.number().check(z.minimum(0), z.maximum(0xffffffff), z.int());
+const rngState = z.tuple([uint32, uint32, uint32, uint32]);
 
-const isObject = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isCount = (v: unknown): boolean => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
-const isUint32 = (v: unknown): boolean => isCount(v) && (v as number) <= 0xffffffff;
+const best = z.nullable(
+  z.looseObject({
+    step: count,
+    average: z.nullable(z.number()),
+    score: z.optional(z.number()),
+  }),
+);
 
-function fail(file: string, field: string, expected: string, got: unknown): never {
-  const shown = got === undefined ? 'nothing' : (JSON.stringify(got) ?? String(got)).slice(0, 60);
-  throw new CamtlError(
-    'BAD_FILE',
-    `${file}: ${field}: expected ${expected}, got ${shown}`,
-    'the checkpoint is damaged: delete its folder (and latest.json if it points there) and resume from an earlier one',
-  );
-}
+const trainerState = z.looseObject({
+  version: z.literal(1),
+  step: count,
+  epoch: count,
+  updates: count,
+  evalsWithoutImprovement: count,
+  examplesSeen: count,
+  sampler: z.looseObject({
+    kind: z.optional(z.string()),
+    batches: z.optional(count),
+    rng: z.optional(rngState),
+  }),
+  dropoutRng: rngState,
+  best,
+  optimizer: z.looseObject({
+    step: count,
+    paramSteps: z.record(z.string(), count),
+  }),
+});
 
-function checkBest(best: unknown, file: string): void {
-  if (best === null) return;
-  if (!isObject(best)) fail(file, 'best', 'null or an object', best);
-  if (!isCount(best.step)) fail(file, 'best.step', 'a step number', best.step);
-  if (best.average !== null && typeof best.average !== 'number')
-    fail(file, 'best.average', 'a number or null', best.average);
-  if (best.score !== undefined && typeof best.score !== 'number') fail(file, 'best.score', 'a number', best.score);
-}
-
-function checkOptimizer(opt: unknown, file: string): void {
-  if (!isObject(opt)) fail(file, 'optimizer', 'an object {step, paramSteps}', opt);
-  if (!isCount(opt.step)) fail(file, 'optimizer.step', 'a step number', opt.step);
-  if (!isObject(opt.paramSteps)) fail(file, 'optimizer.paramSteps', 'an object of step numbers', opt.paramSteps);
-  for (const [k, v] of Object.entries(opt.paramSteps))
-    if (!isCount(v)) fail(file, `optimizer.paramSteps.${k}`, 'a step number', v);
-}
-
-/** The fields every sampler's state has (the sampler checks the rest, and its kind, when it is restored). */
-function checkSampler(sampler: unknown, file: string): void {
-  if (!isObject(sampler)) fail(file, 'sampler', 'an object', sampler);
-  if (sampler.kind !== undefined && typeof sampler.kind !== 'string')
-    fail(file, 'sampler.kind', 'a sampler name', sampler.kind);
-  if (sampler.batches !== undefined && !isCount(sampler.batches))
-    fail(file, 'sampler.batches', 'a non-negative integer', sampler.batches);
-  const rng = sampler.rng;
-  if (rng !== undefined && (!Array.isArray(rng) || rng.length !== 4 || !rng.every(isUint32)))
-    fail(file, 'sampler.rng', 'four unsigned 32-bit integers', rng);
-}
+const DAMAGED =
+  'the checkpoint is damaged: delete its folder (and latest.json if it points there) and resume from an earlier one';
 
 /** The parsed trainer_state.json `value` of `file`, checked. */
 export function checkTrainerState(value: unknown, file: string): TrainerState {
-  if (!isObject(value)) fail(file, '(top level)', 'a JSON object', value);
-  if (value.version !== 1) fail(file, 'version', '1', value.version);
-  for (const k of ['step', 'epoch', 'updates', 'evalsWithoutImprovement', 'examplesSeen'] as const)
-    if (!isCount(value[k])) fail(file, k, 'a non-negative integer', value[k]);
-  checkSampler(value.sampler, file);
-  const rng = value.dropoutRng;
-  if (!Array.isArray(rng) || rng.length !== 4 || !rng.every(isUint32))
-    fail(file, 'dropoutRng', 'four unsigned 32-bit integers', rng);
-  checkBest(value.best, file);
-  checkOptimizer(value.optimizer, file);
-  return value as unknown as TrainerState;
+  checkSchema(trainerState, value, file, { hint: DAMAGED, code: 'BAD_FILE' });
+  return value as TrainerState;
 }

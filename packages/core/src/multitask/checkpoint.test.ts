@@ -1,6 +1,6 @@
 import '@tensorflow/tfjs-backend-cpu';
 import { describe, expect, it } from 'vitest';
-import { isCamtlError } from '../errors';
+import { CamtlError, isCamtlError } from '../errors';
 import { saveHfCheckpoint } from '../io/checkpoint';
 import { memoryFileSystem, type FileSystem } from '../io/fs';
 import { serializeSafetensors } from '../io/safetensors';
@@ -13,6 +13,7 @@ import {
   loadTrainingCheckpoint,
   pruneCheckpoints,
   restoreModelWeights,
+  restoringFrom,
   saveTrainingCheckpoint,
   type TrainerState,
 } from './checkpoint';
@@ -140,5 +141,19 @@ describe('restoreModelWeights', () => {
     expect((err as Error).message).toBe(`partial/model.safetensors: missing 1 tensor(s) the model has: ${dropped}`);
     saved.store.dispose();
     fresh.store.dispose();
+  });
+});
+
+describe('restoringFrom', () => {
+  it("names the state file in whatever a sampler's setState refuses", async () => {
+    const file = 'run/checkpoints/checkpoint-0000002/trainer_state.json';
+    const refused = (e: unknown) => restoringFrom(file, () => Promise.reject(e)).catch((err: unknown) => err as Error);
+    const own = await refused(new CamtlError('BAD_INPUT', 'sampler state: malformed permutation stream', 'hint'));
+    expect(isCamtlError(own) && own.message).toBe(`${file}: sampler state: malformed permutation stream`);
+    const raw = await refused(new TypeError("Cannot read properties of null (reading 'length')"));
+    expect(isCamtlError(raw) && raw.message).toBe(
+      `${file}: sampler: Cannot read properties of null (reading 'length')`,
+    );
+    await expect(restoringFrom(file, () => undefined)).resolves.toBeUndefined();
   });
 });

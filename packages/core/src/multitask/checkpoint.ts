@@ -1,4 +1,4 @@
-import { CamtlError } from '../errors';
+import { CamtlError, isCamtlError } from '../errors';
 import { loadHfCheckpoint } from '../io/checkpoint';
 import type { FileSystem } from '../io/fs';
 import { readSafetensors, serializeSafetensors } from '../io/safetensors';
@@ -189,6 +189,20 @@ export async function restoreModelWeights(store: ParamStore, dir: string, fs: Fi
   for (const name of store.names()) {
     const t = weights.tensors.get(name)!;
     store.assign(name, t.shape, t.data);
+  }
+}
+
+/**
+ * Runs `restore` (a sampler's setState: the sampler checks its own fields)
+ * so that whatever it refuses is a one-line error naming the state file.
+ */
+export async function restoringFrom(file: string, restore: () => Promise<void> | void): Promise<void> {
+  try {
+    await restore();
+  } catch (e) {
+    const message = String((e as Error)?.message ?? e).replace(/\s+/g, ' ');
+    if (!isCamtlError(e)) throw new CamtlError('BAD_FILE', `${file}: sampler: ${message}`, DAMAGED);
+    throw new CamtlError(e.code, message.startsWith(file) ? message : `${file}: ${message}`, e.hint ?? DAMAGED);
   }
 }
 

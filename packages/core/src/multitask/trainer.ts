@@ -10,7 +10,9 @@ import {
   loadTrainingCheckpoint,
   pruneCheckpoints,
   restoreModelWeights,
+  restoringFrom,
   saveTrainingCheckpoint,
+  STATE_FILE,
   type TrainerState,
 } from './checkpoint';
 import { evaluate, type EvalResult } from './evaluate';
@@ -344,7 +346,7 @@ export class Trainer {
     const { state, optimizer } = await loadTrainingCheckpoint(dir, o.fs);
     await restoreModelWeights(o.model.store, dir, o.fs);
     this.optimizer.setState(optimizer);
-    await this.sampler.setState(state.sampler);
+    await restoringFrom(o.fs.join(dir, STATE_FILE), () => this.sampler.setState(state.sampler));
     this.dropoutRng.setState(state.dropoutRng);
     this.state = state;
     this.lastEvalStep = state.step;

@@ -21,7 +21,8 @@ export default defineConfig(() => {
     // them: a test and the code under test see one module instance.
     {
       ...shared,
-      entry: ['src/**/*.ts', '!src/**/*.test.ts'],
+      // Test-only modules (helpers, fixture readers, fast-check fuzzing) are not published.
+      entry: ['src/**/*.ts', '!src/**/*.test.ts', '!src/**/test-helpers.ts', '!src/testing/{fuzz,fixtures,load}.ts'],
       format: ['esm'],
       splitting: true,
       dts: { entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' } },

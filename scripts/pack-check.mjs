@@ -1,7 +1,7 @@
 // `node scripts/pack-check.mjs` (the last step of `pnpm test`; needs the
 // packages built): every published package as a user gets it.
 //  1. `pnpm pack` each one (it rewrites workspace:* to versions), once.
-//  2. The tarball holds package.json, README.md and the repository's LICENSE;
+//  2. The tarball holds package.json, README.md, CHANGELOG.md and the repository's LICENSE;
 //     `publint --strict` and `attw` (@arethetypeswrong/cli) pass on it.
 //  3. Each package installed ALONE in a fresh project, with npm and with pnpm
 //     (the other @camtl tarballs it needs come in through overrides, as they
@@ -67,7 +67,7 @@ async function packAll(packages, dest) {
 async function contentsCheck(name, tgz) {
   const list = await run('tar', ['tzf', tgz], root);
   const files = new Set(list.out.split('\n').map((f) => f.trim()));
-  const missing = ['package/package.json', 'package/README.md', 'package/LICENSE'].filter((f) => !files.has(f));
+  const missing = ['package/package.json', 'package/README.md', 'package/LICENSE', 'package/CHANGELOG.md'].filter((f) => !files.has(f));
   const license = await run('tar', ['xzf', tgz, '-O', 'package/LICENSE'], root);
   const same = license.out === readFileSync(path.join(root, 'LICENSE'), 'utf8');
   if (missing.length > 0 || !same)

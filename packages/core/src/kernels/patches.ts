@@ -160,16 +160,10 @@ function stockFixes(): KernelPatch[] {
       'the cpu kernel runs tensor ops once per segment: 51 s for the gradient of a 30522-row embedding; a scatter-add is O(elements)',
     make: () => unsortedSegmentSum('cpu'),
   });
-  patches.push({
-    kernelName: 'Identity',
-    backendName: 'wasm',
-    reason: 'copies the tensor on wasm (every clone and many gradients); share the buffer instead',
-    make: sharedIdentity,
-  });
   return patches;
 }
 
-/** ...and kernels that tfjs-backend-wasm runs far slower than they need to. */
+/** ...and kernels that tfjs-backend-wasm runs far slower than they need to (Identity last: listing order is report order). */
 function wasmSpeedups(): KernelPatch[] {
   const patches: KernelPatch[] = [];
   for (const kernelName of ['BatchMatMul', '_FusedMatMul']) {
@@ -201,5 +195,11 @@ function wasmSpeedups(): KernelPatch[] {
     const config = make('wasm');
     patches.push({ kernelName: config.kernelName, backendName: 'wasm', reason, make: () => config });
   }
+  patches.push({
+    kernelName: 'Identity',
+    backendName: 'wasm',
+    reason: 'copies the tensor on wasm (every clone and many gradients); share the buffer instead',
+    make: sharedIdentity,
+  });
   return patches;
 }

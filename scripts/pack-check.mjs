@@ -67,7 +67,9 @@ async function packAll(packages, dest) {
 async function contentsCheck(name, tgz) {
   const list = await run('tar', ['tzf', tgz], root);
   const files = new Set(list.out.split('\n').map((f) => f.trim()));
-  const missing = ['package/package.json', 'package/README.md', 'package/LICENSE', 'package/CHANGELOG.md'].filter((f) => !files.has(f));
+  const missing = ['package/package.json', 'package/README.md', 'package/LICENSE', 'package/CHANGELOG.md'].filter(
+    (f) => !files.has(f),
+  );
   const license = await run('tar', ['xzf', tgz, '-O', 'package/LICENSE'], root);
   const same = license.out === readFileSync(path.join(root, 'LICENSE'), 'utf8');
   if (missing.length > 0 || !same)

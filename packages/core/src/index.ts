@@ -312,6 +312,13 @@ export { multiTaskObjective, type ObjectiveOptions, type ObjectiveOutputs } from
 export { checkTaskKind, parseTaskKinds, taskKindsToJson } from './multitask/task-kinds';
 export { MultiTaskModelBase, multiTaskConfigToJson, type MultiTaskConfigBase } from './multitask/model-base';
 export {
+  bertHeadSpecs,
+  checkBatchFits,
+  headsOnBert,
+  type BertHeadsConfig,
+  type BertHeadsOutputs,
+} from './multitask/bert-heads';
+export {
   MULTI_TASK_BERT_MODEL,
   MultiTaskBert,
   MultiTaskBertDefinition,

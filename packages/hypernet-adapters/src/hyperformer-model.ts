@@ -1,6 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   MultiTaskModelBase,
+  bertHeadSpecs,
+  checkBatchFits,
+  headsOnBert,
   BertDefinition,
   CamtlError,
   checkLossWeighting,
@@ -8,10 +11,7 @@ import {
   headLayout,
   parseTaskKinds,
   type TaskKind,
-  headSpecs,
   loadHfCheckpoint,
-  lossWeightingSpecs,
-  multiTaskObjective,
   parseBertConfig,
   saveHfCheckpoint,
   storeFromSpecs,
@@ -85,29 +85,14 @@ export class HyperformerDefinition {
   }
 
   specs(): ParamSpec[] {
-    const { bert, numLabelsPerTask, tasks, options } = this.config;
-    return [
-      ...this.bert.specs(),
-      ...headSpecs(numLabelsPerTask, bert.hiddenSize, bert.initializerRange, this.config.taskKinds),
-      ...lossWeightingSpecs(options.lossWeighting, tasks.length),
-    ];
+    return [...this.bert.specs(), ...bertHeadSpecs(this.config)];
   }
 
   forward(root: Params, inputs: MultiTaskBatch, ctx: ModuleContext = evalContext()): HyperformerOutputs {
-    const [B, S] = inputs.inputIds.shape;
-    if (inputs.taskIds.shape[0] !== B)
-      throw new CamtlError('BAD_INPUT', `task ids: ${inputs.taskIds.shape[0]} for a batch of ${B}`);
-    if (S > this.config.maxSeqLength)
-      throw new CamtlError(
-        'BAD_INPUT',
-        `sequence length ${S} is longer than max_seq_length ${this.config.maxSeqLength}`,
-      );
+    checkBatchFits(inputs, this.config.maxSeqLength);
     // The adapters pick each row's generated weights by its task id.
     const out = this.bert.forward(root, inputs, { ...ctx, taskIds: inputs.taskIds });
-    const pooled = out.pooledOutput!;
-    const encoded = { sequence: out.lastHiddenState, pooled };
-    const heads = multiTaskObjective(root, encoded, inputs, this.heads, this.config.options, ctx);
-    return { sequenceOutput: out.lastHiddenState, pooledOutput: pooled, ...heads };
+    return headsOnBert(root, out, inputs, this.heads, this.config.options, ctx);
   }
 }
 

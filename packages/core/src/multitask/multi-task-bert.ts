@@ -1,4 +1,3 @@
-import type * as tf from '@tensorflow/tfjs-core';
 import { parseBertConfig, type BertConfig } from '../bert/config';
 import { storeFromSpecs, type LoadReport } from '../bert/load';
 import { BertDefinition } from '../bert/model';
@@ -9,12 +8,12 @@ import { evalContext, type ModuleContext } from '../modules/context';
 import type { ParamSpec } from '../params/spec';
 import type { ParamStore, Params } from '../params/store';
 import { summarizeStore, type ParamSummary } from '../params/summary';
-import { checkLossWeighting, lossWeightingSpecs, type LossWeighting } from './loss-weighting';
+import { checkLossWeighting, type LossWeighting } from './loss-weighting';
 import type { MultiTaskBatch, MultiTaskModel } from './model';
 import { MultiTaskModelBase, multiTaskConfigToJson } from './model-base';
-import { multiTaskObjective, type ObjectiveOutputs } from './objective';
+import { bertHeadSpecs, checkBatchFits, headsOnBert, type BertHeadsOutputs } from './bert-heads';
 import { parseTaskKinds } from './task-kinds';
-import { headLayout, headSpecs, type HeadLayout } from './task-heads';
+import { headLayout, type HeadLayout } from './task-heads';
 import type { TaskKind } from './tasks';
 
 /** config.json's `camtl_model` of a multi-task BERT (CA-MTL's "MTL-BERT" baseline; camtl's name for it). */
@@ -37,12 +36,7 @@ export interface MultiTaskBertConfig {
 }
 
 /** The encoder's last layer and pooled [CLS] row, plus the heads' logits and (with labels) the loss. */
-export interface MultiTaskBertOutputs extends ObjectiveOutputs {
-  /** [B, S, H] */
-  sequenceOutput: tf.Tensor3D;
-  /** [B, H] */
-  pooledOutput: tf.Tensor2D;
-}
+export type MultiTaskBertOutputs = BertHeadsOutputs;
 
 /** Whether a config.json is a multi-task BERT's (`"camtl_model": "mtl-bert"`). */
 export function isMultiTaskBertConfig(raw: unknown): boolean {
@@ -67,30 +61,15 @@ export class MultiTaskBertDefinition {
   }
 
   specs(): ParamSpec[] {
-    const { bert, numLabelsPerTask, tasks, options, taskKinds } = this.config;
-    return [
-      ...this.bert.specs(),
-      ...headSpecs(numLabelsPerTask, bert.hiddenSize, bert.initializerRange, taskKinds),
-      ...lossWeightingSpecs(options.lossWeighting, tasks.length),
-    ];
+    return [...this.bert.specs(), ...bertHeadSpecs(this.config)];
   }
 
   forward(root: Params, inputs: MultiTaskBatch, ctx: ModuleContext = evalContext()): MultiTaskBertOutputs {
-    const [B, S] = inputs.inputIds.shape;
-    if (inputs.taskIds.shape[0] !== B)
-      throw new CamtlError('BAD_INPUT', `task ids: ${inputs.taskIds.shape[0]} for a batch of ${B}`);
-    if (S > this.config.maxSeqLength)
-      throw new CamtlError(
-        'BAD_INPUT',
-        `sequence length ${S} is longer than max_seq_length ${this.config.maxSeqLength}`,
-      );
+    checkBatchFits(inputs, this.config.maxSeqLength);
     // In inference only the [CLS] row is needed when no head reads token rows; training keeps every row (dropout masks).
     const clsOnly = !!ctx.headRowsOnly && !ctx.training && !this.heads.kinds.some((k) => TOKEN_KINDS.includes(k));
     const out = this.bert.forward(root, inputs, ctx, { clsOnly });
-    const pooled = out.pooledOutput!;
-    const encoded = { sequence: out.lastHiddenState, pooled };
-    const heads = multiTaskObjective(root, encoded, inputs, this.heads, this.config.options, ctx);
-    return { sequenceOutput: out.lastHiddenState, pooledOutput: pooled, ...heads };
+    return headsOnBert(root, out, inputs, this.heads, this.config.options, ctx);
   }
 }
 

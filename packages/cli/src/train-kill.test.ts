@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Rng } from '@camtl/core';
 import { describe, expect, it } from 'vitest';
 import { BIN, tmp } from './test-helpers';
 
@@ -14,17 +15,6 @@ import { BIN, tmp } from './test-helpers';
 const SEED = Number(process.env.KILL_SEED ?? Math.floor(Math.random() * 1e6));
 const ARGS = ['--limit', '24', '--max-steps', '8', '--save-every', '2', '--batch-size', '4', '--seed', '3'];
 const CPU = ['--backend', 'cpu'];
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** What stops one attempt: a SIGKILL when a checkpoint's temporary folder appears, or after some milliseconds. */
 type Trigger = { kind: 'during-write'; afterStep: number } | { kind: 'after-ms'; ms: number };
@@ -82,7 +72,8 @@ const weights = (out: string) => readFileSync(join(checkpoints(out), 'checkpoint
 
 describe.skipIf(!existsSync(BIN))('SIGKILL at random moments, then --resume (cpu, fixed training seed)', () => {
   it('the final weights equal an uninterrupted run, bit for bit', async () => {
-    const random = mulberry32(SEED);
+    const rng = new Rng(SEED);
+    const random = () => rng.next();
     const straight = join(tmp(), 'straight');
     expect(spawnSync(process.execPath, [BIN, 'train', '--output', straight, ...ARGS, ...CPU]).status).toBe(0);
     const out = join(tmp(), 'killed');

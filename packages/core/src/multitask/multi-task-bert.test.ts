@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
-import { isCamtlError } from '../errors';
+import { camtlErrorOf } from '../testing/errors';
 import { loadHfCheckpoint } from '../io/checkpoint';
 import { memoryFileSystem } from '../io/fs';
 import { evalContext, trainContext } from '../modules/context';
@@ -31,16 +31,6 @@ const OPTIONS: MultiTaskBertOptions = {
 /** A labelled batch mixing both toy tasks. */
 function mixedBatch() {
   return collate([...toyData(3, 1, 0), ...toyData(3, 2, 1)], { labels: true });
-}
-
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (e) {
-    expect(isCamtlError(e)).toBe(true);
-    return e as Error;
-  }
-  throw new Error('expected a CamtlError');
 }
 
 describeEachBackend('multiTaskBert (shared BERT + per-task heads, composed from core alone)', () => {
@@ -86,8 +76,8 @@ describeEachBackend('multiTaskBert (shared BERT + per-task heads, composed from 
     const word = 'bert.embeddings.word_embeddings.weight';
     expect(model.store.get(word).dataSync()).toEqual(first.store.get(word).dataSync());
     expect(model.taskParameters[1]).toEqual(['decoders.1.model.weight', 'decoders.1.model.bias']);
-    expect(thrown(() => multiTaskBert({ ...OPTIONS, numLabels: [2] })).message).toMatch(/numLabels.*2.*\[2\]/);
-    expect(thrown(() => multiTaskBert({ ...OPTIONS, bertConfig: undefined })).message).toMatch(/bertConfig/);
+    expect(camtlErrorOf(() => multiTaskBert({ ...OPTIONS, numLabels: [2] })).message).toMatch(/numLabels.*2.*\[2\]/);
+    expect(camtlErrorOf(() => multiTaskBert({ ...OPTIONS, bertConfig: undefined })).message).toMatch(/bertConfig/);
     [first, model].forEach((m) => m.dispose());
   });
 

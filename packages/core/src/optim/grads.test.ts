@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
-import { isCamtlError } from '../errors';
+import { camtlErrorOf } from '../testing/errors';
 import { ParamStore } from '../params/store';
 import { describeEachBackend } from '../testing/backends';
 import { AdamW } from './adamw';
@@ -17,16 +17,6 @@ function store(): ParamStore {
 function loss(s: ParamStore): tf.Scalar {
   const x = tf.tensor2d([1, 2], [1, 2]);
   return tf.sum(tf.square(tf.add(tf.matMul(x, s.get('dense.weight')), s.get('dense.bias'))));
-}
-
-function caught(fn: () => unknown): Error & { code?: string; hint?: string } {
-  try {
-    fn();
-  } catch (e) {
-    expect(isCamtlError(e)).toBe(true);
-    return e as Error;
-  }
-  throw new Error('expected a CamtlError');
 }
 
 describeEachBackend('gradients by parameter name', () => {
@@ -63,14 +53,14 @@ describeEachBackend('gradients by parameter name', () => {
     const opt = new AdamW(s.trainable(), { lr: 0.1 });
     const g = tf.tensor1d([1, 1]);
     const before = s.get('dense.bias').dataSync().slice();
-    const e = caught(() => opt.step({ 'dense.bias': g, 'dense.kernel': g }));
+    const e = camtlErrorOf(() => opt.step({ 'dense.bias': g, 'dense.kernel': g }));
     expect(e.code).toBe('BAD_INPUT');
     expect(e.message).toContain('"dense.kernel"');
     expect(e.hint).toContain('tf.variableGrads');
     expect(`${e.message} ${e.hint}`).not.toContain('\n');
     expect(s.get('dense.bias').dataSync()).toEqual(before);
     expect(opt.stepCount).toBe(0);
-    const twice = caught(() => gradsByParamName(s, { 'dense.bias': g, [s.get('dense.bias').name]: g }));
+    const twice = camtlErrorOf(() => gradsByParamName(s, { 'dense.bias': g, [s.get('dense.bias').name]: g }));
     expect(twice.message).toContain('two gradients for parameter "dense.bias"');
     tf.dispose(g);
     [opt, s].forEach((x) => x.dispose());

@@ -8,7 +8,7 @@ export { describeEachBackend, TEST_BACKENDS } from './backends';
 export { maxAbsDiff, worstViolation } from './compare';
 export { expectNoLeak, expectRowByRow, randn, randomStore, row } from './random';
 export { countReads } from './reads';
-export { rejection } from './errors';
+export { camtlErrorOf, rejection } from './errors';
 export {
   diffsFromCpu,
   matMulCombinations,

@@ -83,8 +83,10 @@ describe('nodeFileSystem', () => {
     const dir = fresh();
     const fs = nodeFileSystem();
     const missing = join(dir, 'nope', 'config.json');
-    for (const p of [fs.readText(missing), fs.readFile(missing), fs.open(missing), fs.writeFileAtomic(missing, 'x')]) {
-      const e = await failure(p);
+    // One call at a time: promises made up front could reject before they are awaited (unhandled).
+    const calls = [() => fs.readText(missing), () => fs.readFile(missing), () => fs.open(missing)];
+    for (const call of [...calls, () => fs.writeFileAtomic(missing, 'x')]) {
+      const e = await failure(call());
       expect(e.code).toBe('NOT_FOUND');
       expect(e.message).toBe(`${missing}: no such file or directory`);
     }
